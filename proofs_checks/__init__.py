@@ -1,0 +1,1 @@
+"""Claims of the source documents, their checkers, verdicts, reports and the CLI."""

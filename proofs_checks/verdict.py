@@ -1,0 +1,99 @@
+"""The claim and verdict model (see DESIGN.md, 'Verdict model').
+
+A :class:`Claim` is what a document asserts: a stable id, where it is printed
+(seed file and line range), the statement as printed (LaTeX), the kind of check
+it needs and a checker.  The checker receives the level ('quick' or 'full') and
+returns a :class:`Verdict`.  The expected value in a verdict comes from the
+document's text; the observed value comes from computation.
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+LEVELS = ("quick", "full")
+
+
+class Status(str, enum.Enum):
+    CONFIRMED = "confirmed"
+    REFUTED = "refuted"
+    INCONCLUSIVE = "inconclusive"
+    OUT_OF_SCOPE = "out of scope"
+    ERROR = "error"  # the checker itself failed: a bug, not a finding
+
+
+@dataclass(frozen=True)
+class Source:
+    seed: str  # file name in ../shared/seeds/
+    lines: tuple  # (first, last), 1-based as printed by `sed -n` / `nl`
+    label: str = ""  # e.g. "Appendix Lemma 1"
+
+    def __str__(self):
+        first, last = self.lines
+        span = f"{first}" if first == last else f"{first}-{last}"
+        return f"{self.seed}:{span}" + (f" ({self.label})" if self.label else "")
+
+
+@dataclass
+class Verdict:
+    status: Status
+    printed: str = ""  # the document's value/statement being compared
+    computed: str = ""  # what the computation found, with its accuracy
+    agreement: str = ""  # e.g. "12 digits", "relative 3e-15", "rate exponent 1.00(2)"
+    evidence: str = ""  # how it was computed; numbers supporting the status
+    corrected: str = ""  # for refuted: the corrected statement
+    decide: str = ""  # for inconclusive: what would decide it
+    reason: str = ""  # for out of scope: why
+    seconds: float = 0.0
+    data: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        out = {k: v for k, v in self.__dict__.items() if k != "status"}
+        out["status"] = self.status.value
+        return out
+
+
+def confirmed(printed, computed, agreement, evidence="", **data) -> Verdict:
+    return Verdict(Status.CONFIRMED, str(printed), str(computed), str(agreement), evidence, data=data)
+
+
+def refuted(printed, computed, corrected, evidence, agreement="", **data) -> Verdict:
+    return Verdict(Status.REFUTED, str(printed), str(computed), str(agreement), evidence,
+                   corrected=str(corrected), data=data)
+
+
+def inconclusive(printed, computed, decide, evidence="", **data) -> Verdict:
+    return Verdict(Status.INCONCLUSIVE, str(printed), str(computed), evidence=evidence,
+                   decide=str(decide), data=data)
+
+
+def out_of_scope(reason, printed="") -> Verdict:
+    return Verdict(Status.OUT_OF_SCOPE, str(printed), reason=str(reason))
+
+
+def judge(printed, computed, ok: bool, agreement, evidence, corrected="", **data) -> Verdict:
+    """confirmed when ``ok`` else refuted (then ``corrected`` is required)."""
+    if ok:
+        return confirmed(printed, computed, agreement, evidence, **data)
+    if not corrected:
+        raise ValueError("a refutation needs the corrected statement")
+    return refuted(printed, computed, corrected, evidence, agreement, **data)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str  # stable, e.g. "hayou.fact14.s" ; never renamed once published
+    source: Source
+    statement: str  # LaTeX as printed (paraphrased notation allowed, never prose copied)
+    kind: str  # 'constant', 'rate', 'limit', 'identity', 'inequality', 'figure', 'setting', ...
+    checker: Optional[Callable[[str], Verdict]]
+    title: str = ""
+    scope_reason: str = ""  # set when the claim is registered as out of scope
+
+    def check(self, level: str = "quick") -> Verdict:
+        if level not in LEVELS:
+            raise ValueError(f"argument 'level': expected one of {LEVELS}, got {level!r}")
+        if self.checker is None:
+            return out_of_scope(self.scope_reason or "not checkable by computation")
+        return self.checker(level)
