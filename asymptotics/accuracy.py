@@ -25,16 +25,32 @@ class Approx:
     rad: mpmath.mpf
     method: str = CERTIFIED
 
+    # Midpoints carry more bits than mpmath's default 53: do endpoint arithmetic exactly enough.
+    _EXACT_BITS = 4096
+
     @property
     def lower(self):
-        return self.mid - self.rad
+        with mpmath.workprec(self._EXACT_BITS):
+            return self.mid - self.rad
 
     @property
     def upper(self):
-        return self.mid + self.rad
+        with mpmath.workprec(self._EXACT_BITS):
+            return self.mid + self.rad
 
     def contains(self, value) -> bool:
-        return self.lower <= mpmath.mpf(value) <= self.upper
+        with mpmath.workprec(self._EXACT_BITS):
+            return self.mid - self.rad <= mpmath.mpf(value) <= self.mid + self.rad
+
+    def distance(self, other) -> mpmath.mpf:
+        """|self.mid - other| computed without rounding away the digits that matter."""
+        other = other.mid if isinstance(other, Approx) else other
+        with mpmath.workprec(self._EXACT_BITS):
+            return abs(self.mid - mpmath.mpf(other))
+
+    def overlaps(self, other: "Approx") -> bool:
+        with mpmath.workprec(self._EXACT_BITS):
+            return abs(self.mid - other.mid) <= self.rad + other.rad
 
     @property
     def correct_digits(self) -> int:
@@ -74,11 +90,13 @@ def format_approx(a: Approx, max_digits: int = 60) -> str:
 
 def agreement(high, low, method: str = AGREEMENT) -> Approx:
     """Combine a result at a high and a lower working precision into an Approx."""
-    high, low = mpmath.mpf(high), mpmath.mpf(low)
-    return Approx(high, abs(high - low), method)
+    with mpmath.workprec(Approx._EXACT_BITS):
+        high, low = mpmath.mpf(high), mpmath.mpf(low)
+        return Approx(high, abs(high - low), method)
 
 
 def agreed_digits(a, b) -> int:
     """Number of leading significant digits on which two numbers agree."""
-    a, b = mpmath.mpf(a), mpmath.mpf(b)
-    return correct_digits(a, abs(a - b))
+    with mpmath.workprec(Approx._EXACT_BITS):
+        a, b = mpmath.mpf(a), mpmath.mpf(b)
+        return correct_digits(a, abs(a - b))

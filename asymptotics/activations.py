@@ -15,6 +15,7 @@ activations (tanh, erf, GELU, ...) are registered by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable, Optional, Sequence
 
 import mpmath
@@ -28,7 +29,7 @@ class Activation:
 
     ``derivatives[j]`` is phi^(j) (``derivatives[0]`` is phi itself) as a
     callable on mpmath numbers; ``None`` beyond the known orders.
-    ``slopes`` is ``(a, b)`` for the ReLU family, else ``None``.
+    ``slopes`` is ``(a, b)`` (exact Fractions) for the ReLU family, else ``None``.
     ``kink`` lists the points where phi is not smooth (quadrature splits there).
     """
 
@@ -61,11 +62,23 @@ class Activation:
         return self.derivatives[order]
 
 
+def _exact_slope(name, value) -> Fraction:
+    """Slopes as exact rationals; a float means the decimal it prints as (0.01 -> 1/100)."""
+    check_finite(name, value)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float):
+        return Fraction(repr(value))
+    try:
+        return Fraction(str(value))
+    except ValueError:
+        return Fraction(float(value))
+
+
 def abrelu(a=0, b=1, name: Optional[str] = None) -> Activation:
     """phi(x) = b x for x >= 0, a x for x < 0 (ReLU: a=0, b=1)."""
-    check_finite("a", a)
-    check_finite("b", b)
-    a, b = mpmath.mpf(a), mpmath.mpf(b)
+    a_exact, b_exact = _exact_slope("a", a), _exact_slope("b", b)
+    a, b = mpmath.mpf(a_exact.numerator) / a_exact.denominator, mpmath.mpf(b_exact.numerator) / b_exact.denominator
 
     def phi(x):
         return b * x if x >= 0 else a * x
@@ -80,7 +93,7 @@ def abrelu(a=0, b=1, name: Optional[str] = None) -> Activation:
     return Activation(
         name=label,
         derivatives=(phi, dphi, zero, zero, zero, zero),
-        slopes=(a, b),
+        slopes=(a_exact, b_exact),
         kink=(0,),
         closed_form=True,
         description="piecewise-linear, positively homogeneous",

@@ -1,0 +1,150 @@
+"""One small protocol, three number systems.
+
+The depth recursion (:mod:`asymptotics.recursion`) is written once against an
+``ops`` object offering ``const``, ``sqrt``, ``asin`` and ``g_half``.  The three
+implementations:
+
+* :class:`Float64Ops` - float64 arrays in an array namespace ``xp`` (numpy, or
+  cupy on a GPU), vectorised over many pairs at once;
+* :class:`MpmathOps` - mpmath numbers at an explicit working precision;
+* :class:`ArbOps` - python-flint arb balls (certified enclosures).
+
+``g_half(u, a, delta)`` returns g(theta)/2 = (sin theta - theta cos theta)/2 for
+theta = 2a, u = sin(a) = sqrt(delta/2).  It is the one place where the formula
+cancels (g ~ theta^3/3 while its two terms are ~ theta): float64 sums the series,
+mpmath and arb work with guard bits (arb's enclosure stays rigorous either way).
+"""
+from __future__ import annotations
+
+import math
+
+import mpmath
+
+# Series of g(theta)/2 in theta^2: g/2 = theta^3 * sum_k c_k theta^(2k-2),
+# c_k = (-1)^(k+1) k / (2k+1)!  (from sin and theta cos summed term by term).
+_G_HALF_COEFFS = [(-1) ** (k + 1) * k / math.factorial(2 * k + 1) for k in range(1, 12)]
+
+
+def _series_terms_for(theta_max: float) -> int:
+    """Number of terms making the series of g accurate to float64 for theta <= theta_max."""
+    t2 = theta_max * theta_max
+    first = abs(_G_HALF_COEFFS[0])
+    for n in range(1, len(_G_HALF_COEFFS)):
+        if abs(_G_HALF_COEFFS[n]) * t2**n < 1e-18 * first:
+            return n
+    return len(_G_HALF_COEFFS)
+
+
+class Float64Ops:
+    """float64 arrays; ``xp`` is numpy or cupy."""
+
+    name = "float64"
+
+    def __init__(self, xp=None):
+        if xp is None:
+            import numpy as xp
+        self.xp = xp
+        self.pi = math.pi
+
+    def const(self, value):
+        return float(value)
+
+    def sqrt(self, x):
+        return self.xp.sqrt(x)
+
+    def asin(self, x):
+        return self.xp.arcsin(x)
+
+    def g_half(self, u, a, delta):
+        xp = self.xp
+        theta = 2 * a
+        theta_max = float(xp.max(theta)) if getattr(theta, "size", 1) else 0.0
+        if theta_max < 1.0:
+            return self._g_half_series(theta, _series_terms_for(theta_max))
+        direct = u * xp.sqrt(1 - u * u) - a * (1 - delta)
+        small = theta < 1.0
+        if not bool(xp.any(small)):
+            return direct
+        return xp.where(small, self._g_half_series(xp.minimum(theta, 1.0), len(_G_HALF_COEFFS)), direct)
+
+    def _g_half_series(self, theta, terms):
+        theta2 = theta * theta
+        acc = _G_HALF_COEFFS[terms - 1]
+        for c in reversed(_G_HALF_COEFFS[: terms - 1]):
+            acc = acc * theta2 + c
+        return acc * theta2 * theta
+
+
+class MpmathOps:
+    """mpmath scalars; the caller fixes the working precision (``mpmath.workprec``)."""
+
+    name = "mpmath"
+
+    def __init__(self):
+        self.pi = mpmath.pi
+
+    def const(self, value):
+        return _to_mpf(value)
+
+    sqrt = staticmethod(mpmath.sqrt)
+    asin = staticmethod(mpmath.asin)
+
+    def g_half(self, u, a, delta):
+        # Direct difference; the caller's guard bits cover the cancellation.
+        return u * mpmath.sqrt(1 - u * u) - a * (1 - delta)
+
+
+class ArbOps:
+    """python-flint arb balls; the caller fixes ``flint.ctx.prec``."""
+
+    name = "arb"
+
+    def __init__(self):
+        import flint
+
+        self.flint = flint
+        self.arb = flint.arb
+        self.pi = flint.arb.pi()
+
+    def const(self, value):
+        return _to_arb(value)
+
+    @staticmethod
+    def sqrt(x):
+        return x.sqrt()
+
+    @staticmethod
+    def asin(x):
+        return x.asin()
+
+    @staticmethod
+    def g_half(u, a, delta):
+        return u * (1 - u * u).sqrt() - a * (1 - delta)
+
+
+def _to_mpf(value):
+    from fractions import Fraction
+
+    if isinstance(value, Fraction):
+        return mpmath.mpf(value.numerator) / value.denominator
+    return mpmath.mpf(value)
+
+
+def _to_arb(value):
+    from fractions import Fraction
+
+    import flint
+
+    if isinstance(value, Fraction):
+        return flint.arb(flint.fmpq(value.numerator, value.denominator))
+    if isinstance(value, flint.arb):
+        return value
+    if isinstance(value, mpmath.mpf):
+        # an mpf is a dyadic rational: exact
+        man, exp = value.man_exp
+        return flint.arb(flint.fmpz(man)) * flint.arb(2) ** exp
+    if isinstance(value, int):
+        return flint.arb(flint.fmpz(value))
+    if isinstance(value, float):
+        return flint.arb(value)  # exact: floats are dyadic
+    return flint.arb(str(value))  # decimal string: an enclosure

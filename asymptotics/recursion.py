@@ -1,0 +1,731 @@
+"""Depth recursions of the NNGP kernel Sigma, its derivative kernel Sigma-dot and the NTK Theta.
+
+Network (NTK parameterisation, weights and biases N(0, 1), seed 001 lines 82-95,
+Lemma 1 lines 118-124; seed 002 Theorem 1; seed 000 lines 165-184):
+
+    Sigma^1(x, x')       = sigma_b^2 + sigma_w^2 x.x' / d
+    Sigma^{l+1}(x, x')   = sigma_b^2 + sigma_w^2 E[phi(u) phi(v)],     (u, v) ~ N(0, Sigma^l restricted to x, x')
+    Sigmadot^{l+1}(x, x') =             sigma_w^2 E[phi'(u) phi'(v)]
+    Theta^1 = Sigma^1,   Theta^{l+1} = Sigmadot^{l+1} Theta^l + Sigma^{l+1}
+
+Seed 000 is sigma_w = 1, sigma_b = 0 (its normalised kernel, Definition 4 lines
+288-291, is Theta(x,x')/Theta(x,x) for unit inputs, which is our
+``ntk_normalized`` = Theta(x,x') / sqrt(Theta(x,x) Theta(x',x'))).  Jacot et al.
+(seed 002) is sigma_w = 1, sigma_b = beta.  Seed 001's ReLU Edge of Chaos is
+sigma_w^2 = 2, sigma_b = 0.
+
+Everything is iterated in delta = 1 - rho, never in rho (DESIGN.md, precision
+model).  For the ReLU family with sigma_b = 0 the recursion closes on two numbers
+per pair (delta and W = L (1 - normalised NTK)):
+
+    delta' = delta - (2 gamma / K1) g(theta)/2,                 theta = 2 asin(sqrt(delta/2))
+    W'     = W + x (l - W) + delta',                            x = (gamma / K1) theta
+
+with K1 = (a^2 + b^2)/2 and gamma = (b - a)^2 / (2 pi) (see :mod:`asymptotics.relu_family`);
+for ReLU and sigma_w = 1 this is seed 000's Proposition 4 (lines 300-303) rewritten for
+the complement.  With biases the general step carries the variances as well.
+
+Certification (arb): the map delta -> delta' is increasing and 1-Lipschitz for the
+whole ReLU family and any (sigma_w, sigma_b), because d rho'/d rho =
+sigma_w^2 sqrt(q_x q_y) k'(rho) / sqrt(q_x' q_y') <= 1 (k' is largest at rho = 1 and
+sqrt(q_x' q_y') >= sigma_b^2 + sigma_w^2 K1 sqrt(q_x q_y) by Cauchy-Schwarz).  So each
+step evaluates the map at the exact midpoint and adds the previous radius: the
+enclosure grows only by rounding, never by the dependency effect that makes naive
+ball iteration of acos near 1 blow up.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Callable, Optional
+
+import mpmath
+
+from asymptotics.accuracy import AGREEMENT, CERTIFIED, ESTIMATE, Approx
+from asymptotics.backends import ArbOps, Float64Ops, MpmathOps
+from asymptotics.relu_family import constants_for
+from asymptotics.validation import (
+    InputError,
+    check_correlation,
+    check_depths,
+    check_digits,
+    check_finite,
+    check_nonnegative,
+    check_positive,
+)
+
+BACKENDS = ("float64", "mpmath", "arb")
+FLOAT64_EPS = 2.0**-53
+
+
+def _exact(name, value) -> Fraction | float:
+    """A parameter as an exact Fraction where possible (int, decimal string, float)."""
+    check_finite(name, value)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(repr(value))  # the decimal the user typed (0.3 -> 3/10), not its binary neighbour
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except ValueError:
+            return Fraction(float(value))
+    return Fraction(float(value))
+
+
+@dataclass(frozen=True)
+class Network:
+    """Fully connected network in the NTK parameterisation.
+
+    ``sigma_w`` and ``sigma_b`` are standard deviations; pass ``sigma_w2`` /
+    ``sigma_b2`` (variances) instead for exact values such as sigma_w^2 = 2.
+    """
+
+    activation: str = "relu"
+    sigma_w: object = None
+    sigma_b: object = None
+    sigma_w2: object = None
+    sigma_b2: object = None
+
+    def __post_init__(self):
+        if self.sigma_w is not None and self.sigma_w2 is not None:
+            raise InputError("sigma_w", "give sigma_w or sigma_w2, not both")
+        if self.sigma_b is not None and self.sigma_b2 is not None:
+            raise InputError("sigma_b", "give sigma_b or sigma_b2, not both")
+        for name in ("sigma_w", "sigma_b", "sigma_w2", "sigma_b2"):
+            value = getattr(self, name)
+            if value is not None:
+                check_nonnegative(name, value)
+        if self.weight_variance == 0:
+            raise InputError("sigma_w", "must be > 0")
+        constants_for(self.activation)  # unknown / unsupported activation -> InputError now
+
+    @property
+    def weight_variance(self) -> Fraction:
+        if self.sigma_w2 is not None:
+            return _exact("sigma_w2", self.sigma_w2)
+        sw = _exact("sigma_w", 1 if self.sigma_w is None else self.sigma_w)
+        return sw * sw
+
+    @property
+    def bias_variance(self) -> Fraction:
+        if self.sigma_b2 is not None:
+            return _exact("sigma_b2", self.sigma_b2)
+        sb = _exact("sigma_b", 0 if self.sigma_b is None else self.sigma_b)
+        return sb * sb
+
+    @classmethod
+    def relu_eoc(cls) -> "Network":
+        """ReLU on its Edge of Chaos: sigma_w^2 = 2, sigma_b = 0 (seed 001 Fact 12)."""
+        return cls("relu", sigma_w2=2, sigma_b2=0)
+
+    def describe(self) -> str:
+        return f"{self.activation}, sigma_w^2={self.weight_variance}, sigma_b^2={self.bias_variance}"
+
+
+@dataclass(frozen=True)
+class LayerValues:
+    """Kernel values at one depth L; each field is an :class:`Approx` (None where undefined)."""
+
+    depth: int
+    rho: Approx
+    one_minus_rho: Approx
+    sigma_xy: Approx
+    sigma_xx: Approx
+    sigma_yy: Approx
+    sigma_dot: Optional[Approx]  # Sigma-dot^L needs rho^(L-1): undefined at L = 1
+    theta_xy: Approx
+    theta_xx: Approx
+    theta_yy: Approx
+    ntk_normalized: Approx
+    one_minus_ntk_normalized: Approx
+
+    FIELDS = (
+        "rho", "one_minus_rho", "sigma_xy", "sigma_xx", "sigma_yy", "sigma_dot",
+        "theta_xy", "theta_xx", "theta_yy", "ntk_normalized", "one_minus_ntk_normalized",
+    )
+
+    def as_dict(self) -> dict:
+        out = {"depth": self.depth}
+        for name in self.FIELDS:
+            value = getattr(self, name)
+            out[name] = None if value is None else value.as_dict()
+        return out
+
+
+@dataclass
+class KernelTrajectory:
+    network: Network
+    rho: object
+    backend: str
+    digits: int
+    layers: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    working_precision_bits: int = 0
+
+    def at(self, depth: int) -> LayerValues:
+        if depth not in self.layers:
+            raise InputError("depth", f"depth {depth} was not requested (have {sorted(self.layers)})")
+        return self.layers[depth]
+
+    @property
+    def depths(self):
+        return sorted(self.layers)
+
+
+# --------------------------------------------------------------------------------------
+# the step, written once for every number system
+
+
+def _nobias_step(ops, delta, W, layer, kappa, half):
+    """One layer of the bias-free ReLU-family recursion at a point (no radius handling).
+
+    Returns (delta', W', a) with a = theta/2 for the *input* delta.
+    delta' = delta - kappa g(theta)/2 ;  W' = W + kappa a (layer - W) + delta'.
+    """
+    u = ops.sqrt(delta * half)
+    a = ops.asin(u)
+    new_delta = delta - kappa * ops.g_half(u, a, delta)
+    x = kappa * a
+    new_W = W + x * (layer - W) + new_delta
+    return new_delta, new_W, a
+
+
+@dataclass
+class _Params:
+    """Backend-typed constants of a network."""
+
+    K1: object
+    gamma: object
+    sw2: object
+    sb2: object
+    kappa: object  # 2 gamma / K1
+    half: object
+
+
+def _params(network: Network, ops) -> _Params:
+    phi = constants_for(network.activation)
+    a, b = phi.a, phi.b
+    K1 = ops.const((a * a + b * b) / 2)
+    gamma = ops.const((b - a) ** 2 / 2) / ops.pi
+    return _Params(K1, gamma, ops.const(network.weight_variance), ops.const(network.bias_variance),
+                   2 * gamma / K1, ops.const(Fraction(1, 2)))
+
+
+def _check_inputs(rho, depths, q_x, q_y):
+    check_correlation("rho", rho)
+    depths = check_depths("depths", depths)
+    check_positive("q_x", q_x)
+    if q_y is None:
+        q_y = q_x
+    check_positive("q_y", q_y)
+    return depths, q_y
+
+
+def kernel_at_depths(network: Network, rho, depths, backend: str = "float64", digits: int = 50,
+                     q_x=1, q_y=None, progress: Optional[Callable[[int, int], None]] = None,
+                     check_precision: bool = True) -> KernelTrajectory:
+    """Sigma, Sigma-dot, Theta and the normalised NTK of one pair at each requested depth.
+
+    ``rho`` is the layer-1 correlation, ``q_x``, ``q_y`` the layer-1 variances
+    Sigma^1(x,x), Sigma^1(x',x').  ``backend``: 'float64' (an estimate of the error is
+    attached), 'mpmath' (two working precisions; their difference is the stated
+    accuracy) or 'arb' (certified enclosures).  ``progress(done, total)`` is called
+    now and then on long runs.
+    """
+    import time
+
+    if backend not in BACKENDS:
+        raise InputError("backend", f"expected one of {', '.join(BACKENDS)}, got {backend!r}")
+    if not isinstance(network, Network):
+        raise InputError("network", f"expected a Network, got {network!r}")
+    digits = check_digits("digits", digits)
+    depths, q_y = _check_inputs(rho, depths, q_x, q_y)
+    start = time.perf_counter()
+    if backend == "arb":
+        traj = _run_arb(network, rho, depths, digits, q_x, q_y, progress)
+    elif backend == "mpmath":
+        traj = _run_mpmath(network, rho, depths, digits, q_x, q_y, progress, check_precision)
+    else:
+        traj = _run_float64(network, rho, depths, q_x, q_y, progress)
+    traj.seconds = time.perf_counter() - start
+    return traj
+
+
+def _guard_bits(max_depth: int) -> int:
+    # rounding errors add up over L steps and the cancellation in g(theta) amplifies them by
+    # ~1/theta ~ L: about 2.5 log2(L) bits are lost by depth L (measured: see tests/benchmarks)
+    return 24 + (5 * max(1, int(math.log2(max_depth + 1)))) // 2
+
+
+# --------------------------------------------------------------------------------------
+# generic (biased) step on scalars of any number system
+
+
+def _general_layer(ops, P: _Params, state, delta_mid=None, delta_rad=0):
+    """One layer with biases: returns the new state dict.
+
+    state: q_x, q_y, delta, t_xx, t_yy, t_xy, gap (gap = t_xx - t_xy when q_x == q_y, else None).
+    For arb, ``delta_mid`` is the exact midpoint of delta and ``delta_rad`` its radius (float).
+    """
+    delta = state["delta"] if delta_mid is None else delta_mid
+    u = ops.sqrt(delta * P.half)
+    a = ops.asin(u)
+    g_half = ops.g_half(u, a, delta)
+    dk = P.K1 * delta - 2 * P.gamma * g_half  # k(1) - k(rho)
+    q_x, q_y = state["q_x"], state["q_y"]
+    s = ops.sqrt(q_x * q_y)
+    c = P.sw2 * P.K1
+    new_q_x = P.sb2 + c * q_x
+    new_q_y = P.sb2 + c * q_y
+    root = ops.sqrt(new_q_x * new_q_y)
+    new_delta = P.sw2 * s * dk / root
+    if state.get("gap") is None:  # unequal variances: sqrt(qx'qy') - sb2 - c s > 0, written without cancellation
+        unequal = (ops.sqrt(q_x) - ops.sqrt(q_y)) ** 2
+        new_delta = new_delta + P.sb2 * c * unequal / (root + P.sb2 + c * s) / root
+    if delta_mid is not None:
+        # arb: widen by the Lipschitz bounds |d delta'/d delta| <= 1, |d dk/d delta| <= K1
+        if delta_rad:
+            new_delta = _widen(new_delta, delta_rad)
+            dk = _widen(dk, float(P.K1.upper()) * delta_rad * (1 + 1e-12))
+            a = ops.asin(_sqrt_nonneg(state["delta"] * P.half))
+        new_delta = _nonneg(new_delta)
+    dkp = 2 * P.gamma * a  # k'(1) - k'(rho)
+    sigma_xy = P.sb2 + P.sw2 * s * (P.K1 - dk)
+    sigma_dot = P.sw2 * (P.K1 - dkp)
+    new = {
+        "q_x": new_q_x,
+        "q_y": new_q_y,
+        "delta": new_delta,
+        "t_xx": c * state["t_xx"] + new_q_x,
+        "t_yy": c * state["t_yy"] + new_q_y,
+        "t_xy": sigma_dot * state["t_xy"] + sigma_xy,
+        "sigma_xy": sigma_xy,
+        "sigma_dot": sigma_dot,
+    }
+    if state.get("gap") is not None:
+        new["gap"] = c * state["gap"] + P.sw2 * dkp * state["t_xy"] + P.sw2 * s * dk
+    else:
+        new["gap"] = None
+    return new
+
+
+def _widen(x, extra):
+    import flint
+
+    return flint.arb(x.mid(), x.rad() + flint.arb(extra))
+
+
+def _nonneg(x):
+    """Clip a ball to [0, oo) (arb) so that sqrt never sees negative numbers."""
+    if not hasattr(x, "upper") or x.lower() >= 0:
+        return x
+    import flint
+
+    upper = x.upper()
+    return flint.arb(upper / 2, upper / 2) if upper > 0 else flint.arb(0)
+
+
+def _sqrt_nonneg(x):
+    """sqrt of a ball whose lower end may touch or cross 0 (rounding): encloses sqrt([0, upper])."""
+    if not hasattr(x, "upper") or x.lower() > 0:
+        return x.sqrt() if hasattr(x, "sqrt") else x
+    import flint
+
+    s = x.upper().sqrt().upper()
+    return flint.arb(0).union(s)
+
+
+def _initial_state(ops, P, rho, q_x, q_y):
+    equal = _exact("q_x", q_x) == _exact("q_y", q_y)
+    q_x, q_y = ops.const(_exact("q_x", q_x)), ops.const(_exact("q_y", q_y))
+    delta = ops.const(1 - _exact("rho", rho))
+    s = ops.sqrt(q_x * q_y)
+    t_xy = s * (1 - delta)
+    return {
+        "q_x": q_x, "q_y": q_y, "delta": delta,
+        "t_xx": q_x, "t_yy": q_y, "t_xy": t_xy,
+        "sigma_xy": t_xy, "sigma_dot": None,
+        "gap": q_x * delta if equal else None,
+    }
+
+
+def _general_values(depth, state, method, rad_of, ops):
+    """LayerValues from a general state (rad_of(x) -> absolute error bound)."""
+    def ap(x):
+        return None if x is None else Approx(_mid(x), rad_of(x), method)
+
+    t_norm = ops.sqrt(state["t_xx"] * state["t_yy"])
+    if state.get("gap") is not None:
+        one_minus_n = state["gap"] / state["t_xx"]
+        n = 1 - one_minus_n
+    else:
+        n = state["t_xy"] / t_norm
+        one_minus_n = 1 - n
+    return LayerValues(
+        depth, ap(1 - state["delta"]), ap(state["delta"]), ap(state["sigma_xy"]), ap(state["q_x"]),
+        ap(state["q_y"]), ap(state["sigma_dot"]), ap(state["t_xy"]), ap(state["t_xx"]), ap(state["t_yy"]),
+        ap(n), ap(one_minus_n),
+    )
+
+
+def _mid(x):
+    if hasattr(x, "mid") and hasattr(x, "rad"):
+        return _arb_to_mpf(x.mid())
+    return x
+
+
+def _arb_to_mpf(x):
+    """The exact value of an exact arb (a dyadic number) as an mpf, without rounding."""
+    man, exp = x.man_exp()
+    man, exp = int(man), int(exp)
+    with mpmath.workprec(max(53, man.bit_length() + 8)):
+        return mpmath.mpf((man, exp)) if man >= 0 else -mpmath.mpf((-man, exp))
+
+
+# --------------------------------------------------------------------------------------
+# bias-free closed form of the outputs from (delta, W)
+
+
+def _nobias_values(depth, delta, W, a_prev, ops, P, q_x, q_y, method, rad_delta, rad_W, rad_a_prev):
+    """All fields at depth L from delta_L, W_L = L(1 - N_L) and a_{L-1} = theta_{L-1}/2.
+
+    With sigma_b = 0: Sigma^L_xx = c^(L-1) q_x, Theta^L_xx = L c^(L-1) q_x (c = sigma_w^2 K1),
+    Theta^L_xy = L s_L (1 - W_L/L), Sigma^L_xy = s_L (1 - delta_L), Sigmadot^L = sigma_w^2 (K1 - 2 gamma a_{L-1}).
+    """
+    c = P.sw2 * P.K1
+    scale = c ** (depth - 1)
+    s1 = ops.sqrt(ops.const(q_x) * ops.const(q_y))
+    s_L = scale * s1
+    sxx, syy = scale * ops.const(q_x), scale * ops.const(q_y)
+    C = W / depth
+
+    def ap(x, extra=0):
+        m = _mid(x)
+        rad = (_arb_rad(x) if hasattr(x, "rad") else mpmath.mpf(0)) + extra
+        return Approx(m, rad, method)
+
+    # radii are mpf (they can be far below float range); inflate products slightly to stay upper bounds
+    rel = abs(_mid(s_L)) * (1 + mpmath.mpf(2) ** -40)
+    sigma_dot = None
+    if a_prev is not None:
+        slope = abs(_mid(P.sw2 * 2 * P.gamma)) * (1 + mpmath.mpf(2) ** -40)
+        sigma_dot = ap(P.sw2 * (P.K1 - 2 * P.gamma * a_prev), slope * rad_a_prev)
+    return LayerValues(
+        depth,
+        ap(1 - delta, rad_delta), ap(delta, rad_delta),
+        ap(s_L * (1 - delta), rel * rad_delta), ap(sxx), ap(syy), sigma_dot,
+        ap(depth * s_L * (1 - C), rel * rad_W), ap(depth * sxx), ap(depth * syy),
+        ap(1 - C, rad_W / depth), ap(C, rad_W / depth),
+    )
+
+
+def _arb_rad(x):
+    return _arb_to_mpf(x.rad())
+
+
+# --------------------------------------------------------------------------------------
+# arb
+
+
+def _run_arb(network, rho, depths, digits, q_x, q_y, progress):
+    import flint
+
+    old = flint.ctx.prec
+    prec = int(digits * 3.33) + _guard_bits(depths[-1])
+    flint.ctx.prec = prec
+    try:
+        ops = ArbOps()
+        P = _params(network, ops)
+        traj = KernelTrajectory(network, rho, "arb", digits, working_precision_bits=prec)
+        if network.bias_variance == 0:
+            _arb_nobias(ops, P, rho, depths, q_x, q_y, traj, progress)
+        else:
+            _arb_general(ops, P, rho, depths, q_x, q_y, traj, progress)
+        return traj
+    finally:
+        flint.ctx.prec = old
+
+
+def _arb_nobias(ops, P, rho, depths, q_x, q_y, traj, progress):
+    """delta and W kept as exact midpoints plus radii held as floats scaled by 2^prec.
+
+    Scaling keeps radii of any size (2^-prec tiny) inside float range; every float
+    operation on them is followed by an upward inflation, so they stay upper bounds.
+    The arithmetic is :func:`_nobias_step` written out (this loop is the hot path; the
+    tests check it against the mpmath run of the shared step).
+    """
+    import flint
+
+    prec = flint.ctx.prec
+    up = 1 + 2.0**-40  # covers float rounding of the radius bookkeeping
+
+    def scaled_rad(x):
+        # rad(x) <= |mid(x)| 2^-rel_accuracy_bits  (cheaper than reading the radius exactly)
+        if x.is_exact():
+            return 0.0
+        return math.ldexp(abs(float(x)), prec - x.rel_accuracy_bits() + 1)
+
+    def unscaled(r):
+        return mpmath.ldexp(mpmath.mpf(r), -prec)
+
+    delta = ops.const(1 - _exact("rho", rho))
+    rad_delta = scaled_rad(delta) * up
+    delta = delta.mid()
+    W, rad_W = delta, rad_delta  # W_1 = 1 - rho
+    a_prev, rad_a_prev = None, 0.0
+    kappa, half, one = P.kappa, P.half, flint.arb(1)
+    kappa_up = float(kappa.upper()) * up
+    wanted = set(depths)
+    last = depths[-1]
+    step_report = max(1, last // 100)
+    for layer in range(1, last + 1):
+        if layer in wanted:
+            traj.layers[layer] = _nobias_values(layer, flint.arb(delta), flint.arb(W), a_prev, ops, P, q_x, q_y,
+                                                CERTIFIED, unscaled(rad_delta), unscaled(rad_W), unscaled(rad_a_prev))
+        if layer == last:
+            break
+        # --- _nobias_step at the midpoint (u^2 = delta/2 exactly, so cos(a) = sqrt(1 - delta/2))
+        half_delta = delta * half
+        u = half_delta.sqrt()
+        a = u.asin()
+        new_delta = delta - kappa * (u * (one - half_delta).sqrt() - a * (one - delta))
+        x = kappa * a
+        new_W = W + x * (layer - W) + new_delta
+        # --- radii.  a = asin(sqrt(delta/2)) has |da/d delta| = 1/(2 sqrt(delta (2 - delta)))
+        d_mid, W_mid = float(delta), float(W)
+        if rad_delta == 0:
+            rad_a = 0.0
+        elif 0 < d_mid < 1.999 and math.log2(rad_delta) - prec < math.log2(d_mid) - 30:
+            # the ball is far narrower than d_mid 2^-29, so these bracket it
+            rad_a = rad_delta / (2 * math.sqrt(d_mid * (1 - 2.0**-29) * (2 - d_mid * (1 + 2.0**-29)))) * up
+        else:
+            raise ArithmeticError("arb enclosure of 1 - rho too wide for the derivative bound; raise digits")
+        # delta' is 1-Lipschitz in delta
+        rad_delta_new = (rad_delta + scaled_rad(new_delta)) * up
+        # W' - W'_mid = (W - W_mid)(1 - x) + (x - x_mid)(layer - W_mid) + (delta' - delta'_mid), |1 - x| <= 1
+        rad_W = (rad_W + scaled_rad(new_W) + kappa_up * rad_a * abs(layer - W_mid) + rad_delta_new) * up
+        rad_delta = rad_delta_new
+        delta, W = new_delta.mid(), new_W.mid()
+        if layer + 1 in wanted:  # Sigma-dot at the next recorded depth needs a's enclosure
+            a_prev, rad_a_prev = a, (rad_a + scaled_rad(a)) * up
+        if progress is not None and layer % step_report == 0:
+            progress(layer, last)
+    if progress is not None:
+        progress(last, last)
+
+
+def _arb_general(ops, P, rho, depths, q_x, q_y, traj, progress):
+    import flint
+
+    state = _initial_state(ops, P, rho, q_x, q_y)
+    wanted, last = set(depths), depths[-1]
+    step_report = max(1, last // 100)
+    for layer in range(1, last + 1):
+        if layer in wanted:
+            traj.layers[layer] = _general_values(layer, state, CERTIFIED, _arb_rad, ops)
+        if layer == last:
+            break
+        delta = state["delta"]
+        mid = delta.mid() if delta.mid() > 0 else flint.arb(0)
+        rad = float(delta.rad() + abs(delta.mid() - mid)) * (1 + 2**-40)
+        state = _general_layer(ops, P, state, delta_mid=flint.arb(mid), delta_rad=rad)
+        if progress is not None and layer % step_report == 0:
+            progress(layer, last)
+    if progress is not None:
+        progress(last, last)
+
+
+# --------------------------------------------------------------------------------------
+# mpmath: two working precisions
+
+
+def _run_mpmath(network, rho, depths, digits, q_x, q_y, progress, check_precision):
+    guard = _guard_bits(depths[-1])
+    prec = int(digits * 3.33) + guard
+    high = _mpmath_once(network, rho, depths, prec + 32, q_x, q_y, progress)
+    traj = KernelTrajectory(network, rho, "mpmath", digits, working_precision_bits=prec + 32)
+    if not check_precision:
+        for depth, values in high.items():
+            traj.layers[depth] = _map_values(values, values, ESTIMATE, prec + 32)
+        return traj
+    low = _mpmath_once(network, rho, depths, prec, q_x, q_y, None)
+    for depth in depths:
+        traj.layers[depth] = _map_values(high[depth], low[depth], AGREEMENT, prec)
+    return traj
+
+
+def _map_values(high: LayerValues, low: LayerValues, method, low_prec: int = 53) -> LayerValues:
+    fields = {}
+    for name in LayerValues.FIELDS:
+        h, l = getattr(high, name), getattr(low, name)
+        if h is None:
+            fields[name] = None
+            continue
+        # the difference is rounded to the default 53 bits: inflate slightly to keep it an upper bound
+        # floor: the low run's rounding unit, so that an exact coincidence never claims infinite digits
+        rad = max(abs(h.mid - l.mid), abs(h.mid) * mpmath.mpf(2) ** -low_prec) * (1 + 2.0**-40)
+        fields[name] = Approx(h.mid, rad, method)
+    return LayerValues(high.depth, **fields)
+
+
+def _mpmath_once(network, rho, depths, prec, q_x, q_y, progress):
+    ops = MpmathOps()
+    out = {}
+    with mpmath.workprec(prec):
+        P = _params(network, ops)
+        wanted, last = set(depths), depths[-1]
+        step_report = max(1, last // 100)
+        zero = mpmath.mpf(0)
+        if network.bias_variance == 0:
+            delta = ops.const(1 - _exact("rho", rho))
+            W, a_prev = delta, None
+            for layer in range(1, last + 1):
+                if layer in wanted:
+                    out[layer] = _nobias_values(layer, delta, W, a_prev, ops, P, q_x, q_y, ESTIMATE, zero, zero, zero)
+                if layer == last:
+                    break
+                delta, W, a_prev = _nobias_step(ops, delta, W, layer, P.kappa, P.half)
+                if progress is not None and layer % step_report == 0:
+                    progress(layer, last)
+        else:
+            state = _initial_state(ops, P, rho, q_x, q_y)
+            for layer in range(1, last + 1):
+                if layer in wanted:
+                    out[layer] = _general_values(layer, state, ESTIMATE, lambda x: zero, ops)
+                if layer == last:
+                    break
+                state = _general_layer(ops, P, state)
+                if progress is not None and layer % step_report == 0:
+                    progress(layer, last)
+    if progress is not None:
+        progress(last, last)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# float64 scalars (one pair) reuse the array code with 1-element arrays
+
+
+def _run_float64(network, rho, depths, q_x, q_y, progress):
+    import numpy as np
+
+    delta = float(1 - _exact("rho", rho))  # 1 - rho rounded once, not after rounding rho
+    result = pair_arrays_at_depths(network, None, depths, q_x=float(q_x), q_y=float(q_y),
+                                   one_minus_rho=np.array([delta]), progress=progress)
+    traj = KernelTrajectory(network, rho, "float64", 15)
+    for depth in depths:
+        arrays = result[depth]
+        fields = {}
+        for name in LayerValues.FIELDS:
+            value = arrays.get(name)
+            if value is None:
+                fields[name] = None
+                continue
+            v = float(value[0])
+            # a priori bound: each layer adds at most a few ulps (relative) and the maps are
+            # 1-Lipschitz, so after L layers the error is below ~8 L eps |value| (a worst case;
+            # typical errors are far smaller).  Stated as an estimate, not a certificate.
+            fields[name] = Approx(mpmath.mpf(v), mpmath.mpf(8 * depth * FLOAT64_EPS * abs(v)), ESTIMATE)
+        traj.layers[depth] = LayerValues(depth, **fields)
+    return traj
+
+
+# --------------------------------------------------------------------------------------
+# float64 arrays: many pairs at once (numpy or cupy)
+
+
+def pair_arrays_at_depths(network: Network, rho, depths, q_x=1.0, q_y=None, xp=None,
+                          one_minus_rho=None, progress=None) -> dict:
+    """Vectorised float64 recursion for arrays of pairs sharing the layer-1 variances.
+
+    ``rho`` (or, more accurately near 1, ``one_minus_rho``) is an array of layer-1
+    correlations.  Returns {depth: {field: array}} with the fields of :class:`LayerValues`.
+    """
+    ops = Float64Ops(xp)
+    xp = ops.xp
+    if one_minus_rho is None:
+        rho = xp.asarray(rho, dtype=float)
+        _check_array_correlation(xp, rho, "rho")
+        delta = 1.0 - rho
+    else:
+        delta = xp.asarray(one_minus_rho, dtype=float)
+        _check_array_correlation(xp, 1.0 - delta, "one_minus_rho")
+    depths = check_depths("depths", depths)
+    wanted = set(depths)
+    if q_y is None:
+        q_y = q_x
+    check_positive("q_x", q_x)
+    check_positive("q_y", q_y)
+    P = _params(network, ops)
+    out = {}
+    if network.bias_variance == 0:
+        W = delta.copy()
+        a_prev = None
+        c = P.sw2 * P.K1
+        s1 = math.sqrt(q_x * q_y)
+        for layer in range(1, depths[-1] + 1):
+            if layer in wanted:
+                scale = c ** (layer - 1)
+                C = W / layer
+                if scale == 0.0 or not math.isfinite(scale):
+                    # the unnormalised kernels scale like c^L and left float64's range: report only
+                    # the normalised quantities rather than a confident 0 or inf
+                    out[layer] = {"rho": 1.0 - delta, "one_minus_rho": delta.copy(),
+                                  "sigma_dot": None if a_prev is None else P.sw2 * (P.K1 - 2 * P.gamma * a_prev),
+                                  "ntk_normalized": 1.0 - C, "one_minus_ntk_normalized": C}
+                    continue
+                out[layer] = {
+                    "rho": 1.0 - delta, "one_minus_rho": delta.copy(),
+                    "sigma_xy": scale * s1 * (1.0 - delta),
+                    "sigma_xx": xp.full(delta.shape, scale * q_x), "sigma_yy": xp.full(delta.shape, scale * q_y),
+                    "sigma_dot": None if a_prev is None else P.sw2 * (P.K1 - 2 * P.gamma * a_prev),
+                    "theta_xy": layer * scale * s1 * (1.0 - C),
+                    "theta_xx": xp.full(delta.shape, layer * scale * q_x),
+                    "theta_yy": xp.full(delta.shape, layer * scale * q_y),
+                    "ntk_normalized": 1.0 - C, "one_minus_ntk_normalized": C,
+                }
+            if layer == depths[-1]:
+                break
+            delta, W, a_prev = _nobias_step(ops, delta, W, layer, P.kappa, P.half)
+            if progress is not None and layer % max(1, depths[-1] // 100) == 0:
+                progress(layer, depths[-1])
+        return out
+    state = _initial_state(ops, P, 0, q_x, q_y)
+    state.update(delta=delta, t_xy=math.sqrt(q_x * q_y) * (1 - delta), sigma_xy=math.sqrt(q_x * q_y) * (1 - delta),
+                 gap=(q_x * delta) if q_x == q_y else None)
+    for layer in range(1, depths[-1] + 1):
+        if layer in wanted:
+            out[layer] = _array_values(xp, state)
+        if layer == depths[-1]:
+            break
+        state = _general_layer(ops, P, state)
+    return out
+
+
+def _array_values(xp, state):
+    t_norm = xp.sqrt(state["t_xx"] * state["t_yy"])
+    if state.get("gap") is not None:
+        c = state["gap"] / state["t_xx"]
+        n = 1.0 - c
+    else:
+        n = state["t_xy"] / t_norm
+        c = 1.0 - n
+    shape = xp.shape(state["delta"])
+    full = lambda v: xp.broadcast_to(xp.asarray(v, dtype=float), shape)  # noqa: E731
+    return {
+        "rho": 1.0 - state["delta"], "one_minus_rho": state["delta"], "sigma_xy": state["sigma_xy"],
+        "sigma_xx": full(state["q_x"]), "sigma_yy": full(state["q_y"]), "sigma_dot": state["sigma_dot"],
+        "theta_xy": state["t_xy"], "theta_xx": full(state["t_xx"]), "theta_yy": full(state["t_yy"]),
+        "ntk_normalized": n, "one_minus_ntk_normalized": c,
+    }
+
+
+def _check_array_correlation(xp, rho, name):
+    if not bool(xp.all(xp.isfinite(rho))):
+        raise InputError(name, "contains non-finite values")
+    if bool(xp.any(rho < -1)) or bool(xp.any(rho > 1)):
+        raise InputError(name, "correlations must lie in [-1, 1]")
