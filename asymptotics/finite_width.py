@@ -49,6 +49,22 @@ from asymptotics.validation import InputError, check_depth, check_nonnegative, c
 ACTIVATIONS = ("relu", "erf", "tanh", "linear", "abs", "square")
 
 
+# --------------------------------------------------------------------------- BLAS threads
+def blas_single_thread():
+    """Context limiting BLAS to one thread (threadpoolctl, when installed).
+
+    The matrices here are thin (a few data points times the width); on a
+    shared 2-core machine multi-threaded OpenBLAS spends its time spinning and
+    was measured 25x slower than one thread on these products."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 # --------------------------------------------------------------------------- activations
 def _special(xp):
     if xp is numpy:
@@ -156,7 +172,8 @@ def forward(net: FCNetwork, X, cache: bool = False):
     acts, pres = [X], []
     a = X
     for ell, (W, b) in enumerate(zip(net.weights, net.biases)):
-        z = a @ W.T / math.sqrt(W.shape[1]) + net.beta * b
+        # W @ a^T with a contiguous right operand: OpenBLAS is much slower on a @ W.T (a transposed view)
+        z = (W @ xp.ascontiguousarray(a.T)).T / math.sqrt(W.shape[1]) + net.beta * b
         if ell == net.depth - 1:
             return (z, acts, pres) if cache else z
         pres.append(z)
@@ -171,13 +188,14 @@ def _backward_deltas(net: FCNetwork, acts, pres, seeds):
     list indexed by l of arrays (K, N, n_{l+1})."""
     _, dphi = activation_pair(net.activation, net.xp)
     deltas = [None] * net.depth
-    delta = seeds
+    delta = net.xp.ascontiguousarray(seeds)  # broadcast views make BLAS take a slow path
     for ell in range(net.depth - 1, -1, -1):
         deltas[ell] = delta
         if ell == 0:
             break
         W = net.weights[ell]
-        delta = (delta @ W) / math.sqrt(W.shape[1]) * dphi(pres[ell - 1])[None]
+        delta = (delta.reshape(-1, W.shape[0]) @ W).reshape(delta.shape[:-1] + (W.shape[1],))
+        delta = delta / math.sqrt(W.shape[1]) * dphi(pres[ell - 1])[None]
     return deltas
 
 
@@ -290,18 +308,19 @@ def train_gd(net: FCNetwork, X, y, lr: float, steps: int, record_every: int = 0,
         if record_ntk:
             rec.ntks.append(empirical_ntk(net, xp.concatenate([X, X_eval])))
 
-    for step in range(steps):
-        if record_every and step % record_every == 0:
-            record(step)
-        f, acts, pres = forward(net, X, cache=True)
-        residual = (f - y) / N
-        deltas = _backward_deltas(net, acts, pres, residual[None])
-        for ell in range(net.depth):
-            a, d = acts[ell], deltas[ell][0]
-            net.weights[ell] -= lr * (d.T @ a) / math.sqrt(a.shape[1])
-            net.biases[ell] -= lr * net.beta * d.sum(axis=0)
-    if record_every:
-        record(steps)
+    with blas_single_thread():
+        for step in range(steps):
+            if record_every and step % record_every == 0:
+                record(step)
+            f, acts, pres = forward(net, X, cache=True)
+            residual = (f - y) / N
+            deltas = _backward_deltas(net, acts, pres, residual[None])
+            for ell in range(net.depth):
+                a, d = acts[ell], deltas[ell][0]
+                net.weights[ell] -= lr * (xp.ascontiguousarray(d.T) @ a) / math.sqrt(a.shape[1])
+                net.biases[ell] -= lr * net.beta * d.sum(axis=0)
+        if record_every:
+            record(steps)
     return net, rec
 
 
@@ -503,6 +522,19 @@ def ntk_width_convergence(widths: Sequence[int], depth: int = 3, seeds: int = 10
     limit = limit_ntk(X, depth, activation, beta).theta
     lnorm = numpy.linalg.norm(limit)
     rms, mean_err, per_seed, means = [], [], [], []
+    with blas_single_thread():
+        _collect(widths, depth, seeds, X, activation, beta, xp, first_seed, limit, lnorm, rms, mean_err,
+                 per_seed, means)
+    if len(widths) >= 2:
+        p, c, p_std = fit_power_law(widths, rms, n_boot=n_boot, per_seed=per_seed)
+    else:
+        p = c = p_std = float("nan")
+    return WidthConvergence(widths, depth, seeds, rms, mean_err, p, p_std, c, limit, means,
+                            time.perf_counter() - start)
+
+
+def _collect(widths, depth, seeds, X, activation, beta, xp, first_seed, limit, lnorm, rms, mean_err,
+             per_seed, means):
     for n in widths:
         sq, acc = [], numpy.zeros_like(limit)
         for s in range(seeds):
@@ -516,9 +548,3 @@ def ntk_width_convergence(widths: Sequence[int], depth: int = 3, seeds: int = 10
         rms.append(math.sqrt(float(numpy.mean(sq))))
         means.append(acc / seeds)
         mean_err.append(float(numpy.linalg.norm(acc / seeds - limit) / lnorm))
-    if len(widths) >= 2:
-        p, c, p_std = fit_power_law(widths, rms, n_boot=n_boot, per_seed=per_seed)
-    else:
-        p = c = p_std = float("nan")
-    return WidthConvergence(widths, depth, seeds, rms, mean_err, p, p_std, c, limit, means,
-                            time.perf_counter() - start)
