@@ -257,6 +257,7 @@ def tanh_corr_deficit(gamma: float, q: float, sigma_w2: float, sigma_b2: float, 
     sinh(u - v)/(cosh u cosh v) and u - v written with gamma (no cancellation).
     """
     _, _, z1, z2, ww = _gh(n)
+    gamma = min(max(gamma, 0.0), 2.0)  # rounding can push 1 - c a hair below 0
     s = math.sqrt(q)
     u = s * z1
     diff = s * (gamma * z1 - math.sqrt(gamma * (2 - gamma)) * z2)  # u - v
@@ -268,6 +269,7 @@ def tanh_corr_deficit(gamma: float, q: float, sigma_w2: float, sigma_b2: float, 
 def tanh_fprime(gamma: float, q: float, sigma_w2: float, n: int = 48) -> float:
     """f'(c) = sigma_w^2 E[phi'(u) phi'(v)] (Jacot-style derivative map at the fixed variance q)."""
     _, _, z1, z2, ww = _gh(n)
+    gamma = min(max(gamma, 0.0), 2.0)
     s = math.sqrt(q)
     c = 1 - gamma
     u = s * z1
@@ -480,3 +482,86 @@ def relu_ffnn_ntk_grid(c1: np.ndarray, depths, sigma_w2: float, sigma_b2: float,
         gamma = half * (gamma - gain) / q_new
         q = q_new
     return out
+
+
+# ----------------------------------------------------------------------------------------
+# tanh correlation map near c = 1 at an EOC point: Chebyshev fits of the GH map
+
+
+def _horner(coeffs, x):
+    acc = 0.0
+    for c in reversed(coeffs):
+        acc = acc * x + c
+    return acc
+
+
+class TanhNearOne:
+    """The tanh correlation map at fixed variance q, iterated in lambda = 1 - c.
+
+    For lambda <= lam_max the map is represented through fits of the Gauss-Hermite values
+        r(lambda) = (lambda - h(lambda)) / lambda^2,  h(lambda) = 1 - f(1 - lambda),
+        p(lambda) = (1 - f'(1 - lambda)) / lambda,
+    which build in f(1) = 1 and, on the EOC, f'(1) = 1 exactly (``eoc=True``); farther from 1
+    the GH map is used directly.  ``fit_error`` is the largest deviation of the fits from
+    fresh GH values at points between the fitting nodes.
+    """
+
+    def __init__(self, sigma_w2, sigma_b2, q, eoc=True, lam_max=0.05, degree=14, n_fit=120):
+        self.sigma_w2, self.sigma_b2, self.q, self.eoc, self.lam_max = sigma_w2, sigma_b2, q, eoc, lam_max
+        m = degree + 6
+        nodes = lam_max * (1 + np.cos(PI * (np.arange(m) + 0.5) / m)) / 2
+        r_vals = [(lam - tanh_corr_deficit(lam, q, sigma_w2, sigma_b2, n_fit)) / lam ** 2 for lam in nodes]
+        p_vals = [(1 - tanh_fprime(lam, q, sigma_w2, n_fit)) / lam for lam in nodes]
+        P = np.polynomial.Polynomial
+        self.r_coef = list(P.fit(nodes, r_vals, degree).convert().coef)
+        self.p_coef = list(P.fit(nodes, p_vals, degree).convert().coef)
+        check = lam_max * (1 + np.cos(PI * np.arange(1, m) / m)) / 2
+        err_r = max(abs(_horner(self.r_coef, x) - (x - tanh_corr_deficit(x, q, sigma_w2, sigma_b2, n_fit)) / x ** 2)
+                    for x in check[::3])
+        err_p = max(abs(_horner(self.p_coef, x) - (1 - tanh_fprime(x, q, sigma_w2, n_fit)) / x) for x in check[::3])
+        self.fit_error = max(err_r, err_p)
+
+    @property
+    def alpha(self):
+        """f''(1)/2 from the fit (r(0))."""
+        return self.r_coef[0]
+
+    @property
+    def zeta(self):
+        """f'''(1)/6 from the fit: r(lambda) = alpha - zeta lambda + ..."""
+        return -self.r_coef[1]
+
+    def step(self, lam):
+        if lam <= self.lam_max:
+            return lam - lam * lam * _horner(self.r_coef, lam)
+        return tanh_corr_deficit(lam, self.q, self.sigma_w2, self.sigma_b2, 80)
+
+    def fprime_deficit(self, lam):
+        if lam <= self.lam_max:
+            return lam * _horner(self.p_coef, lam)
+        return 1 - tanh_fprime(lam, self.q, self.sigma_w2, 80)
+
+    def run(self, c1, depths, with_ntk=False):
+        """{l: (lambda_l, 1 - f'(c^l), K^l/q)} for unit-variance-normalised NTK at the fixed variance q
+        (inputs with q^1(x,x) = q^1(x',x') = q, so every layer has variance q and
+        K^l = f'(c^{l-1}) K^{l-1} + q c^l; K is returned divided by q)."""
+        wanted = sorted(set(int(d) for d in depths))
+        out = {}
+        lam = 1.0 - c1
+        k = 1.0 - lam  # K^1 / q = c^1
+        for l in range(1, wanted[-1] + 1):
+            dfp = self.fprime_deficit(lam)
+            if l in wanted:
+                out[l] = (lam, dfp, k)
+            lam_new = self.step(lam)
+            if with_ntk:
+                k = (1 - dfp) * k + (1 - lam_new)
+            lam = lam_new
+        return out
+
+
+@functools.lru_cache(maxsize=4)
+def tanh_eoc_map(sigma_b: str = "0.2"):
+    sw, q = tanh_eoc(sigma_b, 30)
+    sw2, q = float(sw) ** 2, float(q)
+    return TanhNearOne(sw2, float(mpmath.mpf(sigma_b)) ** 2, q, eoc=True)
