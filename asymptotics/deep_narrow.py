@@ -82,9 +82,12 @@ def relu_product_variance(qx, qy, cxy, n_mc=0, seed=0):
     # E[relu(v)^2 | u] for v ~ N(mean, var)
     from scipy.special import ndtr
 
-    s = math.sqrt(var) if var > 0 else 1e-300
-    z = mean / s
-    second = (mean ** 2 + var) * ndtr(z) + mean * s * numpy.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    if var <= 1e-15 * qy:  # v is a deterministic multiple of u
+        second = numpy.maximum(mean, 0) ** 2
+    else:
+        s = math.sqrt(var)
+        z = mean / s
+        second = (mean ** 2 + var) * ndtr(z) + mean * s * numpy.exp(-z * z / 2) / math.sqrt(2 * math.pi)
     m2 = float(numpy.sum(w * u ** 2 * second) / 2)
     m1 = float(relu_expectation(qx, qy, cxy))
     return m2 - m1 ** 2
@@ -379,3 +382,37 @@ def mlp_depth_sweep(X, depths, C_of_L=lambda L: float(L) ** 2.5, rho=1.0, beta=1
         out.append(DepthPoint(L, float(C_of_L(L)), theta, limit, err, math.sqrt(var / L), secs,
                               {"off_diagonal_max": off}))
     return out
+
+
+# --------------------------------------------------------------------------- training
+def mlp_train_gd(net: DeepNarrowMLP, X, y, lr=1.0, steps=100):
+    """Gradient descent theta <- theta - lr/(L C_L^2) grad Loss, Loss = (1/2N) sum |f - y|^2
+    (the scaled learning rate of seed 003, line 217).  Returns a trained copy.
+
+    Floating point: the weight updates are about lr/(L C_L) relative to the unit
+    entries of the identity blocks, e.g. 3e-11 at L = 1000, C_L = L^2.5, so
+    float64 keeps about five digits of each update; beyond L ~ 1e4 with
+    C_L = L^2.5 the updates fall below the float64 spacing of 1 and training in
+    float64 silently stalls (store the change of the parameters separately)."""
+    from asymptotics.finite_width import blas_single_thread
+
+    X = check_positive_inputs(X, net.d_in)
+    y = numpy.asarray(y, dtype=float).reshape(X.shape[0], net.d_out)
+    net = DeepNarrowMLP([W.copy() for W in net.weights], [b.copy() for b in net.biases], net.C_L, net.d_in,
+                        net.d_out)
+    scale = lr / (net.depth * float(net.C_L) ** 2)
+    N = X.shape[0]
+    with blas_single_thread():
+        for _ in range(steps):
+            out, inputs = mlp_forward(net, X, cache=True)
+            delta = (out - y) / N  # d Loss / d output
+            for ell in range(net.depth - 1, -1, -1):
+                a = inputs[ell]
+                W = net.weights[ell]
+                grad_W = delta.T @ a
+                grad_b = delta.sum(0)
+                if ell:
+                    delta = (delta @ W) * (a > 0)
+                net.weights[ell] = W - scale * grad_W
+                net.biases[ell] = net.biases[ell] - scale * grad_b
+    return net
