@@ -65,7 +65,7 @@ class Approx:
             "value": format_approx(self),
             "mid": mpmath.nstr(self.mid, 40),
             "rad": mpmath.nstr(self.rad, 3),
-            "digits": self.correct_digits,
+            "digits": "exact" if self.rad == 0 else self.correct_digits,
             "method": self.method,
         }
 

@@ -43,7 +43,7 @@ from typing import Callable, Optional
 import mpmath
 
 from asymptotics.accuracy import AGREEMENT, CERTIFIED, ESTIMATE, Approx
-from asymptotics.backends import ArbOps, Float64Ops, MpmathOps
+from asymptotics.backends import ArbOps, Float64Ops, MpmathOps, ScalarFloatOps
 from asymptotics.relu_family import constants_for
 from asymptotics.validation import (
     InputError,
@@ -284,12 +284,16 @@ def _general_layer(ops, P: _Params, state, delta_mid=None, delta_rad=0):
     root = ops.sqrt(new_q_x * new_q_y)
     new_delta = P.sw2 * s * dk / root
     if state.get("gap") is None:  # unequal variances: sqrt(qx'qy') - sb2 - c s > 0, written without cancellation
-        unequal = (ops.sqrt(q_x) - ops.sqrt(q_y)) ** 2
+        # (sqrt q_x - sqrt q_y)^2 from the carried difference q_x - q_y, which shrinks as both tend to q*
+        unequal = (state["q_diff"] / (ops.sqrt(q_x) + ops.sqrt(q_y))) ** 2
         new_delta = new_delta + P.sb2 * c * unequal / (root + P.sb2 + c * s) / root
     if delta_mid is not None:
         # arb: widen by the Lipschitz bounds |d delta'/d delta| <= 1, |d dk/d delta| <= K1
         if delta_rad:
-            new_delta = _widen(new_delta, delta_rad)
+            # slope of delta' in delta: sw2 s k'(rho) / sqrt(qx'qy') <= sw2 s K1 / sqrt(qx'qy') (<= 1; < 1 in the
+            # ordered phase, which keeps the enclosure relative while delta decays exponentially)
+            slope = float((P.sw2 * s * P.K1 / root).upper()) * (1 + 2.0**-40)
+            new_delta = _widen(new_delta, min(slope, 1.0) * delta_rad)
             dk = _widen(dk, float(P.K1.upper()) * delta_rad * (1 + 1e-12))
             a = ops.asin(_sqrt_nonneg(state["delta"] * P.half))
         new_delta = _nonneg(new_delta)
@@ -299,6 +303,7 @@ def _general_layer(ops, P: _Params, state, delta_mid=None, delta_rad=0):
     new = {
         "q_x": new_q_x,
         "q_y": new_q_y,
+        "q_diff": c * state["q_diff"],  # q_x' - q_y' = c (q_x - q_y): exact recursion, no cancellation
         "delta": new_delta,
         "t_xx": c * state["t_xx"] + new_q_x,
         "t_yy": c * state["t_yy"] + new_q_y,
@@ -346,7 +351,7 @@ def _initial_state(ops, P, rho, q_x, q_y):
     s = ops.sqrt(q_x * q_y)
     t_xy = s * (1 - delta)
     return {
-        "q_x": q_x, "q_y": q_y, "delta": delta,
+        "q_x": q_x, "q_y": q_y, "q_diff": q_x - q_y, "delta": delta,
         "t_xx": q_x, "t_yy": q_y, "t_xy": t_xy,
         "sigma_xy": t_xy, "sigma_dot": None,
         "gap": q_x * delta if equal else None,
@@ -611,26 +616,54 @@ def _mpmath_once(network, rho, depths, prec, q_x, q_y, progress):
 
 
 def _run_float64(network, rho, depths, q_x, q_y, progress):
-    import numpy as np
-
-    delta = float(1 - _exact("rho", rho))  # 1 - rho rounded once, not after rounding rho
-    result = pair_arrays_at_depths(network, None, depths, q_x=float(q_x), q_y=float(q_y),
-                                   one_minus_rho=np.array([delta]), progress=progress)
-    traj = KernelTrajectory(network, rho, "float64", 15)
-    for depth in depths:
-        arrays = result[depth]
+    """One pair in Python floats, through the same step functions as mpmath and arb."""
+    ops = ScalarFloatOps()
+    P = _params(network, ops)
+    traj = KernelTrajectory(network, rho, "float64", 15, working_precision_bits=53)
+    wanted, last = set(depths), depths[-1]
+    step_report = max(1, last // 100)
+    zero = mpmath.mpf(0)
+    raw = {}
+    if network.bias_variance == 0:
+        delta = float(1 - _exact("rho", rho))  # 1 - rho rounded once, not after rounding rho
+        W, a_prev = delta, None
+        for layer in range(1, last + 1):
+            if layer in wanted:
+                raw[layer] = _nobias_values(layer, delta, W, a_prev, ops, P, float(q_x), float(q_y),
+                                            ESTIMATE, zero, zero, zero)
+            if layer == last:
+                break
+            delta, W, a_prev = _nobias_step(ops, delta, W, layer, P.kappa, P.half)
+            if progress is not None and layer % step_report == 0:
+                progress(layer, last)
+    else:
+        state = _initial_state(ops, P, rho, q_x, q_y)
+        for layer in range(1, last + 1):
+            if layer in wanted:
+                raw[layer] = _general_values(layer, state, ESTIMATE, lambda x: zero, ops)
+            if layer == last:
+                break
+            state = _general_layer(ops, P, state)
+            if progress is not None and layer % step_report == 0:
+                progress(layer, last)
+    for depth, values in raw.items():
         fields = {}
         for name in LayerValues.FIELDS:
-            value = arrays.get(name)
-            if value is None:
-                fields[name] = None
+            value = getattr(values, name)
+            if value is None or not mpmath.isfinite(value.mid) or (value.mid == 0 and name.startswith(("sigma", "theta"))):
+                fields[name] = None  # outside float64's range: no confident 0 or inf
                 continue
-            v = float(value[0])
+            v = abs(value.mid)
+            if v < 2.2250738585072014e-308:  # subnormal or zero: float64 has lost the value
+                fields[name] = Approx(mpmath.mpf(0), mpmath.mpf(2.2250738585072014e-308), ESTIMATE)
+                continue
             # a priori bound: each layer adds at most a few ulps (relative) and the maps are
             # 1-Lipschitz, so after L layers the error is below ~8 L eps |value| (a worst case;
             # typical errors are far smaller).  Stated as an estimate, not a certificate.
-            fields[name] = Approx(mpmath.mpf(v), mpmath.mpf(8 * depth * FLOAT64_EPS * abs(v)), ESTIMATE)
+            fields[name] = Approx(value.mid, mpmath.mpf(8 * depth * FLOAT64_EPS) * v, ESTIMATE)
         traj.layers[depth] = LayerValues(depth, **fields)
+    if progress is not None:
+        progress(last, last)
     return traj
 
 
@@ -729,3 +762,188 @@ def _check_array_correlation(xp, rho, name):
         raise InputError(name, "contains non-finite values")
     if bool(xp.any(rho < -1)) or bool(xp.any(rho > 1)):
         raise InputError(name, "correlations must lie in [-1, 1]")
+
+
+# --------------------------------------------------------------------------------------
+# Gram matrices
+
+
+def one_minus_rho_from_inputs(network: Network, X, Y=None, xp=None):
+    """1 - rho^1(x_i, y_j) for rows of X (n x d) and Y (m x d, default X), without cancellation.
+
+    With u = x/|x|, cos = u_i . u_j and delta_hat = 1 - cos (recomputed as |u_i - u_j|^2 / 2 for
+    nearly parallel pairs, where 1 - cos would cancel):
+        1 - rho = [sb2 sw2 (|x| - |y|)^2 / d / (sqrt(q_x q_y) + sb2 + sw2 |x||y|/d) + sw2 |x||y| delta_hat / d] / sqrt(q_x q_y)
+    Returns (one_minus_rho, q_x, q_y) with q the layer-1 variances sigma_b^2 + sigma_w^2 |x|^2 / d.
+    """
+    if xp is None:
+        import numpy as xp
+    X = _check_data(xp, X, "X")
+    Y = X if Y is None else _check_data(xp, Y, "Y")
+    if Y.shape[1] != X.shape[1]:
+        raise InputError("Y", f"has {Y.shape[1]} columns, X has {X.shape[1]}")
+    d = X.shape[1]
+    sw2, sb2 = float(network.weight_variance), float(network.bias_variance)
+    nx, ny = xp.sqrt(xp.sum(X * X, axis=1)), xp.sqrt(xp.sum(Y * Y, axis=1))
+    if sb2 == 0 and (bool(xp.any(nx == 0)) or bool(xp.any(ny == 0))):
+        raise InputError("X", "has a zero row: its correlation is undefined without biases")
+    ux = X / xp.where(nx == 0, 1, nx)[:, None]
+    uy = Y / xp.where(ny == 0, 1, ny)[:, None]
+    cos = uy @ ux.T  # (m, n)
+    delta_hat = 1.0 - cos
+    close = xp.argwhere(cos > 0.5)
+    if close.shape[0]:
+        i, j = close[:, 0], close[:, 1]
+        diff = uy[i] - ux[j]
+        delta_hat[i, j] = 0.5 * xp.sum(diff * diff, axis=1)
+    q_x, q_y = sb2 + sw2 * ny * ny / d, sb2 + sw2 * nx * nx / d  # x ranges over Y (rows), y over X
+    root = xp.sqrt(q_x[:, None] * q_y[None, :])
+    norms = ny[:, None] * nx[None, :]
+    gap = sb2 * sw2 * (ny[:, None] - nx[None, :]) ** 2 / d / (root + sb2 + sw2 * norms / d)
+    delta = (gap + sw2 * norms * delta_hat / d) / root
+    return xp.clip(delta, 0.0, 2.0), q_x, q_y
+
+
+def _check_data(xp, X, name):
+    X = xp.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise InputError(name, f"expected a non-empty 2-D array (points x features), got shape {X.shape}")
+    if not bool(xp.all(xp.isfinite(X))):
+        raise InputError(name, "contains non-finite values")
+    return X
+
+
+def gram_at_depths(network: Network, X, depths, Y=None, xp=None, progress=None) -> dict:
+    """Kernel matrices at each depth for the rows of X (and Y x X when Y is given).
+
+    Returns {depth: {field: (m x n) array}} with fields one_minus_rho, rho, sigma, theta,
+    ntk_normalized, one_minus_ntk_normalized (sigma/theta are None when they leave float64's
+    range).  Float64, iterated in 1 - rho; with xp=cupy on a GPU.  For X alone only the
+    n(n-1)/2 pairs above the diagonal are iterated (the diagonal has rho = 1 exactly).
+    """
+    if xp is None:
+        import numpy as xp
+    depths = check_depths("depths", depths)
+    delta, q_x, q_y = one_minus_rho_from_inputs(network, X, Y, xp)
+    symmetric = Y is None
+    m, n = delta.shape
+    if network.bias_variance == 0:
+        if symmetric:
+            iu = xp.triu_indices(n, 1)
+            flat = delta[iu]
+        else:
+            flat = delta.reshape(-1)
+        pairs = pair_arrays_at_depths(network, None, depths, one_minus_rho=flat, xp=xp, progress=progress)
+        roots = xp.sqrt(q_x[:, None] * q_y[None, :])
+        out = {}
+        c = float(network.weight_variance) * float(_params(network, Float64Ops(xp)).K1)
+        for depth in depths:
+            fields = {}
+            for name, diag in (("one_minus_rho", 0.0), ("one_minus_ntk_normalized", 0.0)):
+                fields[name] = _assemble(xp, pairs[depth][name], symmetric, (m, n), diag)
+            fields["rho"] = 1.0 - fields["one_minus_rho"]
+            fields["ntk_normalized"] = 1.0 - fields["one_minus_ntk_normalized"]
+            scale = c ** (depth - 1)
+            if scale == 0.0 or not math.isfinite(scale):
+                fields["sigma"] = fields["theta"] = None
+            else:
+                fields["sigma"] = scale * roots * fields["rho"]
+                fields["theta"] = depth * scale * roots * fields["ntk_normalized"]
+            out[depth] = fields
+        return out
+    # with biases the variances enter the correlation map: iterate the full matrices
+    ops = Float64Ops(xp)
+    P = _params(network, ops)
+    equal = bool(xp.all(q_x == q_x[0])) and bool(xp.all(q_y == q_x[0]))
+    sw2 = float(network.weight_variance)
+    Xa = _check_data(xp, X, "X")
+    Ya = Xa if Y is None else _check_data(xp, Y, "Y")
+    nx, ny = xp.sqrt(xp.sum(Xa * Xa, axis=1)), xp.sqrt(xp.sum(Ya * Ya, axis=1))
+    q_diff = sw2 * (ny[:, None] - nx[None, :]) * (ny[:, None] + nx[None, :]) / Xa.shape[1]
+    state = {
+        "q_x": q_x[:, None] * xp.ones((1, n)), "q_y": q_y[None, :] * xp.ones((m, 1)), "delta": delta,
+        "q_diff": q_diff,
+        "t_xx": q_x[:, None] * xp.ones((1, n)), "t_yy": q_y[None, :] * xp.ones((m, 1)),
+        "sigma_dot": None,
+    }
+    state["t_xy"] = state["sigma_xy"] = xp.sqrt(state["q_x"] * state["q_y"]) * (1.0 - delta)
+    state["gap"] = state["q_x"] * delta if equal else None
+    out, wanted = {}, set(depths)
+    for layer in range(1, depths[-1] + 1):
+        if layer in wanted:
+            values = _array_values(xp, state)
+            out[layer] = {
+                "one_minus_rho": values["one_minus_rho"], "rho": values["rho"], "sigma": values["sigma_xy"],
+                "theta": values["theta_xy"], "ntk_normalized": values["ntk_normalized"],
+                "one_minus_ntk_normalized": values["one_minus_ntk_normalized"],
+            }
+        if layer == depths[-1]:
+            break
+        state = _general_layer(ops, P, state)
+        if progress is not None and layer % max(1, depths[-1] // 100) == 0:
+            progress(layer, depths[-1])
+    return out
+
+
+def _assemble(xp, flat, symmetric, shape, diag):
+    if not symmetric:
+        return flat.reshape(shape)
+    n = shape[0]
+    full = xp.full(shape, diag, dtype=float)
+    iu = xp.triu_indices(n, 1)
+    full[iu] = flat
+    full[(iu[1], iu[0])] = flat
+    return full
+
+
+# --------------------------------------------------------------------------------------
+# the textbook baseline
+
+
+def naive_float64_pairs(network: Network, rho, depths, q_x=1.0, q_y=None, xp=None) -> dict:
+    """The textbook float64 recursion iterated in rho (how widely used kernel code does it).
+
+    rho' = (sb2 + sw2 sqrt(q_x q_y) k(rho)) / sqrt(q_x' q_y'), k(rho) via acos/asin of rho,
+    Theta' = sw2 k'(rho) Theta + Sigma'.  Kept as a named baseline so that benchmarks and
+    notebooks can show how it loses digits near rho = 1; do not use it for results.
+    Returns {depth: {"rho", "one_minus_rho", "ntk_normalized", "one_minus_ntk_normalized"}}.
+    """
+    if xp is None:
+        import numpy as xp
+    phi = constants_for(network.activation)
+    odd2, even2 = float(((phi.a + phi.b) / 2) ** 2), float(((phi.b - phi.a) / 2) ** 2)
+    K1 = odd2 + even2
+    sw2, sb2 = float(network.weight_variance), float(network.bias_variance)
+    q_y = q_x if q_y is None else q_y
+    rho = xp.asarray(rho, dtype=float)
+    qx, qy = float(q_x), float(q_y)
+    t_xx, t_yy = qx, qy
+    t_xy = math.sqrt(qx * qy) * rho
+    depths = check_depths("depths", depths)
+    wanted, out = set(depths), {}
+    for layer in range(1, depths[-1] + 1):
+        if layer in wanted:
+            n = t_xy / math.sqrt(t_xx * t_yy)
+            out[layer] = {"rho": rho, "one_minus_rho": 1.0 - rho, "ntk_normalized": n, "one_minus_ntk_normalized": 1.0 - n}
+        if layer == depths[-1]:
+            break
+        asin = xp.arcsin(rho)
+        k = odd2 * rho + even2 * (2 / math.pi) * (xp.sqrt(1.0 - rho * rho) + rho * asin)
+        k_prime = odd2 + even2 * (2 / math.pi) * asin
+        new_qx, new_qy = sb2 + sw2 * K1 * qx, sb2 + sw2 * K1 * qy
+        sigma = sb2 + sw2 * math.sqrt(qx * qy) * k
+        t_xy = sw2 * k_prime * t_xy + sigma
+        t_xx, t_yy = sw2 * K1 * t_xx + new_qx, sw2 * K1 * t_yy + new_qy
+        rho = xp.clip(sigma / math.sqrt(new_qx * new_qy), -1.0, 1.0)
+        qx, qy = new_qx, new_qy
+    return out
+
+
+def naive_float64_gram(network: Network, X, depths, xp=None) -> dict:
+    """The textbook recursion on the full n x n matrix (unit-norm rows assumed, sigma_b = 0)."""
+    if xp is None:
+        import numpy as xp
+    X = _check_data(xp, X, "X")
+    U = X / xp.sqrt(xp.sum(X * X, axis=1))[:, None]
+    rho = xp.clip(U @ U.T, -1.0, 1.0)
+    return naive_float64_pairs(network, rho, depths, xp=xp)

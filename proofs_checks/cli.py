@@ -46,6 +46,8 @@ def main(argv=None) -> int:
     except InputError as err:
         print(f"ntk-verify: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head & co.
+        return 0
     except KeyboardInterrupt:
         print("ntk-verify: interrupted", file=sys.stderr)
         return 130

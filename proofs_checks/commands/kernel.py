@@ -1,0 +1,121 @@
+"""``ntk-verify kernel``: Sigma, Sigma-dot, Theta and the normalised NTK of a pair at given depths."""
+from __future__ import annotations
+
+import json
+import sys
+
+from asymptotics.accuracy import format_approx
+from asymptotics.recursion import BACKENDS, LayerValues, Network, kernel_at_depths
+from asymptotics.validation import InputError, check_depth
+
+LABELS = {
+    "rho": "rho^(L)",
+    "one_minus_rho": "1 - rho^(L)",
+    "sigma_xy": "Sigma^(L)(x,x')",
+    "sigma_xx": "Sigma^(L)(x,x)",
+    "sigma_yy": "Sigma^(L)(x',x')",
+    "sigma_dot": "Sigma-dot^(L)(x,x')",
+    "theta_xy": "Theta^(L)(x,x')",
+    "theta_xx": "Theta^(L)(x,x)",
+    "theta_yy": "Theta^(L)(x',x')",
+    "ntk_normalized": "normalised NTK",
+    "one_minus_ntk_normalized": "1 - normalised NTK",
+}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "kernel",
+        help="kernels of one pair at given depths (float64, mpmath or certified arb)",
+        description="Iterate the NNGP/NTK depth recursion for a pair with layer-1 correlation rho "
+        "(ReLU family: relu, leaky_relu, abrelu, linear) and print every quantity with its accuracy.",
+    )
+    p.add_argument("--activation", default="relu")
+    p.add_argument("--rho", action="append", required=True, help="layer-1 correlation in [-1, 1] (repeatable)")
+    p.add_argument("--depth", action="append", required=True, help="depth L >= 1, e.g. 1e6 (repeatable)")
+    p.add_argument("--backend", default="arb", help=f"one of {', '.join(BACKENDS)} (default arb)")
+    p.add_argument("--digits", default="50", help="target digits for mpmath/arb (default 50)")
+    weights = p.add_mutually_exclusive_group()
+    weights.add_argument("--sigma-w", help="weight standard deviation (default 1)")
+    weights.add_argument("--sigma-w2", help="weight variance, e.g. 2 for ReLU's Edge of Chaos")
+    biases = p.add_mutually_exclusive_group()
+    biases.add_argument("--sigma-b", help="bias standard deviation (default 0)")
+    biases.add_argument("--sigma-b2", help="bias variance")
+    p.add_argument("--q-x", default="1", help="layer-1 variance Sigma^1(x,x) (default 1)")
+    p.add_argument("--q-y", default=None, help="layer-1 variance Sigma^1(x',x') (default q-x)")
+    p.add_argument("--fields", nargs="+", choices=list(LABELS), default=None, help="quantities to print")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def _depths(values):
+    out = []
+    for v in values:
+        for part in str(v).replace(",", " ").split():
+            out.append(check_depth("depth", part))
+    return sorted(set(out))
+
+
+def run(args) -> int:
+    network = Network(args.activation, sigma_w=args.sigma_w, sigma_b=args.sigma_b,
+                      sigma_w2=args.sigma_w2, sigma_b2=args.sigma_b2)
+    depths = _depths(args.depth)
+    if args.backend not in BACKENDS:
+        raise InputError("backend", f"expected one of {', '.join(BACKENDS)}, got {args.backend!r}")
+    fields = args.fields or list(LABELS)
+    results = []
+    for rho in args.rho:
+        traj = _with_progress(network, rho, depths, args)
+        results.append(traj)
+    if args.json:
+        payload = [{
+            "network": network.describe(), "rho": str(t.rho), "backend": t.backend, "digits_requested": t.digits,
+            "working_precision_bits": t.working_precision_bits, "seconds": round(t.seconds, 3),
+            "layers": [t.at(d).as_dict() for d in depths],
+        } for t in results]
+        json.dump(payload if len(payload) > 1 else payload[0], sys.stdout, indent=1)
+        print()
+        return 0
+    _print_tables(results, depths, fields)
+    return 0
+
+
+def _with_progress(network, rho, depths, args):
+    show = not args.no_progress and not args.json and depths[-1] >= 20000 and sys.stderr.isatty()
+    if not show:
+        return kernel_at_depths(network, rho, depths, backend=args.backend, digits=args.digits,
+                                q_x=args.q_x, q_y=args.q_y)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"rho={rho} {args.backend}", total=depths[-1])
+        return kernel_at_depths(network, rho, depths, backend=args.backend, digits=args.digits,
+                                q_x=args.q_x, q_y=args.q_y,
+                                progress=lambda done, total: bar.update(task, completed=done))
+
+
+def _print_tables(results, depths, fields):
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for t in results:
+        title = (f"{t.network.describe()}; rho^(1) = {t.rho}; backend {t.backend}"
+                 f" ({t.working_precision_bits} bits); {t.seconds:.2f} s")
+        table = Table(title=title, title_justify="left")
+        table.add_column("L", justify="right")
+        table.add_column("quantity")
+        table.add_column("value (only correct digits)", overflow="fold")
+        table.add_column("digits", justify="right")
+        table.add_column("accuracy")
+        for depth in depths:
+            values: LayerValues = t.at(depth)
+            for name in fields:
+                a = getattr(values, name)
+                if a is None:
+                    table.add_row(str(depth), LABELS[name], "undefined / out of float range", "-", "-")
+                    continue
+                digits = "exact" if a.rad == 0 else str(a.correct_digits)
+                table.add_row(str(depth), LABELS[name], format_approx(a), digits, a.method)
+        console.print(table)
