@@ -63,7 +63,9 @@ def relu_expectation(qx, qy, cxy):
     sqrt(qx qy)/(2 pi) (sin t + (pi - t) cos t), t = acos(cxy / sqrt(qx qy))."""
     qx, qy, cxy = (numpy.asarray(a, dtype=float) for a in (qx, qy, cxy))
     norm = numpy.sqrt(qx * qy)
-    c = numpy.clip(cxy / norm, -1.0, 1.0)
+    from asymptotics.finite_width import snap_correlation
+
+    c = snap_correlation(cxy / norm)
     t = numpy.arccos(c)
     return norm / (2 * math.pi) * (numpy.sin(t) + (math.pi - t) * c)
 

@@ -353,6 +353,17 @@ def kernel_flow_prediction(theta_train, f0_train, y, t, theta_cross=None, f0_eva
 
 
 # --------------------------------------------------------------------------- infinite width
+def snap_correlation(c):
+    """Clip a correlation to [-1, 1] and snap values within 4 ulp of +-1 to +-1.
+
+    A correlation computed as s12 / sqrt(s11 s22) carries a rounding error of a
+    few ulp; near 1 the arc-cosine turns an error of 1e-16 into 1e-8 (acos is
+    not Lipschitz at 1), which would leak into Sigma-dot on the diagonal."""
+    c = numpy.clip(numpy.asarray(c, dtype=float), -1.0, 1.0)
+    tol = 4 * numpy.finfo(float).eps
+    return numpy.where(c > 1 - tol, 1.0, numpy.where(c < -1 + tol, -1.0, c))
+
+
 def _gauss_expectations(name, s11, s22, s12, nodes=80):
     """E[phi(u)phi(v)], E[phi'(u)phi'(v)] for (u, v) ~ N(0, [[s11, s12], [s12, s22]]).
 
@@ -360,7 +371,7 @@ def _gauss_expectations(name, s11, s22, s12, nodes=80):
     s11, s22, s12 = (numpy.asarray(a, dtype=float) for a in (s11, s22, s12))
     if name in ("relu", "abs"):
         norm = numpy.sqrt(s11 * s22)
-        c = numpy.clip(s12 / norm, -1.0, 1.0)
+        c = snap_correlation(s12 / norm)
         theta = numpy.arccos(c)
         relu = norm / (2 * numpy.pi) * (numpy.sin(theta) + (numpy.pi - theta) * c)
         drelu = (numpy.pi - theta) / (2 * numpy.pi)
