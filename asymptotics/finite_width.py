@@ -440,19 +440,22 @@ def limit_ntk(X, depth, activation="relu", beta=0.1, Y=None) -> LimitKernels:
 
 
 def limit_ntk_engine(X, depth, beta=0.1, activation="relu"):
-    """Theta_inf^(L) Gram from the lead's depth engine (``asymptotics.recursion``),
-    ``Network(activation, sigma_w=1, sigma_b=beta)`` = Jacot's parameterisation.
-    Returns None when the engine is not available (then use :func:`limit_ntk`)."""
+    """Theta_inf^(L) Gram from the lead's depth engine (``asymptotics.recursion.gram_at_depths``),
+    ``Network(activation, sigma_w=1, sigma_b=beta)`` = Jacot's parameterisation (same depth
+    convention: Theta^(1) = Sigma^(1)).  Returns None when the engine or the activation is not
+    available there (then use :func:`limit_ntk`); used as an independent cross-check."""
     try:
         from asymptotics import recursion
     except ImportError:
         return None
     if not hasattr(recursion, "gram_at_depths"):
         return None
-    network = recursion.Network(activation, sigma_w=1, sigma_b=beta)
-    result = recursion.gram_at_depths(network, numpy.asarray(X, dtype=float), [depth])
-    at = result.at(depth) if hasattr(result, "at") else result[depth]
-    theta = getattr(at, "theta", None)
+    try:
+        network = recursion.Network(activation, sigma_w=1, sigma_b=beta)
+        result = recursion.gram_at_depths(network, numpy.asarray(X, dtype=float), [depth])
+    except InputError:
+        return None
+    theta = result[depth]["theta"]
     return None if theta is None else numpy.asarray(theta)
 
 
