@@ -223,3 +223,17 @@ def test_depth_one_million_certified():
         naive = naive_float64_pairs(Network.relu_eoc(), np.array([float(rho)]), [10**6])[10**6]["one_minus_rho"][0]
         assert abs(naive / float(arb.one_minus_rho.mid) - 1) > 1e-4
         assert math.isfinite(float(arb.one_minus_rho.mid))
+
+
+@pytest.mark.gpu
+def test_gram_on_gpu_matches_cpu():
+    import cupy
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((64, 16))
+    for net in [Network("relu"), Network("relu", sigma_w="1.2", sigma_b="0.3")]:
+        cpu = gram_at_depths(net, X, [5, 500])
+        gpu = gram_at_depths(net, cupy.asarray(X), [5, 500], xp=cupy)
+        for L in (5, 500):
+            for name in ("one_minus_rho", "one_minus_ntk_normalized"):
+                assert np.allclose(cupy.asnumpy(gpu[L][name]), cpu[L][name], rtol=1e-12, atol=0)
