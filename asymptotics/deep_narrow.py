@@ -418,3 +418,29 @@ def mlp_train_gd(net: DeepNarrowMLP, X, y, lr=1.0, steps=100):
                 net.weights[ell] = W - scale * grad_W
                 net.biases[ell] = net.biases[ell] - scale * grad_b
     return net
+
+
+def cnn_train_gd(net: DeepNarrowCNN, X, y, lr=1.0, steps=100):
+    """Gradient descent on Loss = (1/2N) sum (f - y)^2 with the scaled learning rate lr/(L C_L^2)
+    (seed 003, Section 4 uses the scaling of line 217).  Returns a trained copy."""
+    from asymptotics.finite_width import blas_single_thread
+
+    X = _images(X, net.d)
+    y = numpy.asarray(y, dtype=float).reshape(X.shape[0])
+    net = DeepNarrowCNN([w.copy() for w in net.filters], [b.copy() for b in net.biases], net.C_L, net.d)
+    scale = lr / (net.depth * float(net.C_L) ** 2)
+    N, d = X.shape[0], net.d
+    with blas_single_thread():
+        for _ in range(steps):
+            out, inputs = cnn_forward(net, X, cache=True)
+            delta = ((out - y) / N)[:, None, None, None] * numpy.full((N, 1, d, d), 1.0 / d ** 2)
+            for ell in range(net.depth - 1, -1, -1):
+                a = inputs[ell]
+                w = net.filters[ell]
+                grad_w = numpy.einsum("nrij,nskij->rsk", delta, _patches(a)).reshape(w.shape)
+                grad_b = delta.sum(axis=(0, 2, 3))
+                if ell:
+                    delta = _conv_transpose(w, delta) * (a > 0)
+                net.filters[ell] = w - scale * grad_w
+                net.biases[ell] = net.biases[ell] - scale * grad_b
+    return net

@@ -122,3 +122,19 @@ def test_bad_inputs():
         dn.init_mlp(2, 1, 10, 0.0)
     with pytest.raises(InputError, match="X"):
         dn.cnn_forward(dn.init_cnn(3, 5, 10.0), numpy.ones((1, 4, 4)))
+
+
+def test_one_gradient_step_matches_finite_difference_gradient():
+    rng = numpy.random.default_rng(7)
+    imgs = rng.uniform(0.1, 1.0, (2, 3, 3))
+    y = numpy.array([0.4, -0.2])
+    net = dn.init_cnn(3, 4, 2.0, seed=2)
+    net.filters = [w + 0.2 * rng.standard_normal(w.shape) for w in net.filters]
+    loss = lambda: 0.5 * numpy.mean((dn.cnn_forward(net, imgs) - y) ** 2)
+    grad = _fd_jacobian(net.filters + net.biases, lambda: numpy.array([loss()]))[0]
+    lr = 0.7
+    stepped = dn.cnn_train_gd(net, imgs, y, lr=lr, steps=1)
+    before = numpy.concatenate([a.ravel() for a in net.filters + net.biases])
+    after = numpy.concatenate([a.ravel() for a in stepped.filters + stepped.biases])
+    expected = before - lr / (net.depth * net.C_L ** 2) * grad
+    assert numpy.abs(after - expected).max() < 1e-8
