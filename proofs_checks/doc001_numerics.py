@@ -449,7 +449,9 @@ def zonal_eigenvalues(g_values, theta_nodes, theta_weights, d: int, k_max: int):
 
 
 def theta_quadrature(n: int = 400):
-    x, w = np.polynomial.legendre.leggauss(n)
+    from scipy.special import roots_legendre
+
+    x, w = roots_legendre(n)  # (numpy's leggauss solves an n x n eigenproblem: slow for n = 400)
     return (x + 1) * PI / 2, w * PI / 2
 
 
@@ -462,11 +464,18 @@ def relu_ffnn_ntk_grid(c1: np.ndarray, depths, sigma_w2: float, sigma_b2: float,
     k_xy = q1 * (1 - gamma)
     k_xx = q1
 
+    coeffs = [(-1) ** (k + 1) * 2 * k / math.factorial(2 * k + 1) for k in range(1, 10)]
+
     def g_arr(th):
         small = th < 0.1
         res = np.sin(th) - th * np.cos(th)
         if np.any(small):
-            res[small] = np.array([g_theta(float(v)) for v in th[small]])
+            ts = th[small]
+            t2 = ts * ts
+            acc = np.zeros_like(ts)
+            for c in reversed(coeffs):  # theta^3 * sum_k c_k theta^(2k-2)
+                acc = acc * t2 + c
+            res[small] = acc * ts ** 3
         return res
 
     for l in range(1, wanted[-1] + 1):
