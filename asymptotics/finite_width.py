@@ -409,14 +409,14 @@ class LimitKernels:
     sigma_yy: numpy.ndarray
 
 
-def limit_ntk(X, depth, activation="relu", beta=0.1, Y=None) -> LimitKernels:
+def limit_ntk(X, depth, activation="relu", beta=0.1, Y=None, nodes=80) -> LimitKernels:
     """Sigma^(L) and Theta_inf^(L) of Proposition 1 / Theorem 1 (seed 002, lines 177-197):
 
         Sigma^(1) = x.x'/n_0 + beta^2,  Sigma^(l+1) = E[phi(f(x))phi(f(x'))] + beta^2,
         Theta^(1) = Sigma^(1),  Theta^(l+1) = Sigma-dot^(l) Theta^(l) + Sigma^(l+1),
         Sigma-dot^(l) = E_{f ~ N(0, Sigma^(l))}[phi'(f(x)) phi'(f(x'))].
 
-    float64; closed forms for relu, erf, linear, abs, square; Gauss-Hermite for tanh."""
+    float64; closed forms for relu, erf, linear, abs, square; Gauss-Hermite (``nodes`` per axis) for tanh."""
     depth = check_depth("depth", depth)
     activation = _check_activation(activation)
     check_nonnegative("beta", beta)
@@ -431,9 +431,9 @@ def limit_ntk(X, depth, activation="relu", beta=0.1, Y=None) -> LimitKernels:
     syy = numpy.sum(Y * Y, axis=1) / n0 + b2
     theta = sxy.copy()
     for _ in range(depth - 1):
-        exy, dxy = _gauss_expectations(activation, sxx[:, None], syy[None, :], sxy)
-        exx, _ = _gauss_expectations(activation, sxx, sxx, sxx)
-        eyy, _ = _gauss_expectations(activation, syy, syy, syy)
+        exy, dxy = _gauss_expectations(activation, sxx[:, None], syy[None, :], sxy, nodes)
+        exx, _ = _gauss_expectations(activation, sxx, sxx, sxx, nodes)
+        eyy, _ = _gauss_expectations(activation, syy, syy, syy, nodes)
         theta = dxy * theta + exy + b2
         sxy, sxx, syy = exy + b2, exx + b2, eyy + b2
     return LimitKernels(sxy, theta, sxx, syy)

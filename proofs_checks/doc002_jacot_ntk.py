@@ -413,9 +413,19 @@ def _prop2(level):
                 ok &= lam > bound
                 results.append(f"{act} L={L} n0={n0}: {lam:.2e}")
         lam1, b1 = _min_eig_certified(fw.limit_ntk(X, 1, "relu", 0.1).theta)
+    # the standing assumption beta > 0 (line 89) matters: with beta = 0 an even sigma cannot separate x and -x
+    lam0, b0 = _min_eig_certified(fw.limit_ntk(X, 2, "abs", 0.0).theta)
+    # tanh uses Gauss-Hermite: the smallest eigenvalue at 80 and 160 nodes must agree
+    X2 = _sphere_points(N, 2, 13)
+    X2[1] = -X2[0]
+    t80, t160 = (float(numpy.linalg.eigvalsh(fw.limit_ntk(X2, 2, "tanh", 0.1, nodes=k).theta)[0]) for k in (80, 160))
+    ok &= abs(t80 - t160) < 0.01 * t80
     return judge("Gram matrices of Theta_inf^(L) on distinct sphere points are positive definite (L >= 2)",
                  "smallest eigenvalues " + "; ".join(results) + f". L = 1 (excluded by the statement): rank <= n0+1, "
-                 f"smallest eigenvalue {lam1:.1e} (+/- {b1:.0e}) -> singular", ok,
+                 f"smallest eigenvalue {lam1:.1e} (+/- {b1:.0e}) -> singular. With beta = 0 (excluded by the "
+                 f"paper's beta > 0, line 89) and the even sigma = |x|, the antipodal pair gives {lam0:.1e} "
+                 f"(+/- {b0:.0e}): singular, so beta > 0 is needed. tanh quadrature: lambda_min {t80:.4e} (80 nodes) vs "
+                 f"{t160:.4e} (160 nodes)", ok,
                  "all > rounding bound (Weyl, 10 N eps ||K||)", f"{N} random points on S^1 and S^2 with an antipodal "
                  "pair, beta = 0.1, closed forms (relu, erf, abs) and Gauss-Hermite (tanh)",
                  corrected="(a Gram matrix is singular)")
@@ -532,6 +542,15 @@ def _nu(level):
                            "(squares, as in step 4); the conclusion (infinitely many even and odd nonzero "
                            "coefficients when beta > 0) is unaffected")
 
+
+out_of_scope_claim("jacot.remark2.gaussian_measure", SEED, 181,
+                   r"\text{only finite-dimensional Gaussian marginals are needed}", "remark",
+                   "a remark on measure-theoretic existence; nothing to compute", title="Remark 2")
+
+out_of_scope_claim("jacot.remark3.rademacher", SEED, 199,
+                   r"\dot\sigma \text{ exists except on a Lebesgue-null set}", "remark",
+                   "Rademacher's theorem (Lipschitz functions are differentiable almost everywhere): a measure-theoretic "
+                   "fact, not decidable by finite computation", title="Remark 3")
 
 out_of_scope_claim("jacot.theorem3.gneiting", SEED, (592, 596),
                    r"f(\rho) = \sum b_n \rho^n \text{ p.d. on all spheres} \iff b_n > 0 "
