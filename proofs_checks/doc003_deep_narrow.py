@@ -377,7 +377,7 @@ def _last_layer(level):
     return refuted("w^L_{3,:,:,:} with n_L = 1", f"the last filter tensor has shape {shape}: output-channel index "
                    "3 does not exist", r"w^L_{1,:,:,:} = (0, 0, \iota) (and the layer-l rows are printed as w^1_{1,:} "
                    r"for w^l_{1,:}); with this reading the CNN outputs 0 at initialisation as intended",
-                   "shape of the printed tensors (w^l in R^{n_l x n_{l-1} x 3 x 3}, line 333)")
+                   "shape of the printed tensors (w^l in R^{n_l x n_{l-1} x 3 x 3}, line 334)")
 
 
 @claim("narrow.table4_1.regime", SEED, (357, 364),

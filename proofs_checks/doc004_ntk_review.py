@@ -43,17 +43,17 @@ def _measure(level):
                    "but sums from i = 0 (both slips, different ones)", "mass of the printed measure")
 
 
-@claim("review.cost_decay", SEED, (66, 84),
+@claim("review.cost_decay", SEED, (60, 62),
        r"\partial_t C = -\frac{1}{N^2}\sum_{i,j} d(x_j)^T K(x_j, x_i) d(x_i) = -\|d\|_K^2", "identity",
        title="cost decay along kernel gradient descent (expanded; same as seed 002 line 121)")
 def _cost(level):
     return jacot._cost_decay(level)
 
 
-@claim("review.flow_sign", SEED, (176, 182),
+@claim("review.flow_sign", SEED, (176, 184),
        r"\partial_t f_t = \Phi_K(\langle f^* - f, \cdot\rangle) \iff \partial_t f_t = \Pi(f - f^*);\ "
        r"f_t = f^* + e^{-t\Pi}(f_0 - f^*)", "identity",
-       title="least-squares flow written with Pi (paper: seed 002 lines 234-237)")
+       title="least-squares flow written with Pi (paper: seed 002 lines 233-237)")
 def _flow_sign(level):
     from scipy.integrate import solve_ivp
     from scipy.linalg import expm
@@ -72,7 +72,7 @@ def _flow_sign(level):
                    "solve_ivp (rtol 1e-11) vs expm with Theta_inf^(3) on 5 circle points")
 
 
-@claim("review.eigen_equation", SEED, (204, 212),
+@claim("review.eigen_equation", SEED, (202, 212),
        r"N\lambda_n (f^{(n)}(x_j))_j = (K(x_i,x_j))_{ij} (f^{(n)}(x_j))_j", "identity",
        title="eigenfunctions of Pi as kernel PCA")
 def _eigen_eq(level):
@@ -247,7 +247,7 @@ def _base(level):
 
 @claim("review.prop1_conditional_covariance", SEED, 342,
        r"\tilde\Sigma^{(L+1)}(x,x') = \frac{1}{n_L}\sigma(\tilde\alpha^{(L)}(x))^T\sigma(\tilde\alpha^{(L)}(x)) + \beta^2",
-       "identity", title="conditional covariance of the outputs (paper: seed 002 line 360)")
+       "identity", title="conditional covariance of the outputs (paper: seed 002 line 362)")
 def _cond_cov(level):
     rng = numpy.random.default_rng(4)
     n = 50
@@ -271,7 +271,7 @@ def _cond_cov(level):
                    f"Monte Carlo over {M} draws of the last layer for fixed hidden activations")
 
 
-@claim("review.theorem1_last_layer", SEED, (410, 428),
+@claim("review.theorem1_last_layer", SEED, (409, 437),
        r"\text{term (2) (last-layer parameters) of } \Theta^{(L+1)} \to \Sigma^{(L+1)}\delta_{kk'}", "limit",
        title="the last-layer contribution, announced but not computed in the review")
 @jacot.single_thread
@@ -294,7 +294,7 @@ def _last_layer(level):
     return judge("term (2) -> Sigma^(L+1)", f"relative error {', '.join(f'{e:.3g}' for e in errs)} at n = {widths} "
                  f"(~ n^-{p:.2f} +/- {p_std:.2f})", ok, f"decays like n^-{p:.2f}",
                  "the review stops at 'We now calculate (2)' and moves to A.2; the paper calls it 'easy to see' "
-                 "(seed 002 line 404). Checked: ReLU depth 3, beta 0.1, 4 seeds per width",
+                 "(seed 002 line 410). Checked: ReLU depth 3, beta 0.1, 4 seeds per width",
                  corrected="(term (2) does not converge)")
 
 
