@@ -496,8 +496,9 @@ def _arb_nobias(ops, P, rho, depths, q_x, q_y, traj, progress):
         # --- _nobias_step at the midpoint (u^2 = delta/2 exactly, so cos(a) = sqrt(1 - delta/2))
         half_delta = delta * half
         u = half_delta.sqrt()
-        a = u.asin()
-        new_delta = delta - kappa * (u * (one - half_delta).sqrt() - a * (one - delta))
+        cos_a = (one - half_delta).sqrt()
+        a = (u / cos_a).atan()  # = asin(u); arb's atan is cheaper than its asin and cos_a is needed anyway
+        new_delta = delta - kappa * (u * cos_a - a * (one - delta))
         x = kappa * a
         new_W = W + x * (layer - W) + new_delta
         # --- radii.  a = asin(sqrt(delta/2)) has |da/d delta| = 1/(2 sqrt(delta (2 - delta)))
