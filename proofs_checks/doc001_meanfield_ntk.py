@@ -1877,3 +1877,28 @@ def check_assumption_count(level):
     return inconclusive("N x 2 n_0 x M variables", "the inputs x_i in R^{n_0 x M} have N n_0 M entries in total",
                         "the authors' intended unknowns (the factor 2 is unexplained)",
                         "N inputs, each an n_0 x M array (line 88 setup)")
+
+
+@claim("hayou.app_lemma1.inverse_sqrt_step", SEED, (744, 746),
+       r"\gamma_{l+1}^{-1/2}=\gamma_l^{-1/2}+\frac s2+\frac{3s^2}8\gamma_l^{1/2}+\frac b2\gamma_l+\mathcal O(\gamma_l^{3/2})",
+       "identity", title="Appendix Lemma 1 (proof): one step of the recursion in gamma^(-1/2)")
+def check_inverse_sqrt_step(level):
+    import sympy as sp
+
+    g, s, b = sp.symbols("g s b", positive=True)  # g = gamma^(1/2)
+    step = g ** 2 - s * g ** 3 - b * g ** 5  # gamma_{l+1} from Fact 14
+    expr = sp.series(step ** sp.Rational(-1, 2) - 1 / g, g, 0, 3).removeO()
+    printed = s / 2 + sp.Rational(3, 8) * s ** 2 * g + b / 2 * g ** 2
+    diff = sp.simplify(sp.expand(expr) - printed)
+    coeff_g2 = sp.expand(expr).coeff(g, 2)
+    ok = sp.simplify(sp.expand(expr).coeff(g, 0) - s / 2) == 0 and \
+        sp.simplify(sp.expand(expr).coeff(g, 1) - sp.Rational(3, 8) * s ** 2) == 0
+    note = f"SymPy series: gamma_(l+1)^(-1/2) - gamma_l^(-1/2) = {sp.expand(expr)} + O(gamma^(3/2)) (g = gamma^(1/2))"
+    if ok and sp.simplify(coeff_g2 - b / 2) == 0:
+        return confirmed("s/2 + (3s^2/8) gamma^(1/2) + (b/2) gamma", str(sp.expand(expr)), "exact (SymPy)", note)
+    if ok:
+        return refuted("... + (b/2) gamma", str(sp.expand(expr)),
+                       r"\gamma_{l+1}^{-1/2} = \gamma_l^{-1/2} + s/2 + (3s^2/8)\gamma_l^{1/2} + (b/2 + 5s^3/16)\gamma_l + "
+                       r"O(\gamma_l^{3/2}) (the cubic term of the binomial series is missing); the log(l)/l^3 constant only "
+                       r"depends on the s/2 and 3s^2/8 terms, so the lemma's conclusion is unaffected", note)
+    return refuted("s/2 + (3s^2/8) gamma^(1/2)", str(sp.expand(expr)), "see computed", note)
