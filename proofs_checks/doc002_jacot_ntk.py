@@ -806,7 +806,7 @@ def _figure2(level):
     gam = numpy.linspace(0, 2 * math.pi, 13)[:-1]
     Xe = numpy.stack([numpy.cos(gam), numpy.sin(gam)], 1)
     if level == "quick":
-        widths, seeds = {50: 16, 300: 6}, None
+        widths, seeds = {50: 14, 300: 5}, None
     else:
         widths, seeds = {50: 60, 1000: 20}, None
     steps = 1000
@@ -833,7 +833,7 @@ def _figure2(level):
        "figure", title="Figure 2: trained networks follow the limiting Gaussian distribution")
 def _fig2(level):
     r = _figure2(level)
-    lines, ok = [], True
+    lines, passed = [], {}
     sd = numpy.sqrt(numpy.maximum(r["var"], 1e-300))
     lo, hi = r["mean"] - 1.2816 * sd, r["mean"] + 1.2816 * sd
     for n in r["widths"]:
@@ -844,14 +844,17 @@ def _fig2(level):
         sd_ratio = float(numpy.median(s / sd))
         lines.append(f"n={n} ({len(F)} seeds): mean within {zmean:.1f} s.e. of the limit mean, 10-90% band covers "
                      f"{cover:.0%} (expect 80%), median sd ratio {sd_ratio:.2f}")
-        ok &= zmean < 5 and 0.6 < cover < 0.95 and 0.6 < sd_ratio < 1.6
+        passed[n] = zmean < 4.5 and 0.65 <= cover <= 0.92 and 0.75 <= sd_ratio <= 1.33
     setting = (f"reduced Figure 2: depth 4 ReLU beta 0.1, 4 training points on the unit circle, {r['steps']} GD steps "
                f"lr 1.0, widths {r['widths']} (paper: 50, 1000 with 10 seeds); limit mean and variance from "
-               "Theta_inf^(4) and Sigma^(4) closed forms (the paper estimated them with a width-10000 network)")
-    if ok:
+               "Theta_inf^(4) and Sigma^(4) closed forms (the paper estimated them with a width-10000 network); "
+               "'close' taken as: mean within 4.5 s.e., band coverage 65-92%, sd within a factor 4/3")
+    if all(passed.values()):
         return confirmed("trained networks ~ limiting Gaussian", "; ".join(lines), "mean, spread, coverage", setting)
-    return inconclusive("trained networks ~ limiting Gaussian", "; ".join(lines),
-                        "more seeds / wider networks (GPU)", setting)
+    return inconclusive("trained networks ~ limiting Gaussian for n = 50 and the wide net", "; ".join(lines),
+                        "the wide network matches the limit; whether the n = 50 deviation (larger spread, lower band "
+                        "coverage) counts as 'close' depends on a tolerance the paper does not state"
+                        if passed[max(passed)] else "more seeds / the paper's widths (GPU)", setting)
 
 
 out_of_scope_claim("jacot.figure3.mnist_eigenvalues", SEED, (303, 312),
@@ -869,7 +872,7 @@ def _figure3(level):
     """Reduced Figure 3 on scikit-learn's 8x8 digits (pixels / 16) instead of MNIST."""
     from sklearn.datasets import load_digits
 
-    N, widths, trials, steps = (128, (64, 256), 1, 300) if level == "quick" else (256, (100, 400), 2, 400)
+    N, widths, trials, steps = (96, (64, 256), 1, 240) if level == "quick" else (256, (100, 400), 2, 400)
     X = load_digits().data[:N] / 16.0
     K = fw.limit_ntk(X, 4, "relu", 0.1).theta
     w, V = numpy.linalg.eigh(K / N)
@@ -932,7 +935,7 @@ def _fig3_fast(level):
 def _footnote3(level):
     from sklearn.datasets import load_digits
 
-    N = 256 if level == "quick" else 512
+    N = 128 if level == "quick" else 512
     X = load_digits().data[:N] / 16.0
     gaps = {}
     for beta in (0.1, 1.0):
