@@ -180,9 +180,10 @@ def _series_to_expansion(series: Series, quantity: str, values, constant_allowed
                 constant = coeff
             else:
                 coefficients[(-n if n < 0 else n, k)] = coeff if n >= 0 else coeff
-    # remainder: first omitted power; its log power is at most the order above the leading one
-    lead = series.valuation
-    rem = (series.precision, max(0, series.precision - lead - (1 if lead >= 1 else 0)))
+    # remainder: first omitted power n; the log power grows by one per order: at most n - (leading power)
+    powers = [n for n, _ in coefficients]
+    lead = min(powers) if powers else series.precision
+    rem = (series.precision, max(0, series.precision - lead))
     return DepthExpansion(quantity, coefficients, rem, dict(values), constant)
 
 

@@ -33,7 +33,6 @@ Public functions: :func:`relu_puiseux`, :func:`relu_family_puiseux`,
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Dict, Optional, Tuple
 
@@ -306,7 +305,7 @@ def smooth_taylor(activation: str = "tanh", sigma_b=0.2, order: int = 4, dps: in
     dps = check_digits("dps", dps)
     check_nonnegative("sigma_b", sigma_b)
     if derivatives_at_one is None:
-        derivatives_at_one, eoc = eoc_derivatives_at_one(activation, float(sigma_b), order + 1, dps)
+        derivatives_at_one, eoc = eoc_derivatives_at_one(activation, sigma_b, order + 1, dps)
     else:
         eoc = {}
     values, meaning = {}, {}
@@ -325,93 +324,17 @@ def smooth_taylor(activation: str = "tanh", sigma_b=0.2, order: int = 4, dps: in
 
 
 def eoc_derivatives_at_one(activation: str, sigma_b, max_order: int, dps: int = 30):
-    """({j: Approx f^(j)(1)} for j = 1..max_order, {'q': Approx, 'sigma_w': Approx}).
+    """({j: Approx f^(j)(1)} for j = 1..max_order, {'q': Approx, 'sigma_w': Approx}) on the EOC.
 
-    Uses the issue-3 engine (:mod:`asymptotics.eoc`) when it is installed,
-    otherwise the private quadrature helper below.  Accuracy: agreement
-    between working precisions dps+10 and dps+25 (propagated into the
-    reported radius).
+    Delegates to the EOC engine of issue 3 (:func:`asymptotics.eoc.edge_of_chaos`,
+    :func:`asymptotics.eoc.derivatives_at_one_eoc`: Gaussian quadrature, accuracy
+    from two independent rules/precisions).
     """
-    try:  # pragma: no cover - depends on another engineer's module
-        from asymptotics import eoc as _eoc  # noqa: F401
-        if hasattr(_eoc, "derivative_at_one") and hasattr(_eoc, "edge_of_chaos"):
-            return _from_eoc_module(_eoc, activation, sigma_b, max_order, dps)
-    except ImportError:
-        pass
-    return _private_eoc_derivatives(activation, sigma_b, max_order, dps)
+    from asymptotics import eoc
 
-
-def _from_eoc_module(eoc_module, activation, sigma_b, max_order, dps):  # pragma: no cover
-    point = eoc_module.edge_of_chaos(activation, sigma_b, dps)
-    derivs = {j: eoc_module.derivative_at_one(activation, sigma_b, j, dps) for j in range(1, max_order + 1)}
-    derivs = {j: (v if isinstance(v, Approx) else Approx(mpmath.mpf(v), mpmath.mpf(10) ** (-dps), "estimate"))
-              for j, v in derivs.items()}
-    info = {}
-    for key in ("q", "sigma_w"):
-        if hasattr(point, key):
-            info[key] = getattr(point, key)
-    return derivs, info
-
-
-# --- PRIVATE helper: replace by asymptotics.eoc once issue 3 has landed ----------------
-
-def _tanh_derivative_polynomials(max_order: int):
-    """P_j with tanh^(j)(x) = P_j(tanh x): P_0 = t, P_{j+1} = P_j'(t) (1 - t^2)."""
-    t = sympy.Symbol("t")
-    polys = [sympy.Poly(t, t)]
-    for _ in range(max_order):
-        polys.append(sympy.Poly(sympy.expand(polys[-1].diff(t).as_expr() * (1 - t**2)), t))
-    return [[int(c) for c in p.all_coeffs()] for p in polys]
-
-
-def _private_derivative_functions(activation: str, max_order: int):
-    if activation == "tanh":
-        coeff_lists = _tanh_derivative_polynomials(max_order)
-
-        def make(coeffs):
-            return lambda x: mpmath.polyval(coeffs, mpmath.tanh(x))
-
-        return [make(c) for c in coeff_lists]
-    from asymptotics.activations import get_activation
-
-    act = get_activation(activation)
-    return [act.derivative(j) for j in range(max_order + 1)]
-
-
-def _gauss_mean(func, scale):
-    """E[func(scale Z)], Z ~ N(0, 1), split at 0 for tanh-sinh quadrature."""
-    w = lambda z: func(scale * z) * mpmath.exp(-z * z / 2)
-    return (mpmath.quad(w, [-mpmath.inf, 0]) + mpmath.quad(w, [0, mpmath.inf])) / mpmath.sqrt(2 * mpmath.pi)
-
-
-def _private_eoc_derivatives_at(activation, sigma_b, max_order, dps):
-    with mpmath.workdps(dps):
-        ders = _private_derivative_functions(activation, max_order)
-        sb2 = mpmath.mpf(sigma_b) ** 2
-
-        def sw2_of(q):
-            return 1 / _gauss_mean(lambda x: ders[1](x) ** 2, mpmath.sqrt(q))
-
-        def residual(q):
-            return sb2 + sw2_of(q) * _gauss_mean(lambda x: ders[0](x) ** 2, mpmath.sqrt(q)) - q
-
-        if sb2 == 0:
-            raise InputError("sigma_b", "sigma_b = 0 gives the trivial fixed point q = 0 for odd activations")
-        q = mpmath.findroot(residual, (sb2 / 2, sb2 * 4 + mpmath.mpf(0.5)), solver="anderson")
-        sw2 = sw2_of(q)
-        derivs = {j: sw2 * q ** (j - 1) * _gauss_mean(lambda x, j=j: ders[j](x) ** 2, mpmath.sqrt(q))
-                  for j in range(1, max_order + 1)}
-        return derivs, q, sw2
-
-
-@functools.lru_cache(maxsize=32)
-def _private_eoc_derivatives(activation, sigma_b, max_order, dps):
-    hi, q_hi, sw2_hi = _private_eoc_derivatives_at(activation, sigma_b, max_order, dps + 25)
-    lo, q_lo, sw2_lo = _private_eoc_derivatives_at(activation, sigma_b, max_order, dps + 10)
-    with mpmath.workdps(dps + 25):
-        def agree(h, l):
-            return Approx(h, max(abs(h - l), abs(h) * mpmath.mpf(10) ** (-(dps + 10))), AGREEMENT)
-
-        derivs = {j: agree(hi[j], lo[j]) for j in hi}
-        info = {"q": agree(q_hi, q_lo), "sigma_w": agree(mpmath.sqrt(sw2_hi), mpmath.sqrt(sw2_lo))}
-    return derivs, info
+    sigma_text = str(sigma_b)
+    point = eoc.edge_of_chaos(activation, sigma_text, dps)
+    derivs = eoc.derivatives_at_one_eoc(activation, sigma_text, max_order, dps)
+    if point.q_star is None:
+        raise InputError("sigma_b", f"no positive fixed-point variance for {activation} at sigma_b = {sigma_b}")
+    return {j: derivs[j] for j in range(1, max_order + 1)}, {"q": point.q_star, "sigma_w": point.sigma_w}
