@@ -711,17 +711,17 @@ def pair_arrays_at_depths(network: Network, rho, depths, q_x=1.0, q_y=None, xp=N
                     out[layer] = {"rho": 1.0 - delta, "one_minus_rho": delta.copy(),
                                   "sigma_dot": None if a_prev is None else P.sw2 * (P.K1 - 2 * P.gamma * a_prev),
                                   "ntk_normalized": 1.0 - C, "one_minus_ntk_normalized": C}
-                    continue
-                out[layer] = {
-                    "rho": 1.0 - delta, "one_minus_rho": delta.copy(),
-                    "sigma_xy": scale * s1 * (1.0 - delta),
-                    "sigma_xx": xp.full(delta.shape, scale * q_x), "sigma_yy": xp.full(delta.shape, scale * q_y),
-                    "sigma_dot": None if a_prev is None else P.sw2 * (P.K1 - 2 * P.gamma * a_prev),
-                    "theta_xy": layer * scale * s1 * (1.0 - C),
-                    "theta_xx": xp.full(delta.shape, layer * scale * q_x),
-                    "theta_yy": xp.full(delta.shape, layer * scale * q_y),
-                    "ntk_normalized": 1.0 - C, "one_minus_ntk_normalized": C,
-                }
+                else:  # (no `continue` here: it would skip this layer's step below)
+                    out[layer] = {
+                        "rho": 1.0 - delta, "one_minus_rho": delta.copy(),
+                        "sigma_xy": scale * s1 * (1.0 - delta),
+                        "sigma_xx": xp.full(delta.shape, scale * q_x), "sigma_yy": xp.full(delta.shape, scale * q_y),
+                        "sigma_dot": None if a_prev is None else P.sw2 * (P.K1 - 2 * P.gamma * a_prev),
+                        "theta_xy": layer * scale * s1 * (1.0 - C),
+                        "theta_xx": xp.full(delta.shape, layer * scale * q_x),
+                        "theta_yy": xp.full(delta.shape, layer * scale * q_y),
+                        "ntk_normalized": 1.0 - C, "one_minus_ntk_normalized": C,
+                    }
             if layer == depths[-1]:
                 break
             delta, W, a_prev = _nobias_step(ops, delta, W, layer, P.kappa, P.half)
