@@ -574,3 +574,114 @@ def tanh_eoc_map(sigma_b: str = "0.2"):
     sw, q = tanh_eoc(sigma_b, 30)
     sw2, q = float(sw) ** 2, float(q)
     return TanhNearOne(sw2, float(mpmath.mpf(sigma_b)) ** 2, q, eoc=True)
+
+
+# ----------------------------------------------------------------------------------------
+# 1-D circular CNN (seed 001 eq. (11)): empirical NTK and the infinite-width recursion (ReLU)
+
+
+def _patches(a, k):
+    """(M, n) activations -> (M, n(2k+1)) patches with P[alpha, (beta, j)] = a[alpha + beta, j] (circular)."""
+    return np.concatenate([np.roll(a, -beta, axis=0) for beta in range(-k, k + 1)], axis=1)
+
+
+def _unpatch(dP, n, k):
+    M = dP.shape[0]
+    da = np.zeros((M, n))
+    for idx, beta in enumerate(range(-k, k + 1)):
+        da += np.roll(dP[:, idx * n:(idx + 1) * n], beta, axis=0)
+    return da
+
+
+def empirical_cnn_ntk(x, xp, depth, width, k, sigma_w, sigma_b, rng):
+    """K[alpha, alpha'] = <grad y^depth_{0,alpha}(x), grad y^depth_{0,alpha'}(x')> for a ReLU CNN (eq. (11)).
+
+    x, xp: (M, n0) inputs (positions x channels); all weights and biases N(0, 1); periodic boundary.
+    """
+    M, n0 = x.shape
+    Ws, bs = [], []
+    fan = [n0] + [width] * (depth - 1)
+    for l in range(depth):
+        Ws.append(rng.standard_normal((width, fan[l] * (2 * k + 1))))
+        bs.append(rng.standard_normal(width))
+
+    def forward(inp):
+        acts, pres = [inp], []
+        a = inp
+        for l in range(depth):
+            P = _patches(a, k)
+            y = sigma_w / math.sqrt(fan[l] * (2 * k + 1)) * P @ Ws[l].T + sigma_b * bs[l]
+            pres.append(y)
+            a = np.maximum(y, 0)
+            acts.append(a)
+        return acts, pres
+
+    def grads(acts, pres, alpha):
+        delta = np.zeros((M, width))
+        delta[alpha, 0] = 1.0
+        out = []
+        for l in range(depth - 1, -1, -1):
+            P = _patches(acts[l], k)
+            scale = sigma_w / math.sqrt(fan[l] * (2 * k + 1))
+            out.append((scale * delta.T @ P, sigma_b * delta.sum(axis=0)))
+            if l:
+                dP = scale * delta @ Ws[l]
+                delta = _unpatch(dP, fan[l], k) * (pres[l - 1] > 0)
+        return out
+
+    ax, px = forward(x)
+    ay, py = forward(xp)
+    gx = [grads(ax, px, a) for a in range(M)]
+    gy = [grads(ay, py, a) for a in range(M)]
+    K = np.zeros((M, M))
+    for a in range(M):
+        for b in range(M):
+            K[a, b] = sum(float(np.sum(u[0] * v[0]) + np.dot(u[1], v[1])) for u, v in zip(gx[a], gy[b]))
+    return K
+
+
+def _relu_moments(q1, q2, c12):
+    """E[relu(u)relu(v)], E[relu'(u)relu'(v)] for Var u = q1, Var v = q2, Cov = c12 (arrays)."""
+    s = np.sqrt(q1 * q2)
+    rho = np.clip(c12 / s, -1, 1)
+    theta = np.arccos(rho)
+    return s * (np.sin(theta) + (PI - theta) * np.cos(theta)) / (2 * PI), (PI - theta) / (2 * PI)
+
+
+def cnn_ntk_recursion(x, xp, depth, k, sigma_w2, sigma_b2, variant="correct"):
+    """Infinite-channel NTK K[alpha, alpha'](x, x') of a ReLU CNN.
+
+    Q^1 = sigma_b^2 + sigma_w^2 [u, v]/(n0 (2k+1)); for l >= 2, with the Gaussian moments of layer l-1,
+      Q^l_{a,a'}(u,v) = sigma_b^2 + sigma_w^2/(2k+1) sum_beta E[phi phi]_{a+beta, a'+beta},
+      'correct': K^l = 1/(2k+1) sum_beta (sigma_w^2 E[phi' phi'] K^{l-1})_{a+beta,a'+beta} + Q^l_{a,a'}
+      'swapped': the roles of (sigma_b^2 + sigma_w^2 E[phi phi]) and sigma_w^2 E[phi' phi'] exchanged
+                 (the definitions of the main-text Lemma 1, inherited by Lemma 2).
+    """
+    M, n0 = x.shape
+    width = 2 * k + 1
+
+    def conv_avg(A):  # (1/(2k+1)) sum_beta A[a+beta, a'+beta]
+        return sum(np.roll(np.roll(A, -beta, 0), -beta, 1) for beta in range(-k, k + 1)) / width
+
+    def gram(u, v):
+        return conv_avg(u @ v.T) * width / (n0 * width)
+
+    Qxx = sigma_b2 + sigma_w2 * gram(x, x)
+    Qyy = sigma_b2 + sigma_w2 * gram(xp, xp)
+    Qxy = sigma_b2 + sigma_w2 * gram(x, xp)
+    K = Qxy.copy()
+    for _ in range(2, depth + 1):
+        dx, dy = np.diag(Qxx), np.diag(Qyy)
+        Exx, _ = _relu_moments(dx[:, None], dx[None, :], Qxx)
+        Eyy, _ = _relu_moments(dy[:, None], dy[None, :], Qyy)
+        Exy, Dxy = _relu_moments(dx[:, None], dy[None, :], Qxy)
+        qhat = sigma_b2 + sigma_w2 * Exy
+        qdot = sigma_w2 * Dxy
+        if variant == "correct":
+            K = conv_avg(qdot * K) + conv_avg(qhat)
+        else:
+            K = conv_avg(qhat * K) + conv_avg(qdot)
+        Qxx = sigma_b2 + sigma_w2 * conv_avg(Exx)
+        Qyy = sigma_b2 + sigma_w2 * conv_avg(Eyy)
+        Qxy = conv_avg(qhat)
+    return K

@@ -209,3 +209,57 @@ def test_all_doc001_claims_run_without_errors_quick():
         assert v.status is not Status.ERROR, (c.id, v.evidence)
         if v.status is Status.REFUTED:
             assert v.corrected and v.evidence, c.id
+
+
+def test_empirical_cnn_ntk_matches_finite_differences():
+    rng = np.random.default_rng(2)
+    M, n0, k, depth, width, sw, sb = 4, 2, 1, 3, 3, 1.1, 0.7
+    x, xp = rng.standard_normal((M, n0)), rng.standard_normal((M, n0))
+    K = num.empirical_cnn_ntk(x, xp, depth, width, k, sw, sb, np.random.default_rng(9))
+    # rebuild the same parameters and differentiate y^depth_{0,alpha} numerically
+    prng = np.random.default_rng(9)
+    fan = [n0] + [width] * (depth - 1)
+    params = []
+    for l in range(depth):
+        params += [prng.standard_normal((width, fan[l] * (2 * k + 1))), prng.standard_normal(width)]
+
+    def out(inp, alpha):
+        a = inp
+        for l in range(depth):
+            P = np.concatenate([np.roll(a, -b, axis=0) for b in range(-k, k + 1)], axis=1)
+            y = sw / math.sqrt(fan[l] * (2 * k + 1)) * P @ params[2 * l].T + sb * params[2 * l + 1]
+            a = np.maximum(y, 0)
+        return y[alpha, 0]
+
+    def grad(inp, alpha):
+        g = []
+        for p in params:
+            flat = p.reshape(-1)
+            for j in range(flat.size):
+                old = flat[j]
+                flat[j] = old + 1e-6
+                up = out(inp, alpha)
+                flat[j] = old - 1e-6
+                down = out(inp, alpha)
+                flat[j] = old
+                g.append((up - down) / 2e-6)
+        return np.array(g)
+
+    for a, b in ((0, 0), (1, 3), (2, 1)):
+        assert K[a, b] == pytest.approx(float(grad(x, a) @ grad(xp, b)), rel=1e-6, abs=1e-8)
+
+
+def test_cnn_recursion_reduces_to_the_ffnn_one_for_position_constant_inputs():
+    # inputs constant along positions: every position sees the FFNN recursion with x.x'/n0
+    x = np.tile([[0.8, -0.3, 0.5]], (5, 1))
+    xp = np.tile([[0.1, 0.9, -0.4]], (5, 1))
+    K = num.cnn_ntk_recursion(x, xp, 4, 1, 1.5, 0.3)
+    qx, qy = 0.3 + 1.5 * x[0] @ x[0] / 3, 0.3 + 1.5 * xp[0] @ xp[0] / 3
+    # direct FFNN recursion (two inputs of different norms) with the same Gaussian moments
+    Qxx, Qyy, Qxy, Kf = qx, qy, 0.3 + 1.5 * x[0] @ xp[0] / 3, 0.3 + 1.5 * x[0] @ xp[0] / 3
+    for _ in range(3):
+        E, D = num._relu_moments(np.array(Qxx), np.array(Qyy), np.array(Qxy))
+        Kf = 1.5 * D * Kf + 0.3 + 1.5 * E
+        Qxy = 0.3 + 1.5 * E
+        Qxx, Qyy = 0.3 + 1.5 * Qxx / 2, 0.3 + 1.5 * Qyy / 2
+    assert np.allclose(K, float(Kf), rtol=1e-12)
