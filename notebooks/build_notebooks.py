@@ -837,10 +837,483 @@ for symbol, value in sorted(tanh_law.one_minus_c.values.items(), key=lambda kv: 
     ]
 
 
+def jacot_ntk_002():
+    seed = "`002_49fd9c726352dc08.txt`"
+    return [
+        md(rf'''
+# Seed 002: Neural Tangent Kernel (Jacot, Gabriel, Hongler)
+
+Jacot, Gabriel, Hongler, *Neural Tangent Kernel: Convergence and Generalization in Neural
+Networks*, {seed} (physical line numbers, `sed -n A,Bp` numbering).
+
+## The setting, in our words
+
+* **Network** (lines 73-93): layers of widths $n_0,\dots,n_L$, all parameters $\mathcal N(0,1)$,
+  pre-activations $W x/\sqrt{{n_\ell}} + \beta b$ (the NTK parameterisation; Remark 1 explains the
+  factors).  In `ntk-verify`: `asymptotics.finite_width.init_network([n0, n, ..., n, 1], beta=0.1)`;
+  the infinite-width kernels are `Network(activation, sigma_w=1, sigma_b=beta)`.
+* **Limits** (Proposition 1, line 175; Theorem 1, line 185): at initialisation the output
+  is a Gaussian process with covariance $\Sigma^{{(L)}}$ and the NTK converges to a deterministic
+  $\Theta^{{(L)}}_\infty$ given by a recursion; during training it stays constant in the limit
+  (Theorem 2, line 211); it is positive definite on the sphere for non-polynomial
+  activations (Proposition 2, line 223).
+* **Least squares** (lines 227-265): the network function follows a linear ODE, converging along
+  the kernel principal components at rates $e^{{-\lambda_i t}}$.
+* **Experiments** (lines 270-320): $n_0 = 2$ inputs on the unit circle, $n_L = 1$, $\beta = 0.1$;
+  Figure 1 (NTK of depth 4 for two widths, at $t=0$ and $t=200$), Figure 2 (network functions
+  after training on 4 points vs the limiting Gaussian), Figure 3 (MNIST principal components and
+  convergence along the second one).
+'''),
+        code(PARAMETERS),
+        code(HELPERS),
+        md(r'''
+<a id="fig-ntk"></a>
+## Figure 1 recomputed: $\Theta^{(4)}(x_0, x)$ for two widths, at $t = 0$ and after training
+
+$x_0 = (1, 0)$, $x = (\cos\gamma, \sin\gamma)$; ReLU, depth $L = 4$, $\beta = 0.1$; gradient descent
+with learning rate 1 on the cost $\frac1{2N}\sum_i (f(x_i) - x_{i,1}x_{i,2})^2$ over $N = 10$ inputs
+drawn from $\mathcal N(0, I_2)$ (the paper does not print $N$).  Paper: widths 500 and 10000,
+10 initialisations, 200 steps.  Quick mode: widths 100 and 1000, 3 initialisations.
+The black curve is the infinite-width $\Theta^{(4)}_\infty$ (closed form, `finite_width.limit_ntk`).
+'''),
+        code(r'''
+from asymptotics.finite_width import circle_points, empirical_ntk, init_network, limit_ntk, train_gd
+
+DEPTH, BETA = 4, 0.1
+WIDTHS = (100, 1000) if QUICK else (500, 10000)
+INITS = 3 if QUICK else 10
+STEPS = 200
+gammas = np.linspace(-np.pi, np.pi, 61)
+x0 = np.array([[1.0, 0.0]])
+circle = np.stack([np.cos(gammas), np.sin(gammas)], axis=1)
+rng = np.random.default_rng(0)
+X_train = rng.standard_normal((10, 2))
+y_train = X_train[:, 0] * X_train[:, 1]
+
+limit = limit_ntk(x0, DEPTH, "relu", beta=BETA, Y=circle).theta[0]
+curves = {}
+t0 = time.perf_counter()
+for width in WIDTHS:
+    for seed in range(INITS):
+        net = init_network([2] + [width] * (DEPTH - 1) + [1], "relu", beta=BETA, seed=seed)
+        before = empirical_ntk(net, x0, circle)[0]
+        trained, _ = train_gd(net, X_train, y_train, lr=1.0, steps=STEPS)
+        after = empirical_ntk(trained, x0, circle)[0]
+        curves.setdefault(width, []).append((before, after))
+print(f"{len(WIDTHS) * INITS} networks trained in {time.perf_counter() - t0:.1f} s")
+
+fig, axes = plt.subplots(1, len(WIDTHS), figsize=(12, 3.8), sharey=True)
+for ax, width in zip(axes, WIDTHS):
+    for before, after in curves[width]:
+        ax.plot(gammas, before, color="tab:blue", lw=0.7)
+        ax.plot(gammas, after, color="tab:orange", lw=0.7, ls="--")
+    ax.plot(gammas, limit, "k", lw=1.5, label=r"$\Theta_\infty^{(4)}$")
+    ax.plot([], [], color="tab:blue", label="t = 0"); ax.plot([], [], color="tab:orange", ls="--", label=f"t = {STEPS}")
+    ax.set_title(f"width n = {width}"); ax.set_xlabel(r"$\gamma$"); ax.legend(fontsize=8)
+fig.tight_layout(); plt.show()
+
+for width in WIDTHS:
+    b = np.array([c[0] for c in curves[width]]); a = np.array([c[1] for c in curves[width]])
+    print(f"n = {width:>5}: mean over inits and angles of |Theta_0 - Theta_inf|/Theta_inf = "
+          f"{np.mean(np.abs(b - limit) / limit):.3f}; std across inits {np.mean(b.std(axis=0) / limit):.3f}; "
+          f"mean change in training (Theta_t - Theta_0)/Theta_inf = {np.mean((a - b) / limit):+.4f}")
+'''),
+        md(r'''
+Reading: the spread across initialisations shrinks with the width (the fluctuations scale
+like $n^{-1/2}$), the mean is already close to the limit for the narrower network, and the
+kernel moves during training ("inflation") much more for the narrower network.
+
+<a id="fig-gp"></a>
+## Figure 2 recomputed: functions after training on 4 points vs the limiting Gaussian
+
+Four training points on the circle (angles chosen once, targets $x_1x_2$); 1000 steps of
+learning rate 1; widths 50 and 1000 (quick: 50 and 300), 10 initialisations (quick: 4).  The
+$t\to\infty$ limit is Gaussian with mean $\Theta(x,X)\Theta(X,X)^{-1}y$ and covariance
+$\Sigma(x,x') - \Theta(x,X)\Theta^{-1}\Sigma(X,x') - \Sigma(x,X)\Theta^{-1}\Theta(X,x') +
+\Theta(x,X)\Theta^{-1}\Sigma(X,X)\Theta^{-1}\Theta(X,x')$ (the paper's Section 5 formula, lines 280-295;
+here with the exact $\Sigma^{(4)}, \Theta^{(4)}_\infty$ instead of a width-10000 estimate).
+'''),
+        code(r'''
+train_angles = np.array([0.3, 1.4, 2.9, 4.4])
+Xg = np.stack([np.cos(train_angles), np.sin(train_angles)], axis=1)
+yg = Xg[:, 0] * Xg[:, 1]
+both = np.concatenate([Xg, circle])
+K = limit_ntk(both, DEPTH, "relu", beta=BETA)
+T, S = K.theta, K.sigma
+T_XX, T_xX = T[:4, :4], T[4:, :4]
+S_XX, S_xX, S_xx = S[:4, :4], S[4:, :4], S[4:, 4:]
+A = np.linalg.solve(T_XX, T_xX.T).T                        # Theta(x, X) Theta^-1
+mean = A @ yg
+cov = S_xx - A @ S_xX.T - S_xX @ A.T + A @ S_XX @ A.T
+sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+z90 = 1.2815515655446004                                    # 90% quantile of N(0, 1)
+
+GP_WIDTHS = (50, 300) if QUICK else (50, 1000)
+GP_INITS = 4 if QUICK else 10
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
+inside = {}
+for ax, width in zip(axes, GP_WIDTHS):
+    finals = []
+    for seed in range(GP_INITS):
+        net = init_network([2] + [width] * (DEPTH - 1) + [1], "relu", beta=BETA, seed=100 + seed)
+        trained, rec = train_gd(net, Xg, yg, lr=1.0, steps=1000, record_every=1000, X_eval=circle)
+        finals.append(np.asarray(rec.outputs[-1])[:, 0])
+        ax.plot(gammas, finals[-1], color="tab:blue", lw=0.7)
+    finals = np.array(finals)
+    inside[width] = np.mean((finals > mean - z90 * sd) & (finals < mean + z90 * sd))
+    for q, style in ((-z90, ":"), (0, "-"), (z90, ":")):
+        ax.plot(gammas, mean + q * sd, "k" + style, lw=1.3)
+    ax.plot(train_angles - 2 * np.pi * (train_angles > np.pi), yg, "ro")
+    ax.set_title(f"width n = {width}: 10th/50th/90th percentiles of the limit (black)")
+    ax.set_xlabel(r"$\gamma$")
+fig.tight_layout(); plt.show()
+for width, frac in inside.items():
+    print(f"n = {width}: fraction of (angle, init) values inside the limiting 10-90% band: {frac:.2f} "
+          f"(0.80 for the limit; {GP_INITS} correlated curves, so only a rough check)")
+'''),
+        md(r'''
+<a id="fig-pca"></a>
+## Figure 3 at small size: kernel principal components and convergence along the second
+
+MNIST is replaced by scikit-learn's bundled 8x8 digits (projected on the sphere $S^{63}$,
+`asymptotics.linalg.digits_data`), $N = 64$ in quick mode and $512$ in full mode (the paper's
+batch size).  Kernel: the exact $\Theta^{(4)}_\infty$ (ReLU, $\beta = 0.1$), uncentred PCA
+with respect to the empirical measure, so $\lambda_i$ are the eigenvalues of $\Theta/N$.
+
+(a) the batch in the coordinates of the 2nd and 3rd principal components;
+(c) with the goal $f^* = f_0 + 0.5 f^{(2)}$, the component of $f_t - f^*$ along $f^{(2)}$
+compared with the straight-line prediction $0.5\,e^{-\lambda_2 t}$, for finite widths trained by
+gradient descent (learning rate $0.5/\lambda_1$, time $t$ = learning rate $\times$ steps).
+'''),
+        code(r'''
+from asymptotics.linalg import digits_data
+
+N = 64 if QUICK else 512
+Xd = digits_data(N, seed=0)
+Td = limit_ntk(Xd, DEPTH, "relu", beta=BETA).theta
+evals, evecs = np.linalg.eigh(Td / N)
+order = np.argsort(evals)[::-1]
+evals, evecs = evals[order], evecs[:, order]
+print("lambda_1..3 of Theta/N:", np.round(evals[:3], 6), " (paper, MNIST, width 10000: 0.0457, 0.00108, 0.00078)")
+f2 = evecs[:, 1] * np.sqrt(N)                                 # unit norm in L2(empirical measure)
+
+PCA_WIDTHS = (100, 1000) if QUICK else (100, 1000, 10000)
+lr = 0.5 / evals[0]                                          # below 2/lambda_1 also for the finite networks
+steps = int(np.ceil(2.5 / (evals[1] * lr)))                  # up to t = 2.5 / lambda_2
+record = max(1, steps // 40)
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+axes[0].scatter(evecs[:, 1], evecs[:, 2], s=8)
+axes[0].set_title("(a) digits in the 2nd/3rd principal components of $\\Theta_\\infty$")
+t_grid = np.linspace(0, steps * lr, 200)
+axes[1].plot(t_grid, 0.5 * np.exp(-evals[1] * t_grid), "k", lw=2, label=r"limit $0.5 e^{-\lambda_2 t}$")
+for width in PCA_WIDTHS:
+    net = init_network([Xd.shape[1]] + [width] * (DEPTH - 1) + [1], "relu", beta=BETA, seed=7)
+    from asymptotics.finite_width import forward
+    f0 = np.asarray(forward(net, Xd))[:, 0]
+    goal = f0 + 0.5 * f2
+    _, rec = train_gd(net, Xd, goal, lr=lr, steps=steps, record_every=record)
+    g = [float(np.mean((np.asarray(o)[:, 0] - goal) * f2)) for o in rec.outputs]
+    h = [float(np.sqrt(np.mean((np.asarray(o)[:, 0] - goal - gg * f2) ** 2))) for o, gg in zip(rec.outputs, g)]
+    ts = np.array(rec.steps) * lr
+    axes[1].plot(ts, -np.array(g), "o-", ms=2, label=f"n = {width}: along $f^{{(2)}}$")
+    axes[1].plot(ts, h, ":", label=f"n = {width}: orthogonal part")
+axes[1].set_xlabel("t"); axes[1].set_title("(c) convergence along the 2nd component"); axes[1].legend(fontsize=7)
+fig.tight_layout(); plt.show()
+'''),
+        md(r'''
+Reading: (a) shows structure in the 2nd/3rd components as in the paper; (c) the wider the
+network, the closer its trajectory to the straight-line limit and the smaller the orthogonal
+part, as Section 6.3 reports (the absolute eigenvalues differ from the paper's: different data
+and normalisation).
+
+## Derived formulas
+
+The recursion of Theorem 1 for ReLU in closed form (the arc-cosine kernels; $\beta$ enters
+through the variances), as SymPy expressions:
+'''),
+        code(r'''
+rho, beta = sympy.symbols("rho beta", real=True)
+k_relu = (sympy.sqrt(1 - rho**2) + (sympy.pi - sympy.acos(rho)) * rho) / (2 * sympy.pi)
+kdot_relu = (sympy.pi - sympy.acos(rho)) / (2 * sympy.pi)
+show_expansion(r"\mathbb E[\sigma(u)\sigma(v)]\ (\text{unit variances})", k_relu)
+show_expansion(r"\mathbb E[\sigma'(u)\sigma'(v)]", kdot_relu)
+show_expansion(r"\mathbb E[\sigma(u)\sigma(v)]\ \text{near}\ \rho=1", sympy.series(k_relu.subs(rho, 1 - sympy.Symbol("delta", positive=True)), sympy.Symbol("delta", positive=True), 0, 3).removeO())
+'''),
+        *verdict_cells("002", "jacot", {"jacot.figure1": "fig-ntk", "jacot.figure2": "fig-gp",
+                                         "jacot.figure3": "fig-pca"}, "Seed 002 claims"),
+        code(FOOTER),
+    ]
+
+
+def deep_narrow_003():
+    seed = "`003_6d8c861835333795.txt`"
+    return [
+        md(rf'''
+# Seed 003: NTK analysis of deep narrow networks
+
+The thesis *Neural Tangent Kernel Analysis of Deep Narrow Neural Networks* (after Lee, Choi,
+Ryu, No, ICML 2022), {seed} (physical line numbers, `sed -n A,Bp` numbering).
+
+## The setting, in our words
+
+* **Deep narrow MLP** (lines 186-215, Figure 3.1): $L$ layers of width $d_{{in}} + 1 + d_{{out}}$, ReLU;
+  at initialisation the first $d_{{in}}$ neurons carry $C_L x$, one neuron is a random feature
+  (weights $\mathcal N(0,\rho^2/d_{{in}})$, bias $\mathcal N(0, C_L^2\beta^2)$), the last $d_{{out}}$ carry the
+  constant $C_L$, and the output layer subtracts $C_L$, so the network starts at $f = 0$.
+  In `ntk-verify`: `asymptotics.deep_narrow.init_mlp(d_in, d_out, L, C_L, rho, beta)`.
+* **Scaled NTK** (lines 211-226): gradient flow with learning rate $1/(LC_L^2)$ and
+  $\tilde\Theta^L = \mathrm{{NTK}}/(LC_L^2)$.
+* **Claims**: $\tilde\Theta^L_0 \to \tilde\Theta^\infty = (x^\top x' + 1 + \mathbb E[\sigma(g(x))\sigma(g(x'))]) I$ in
+  probability (Theorem 3.1, lines 239-247) and it stays constant during training (Theorem 3.2,
+  lines 251-257), with $C_L$ growing faster than $L^2$; the CNN analogue (Section 4, lines 318-387).
+* **Experiments**: Figure 4.1 (lines 357, 409-413): $d_{{in}} = 2$, target $f^* = x_1x_2$, the
+  kernel $\tilde\Theta^L(x_0, x)$ with $x_0 = (1/\sqrt2, 1/\sqrt2)$, $x = (\cos\gamma, \sin\gamma)$,
+  $0<\gamma<\pi/2$, depths 100 and 10000, 10 initialisations, at $t=0$ and after 2000 steps;
+  Table 4.1 (lines 359-366): MNIST runs with depths 4000 and 20000.
+'''),
+        code(PARAMETERS),
+        code(HELPERS),
+        md(r'''
+<a id="fig-41"></a>
+## Figure 4.1 recomputed: kernel values at two depths, at initialisation and after training
+
+$C_L = L^{2.5}$ (the thesis leaves $C_L$ open for this figure; $L^2/C_L \to 0$ is what the
+theorems need), $\rho = \beta = 1$, 6 training points on the quarter circle, scaled learning
+rate $0.5/(LC_L^2)$ (not printed in the thesis).  Paper: depths 100 and 10000, 10
+initialisations, 2000 steps.  Quick mode: depths 100 and 1000, 2 initialisations, 400 steps.  Black: the limit
+$\tilde\Theta^\infty$ derived in `asymptotics.deep_narrow.mlp_limit` (independently of the
+networks).
+
+Full-mode caveat (from `deep_narrow.mlp_train_gd`): with $C_L = L^{2.5}$ at $L = 10^4$ a
+gradient step changes the unit entries of the identity blocks by about $10^{-14}$ relative,
+close to float64 spacing, so the "kernel does not move" at that depth is partly a
+floating-point effect.
+'''),
+        code(r'''
+from asymptotics import deep_narrow as dn
+
+DEPTHS_41 = (100, 1000) if QUICK else (100, 10000)
+INITS = 2 if QUICK else 10
+STEPS = 400 if QUICK else 2000
+LR = 0.5                       # scaled: the step is LR / (L C_L^2) times the gradient
+gam = np.linspace(0.02, np.pi / 2 - 0.02, 40)
+xs = np.stack([np.cos(gam), np.sin(gam)], axis=1)
+x0 = np.array([[2 ** -0.5, 2 ** -0.5]])
+train_gam = np.linspace(0.15, np.pi / 2 - 0.15, 6)
+Xt = np.stack([np.cos(train_gam), np.sin(train_gam)], axis=1)
+yt = Xt[:, 0] * Xt[:, 1]
+limit = dn.mlp_limit(x0, xs)[0]
+
+results = {}
+t0 = time.perf_counter()
+for L in DEPTHS_41:
+    for s in range(INITS):
+        net = dn.init_mlp(2, 1, L, float(L) ** 2.5, 1.0, 1.0, seed=1000 * s + L)
+        before = dn.mlp_scaled_ntk(net, x0, xs)[0, 0, :, 0]
+        trained = dn.mlp_train_gd(net, Xt, yt, lr=LR, steps=STEPS)
+        after = dn.mlp_scaled_ntk(trained, x0, xs)[0, 0, :, 0]
+        fitted = dn.mlp_forward(trained, xs)[:, 0]
+        results.setdefault(L, []).append((before, after, fitted))
+print(f"{len(DEPTHS_41) * INITS} networks trained in {time.perf_counter() - t0:.1f} s")
+
+fig, axes = plt.subplots(1, 3, figsize=(15, 3.8))
+for L, style in zip(DEPTHS_41, ("tab:blue", "tab:green")):
+    for before, after, fitted in results[L]:
+        axes[0].plot(gam, fitted, color=style, lw=0.7)
+    axes[0].plot([], [], color=style, label=f"L = {L}")
+axes[0].plot(gam, xs[:, 0] * xs[:, 1], "k", lw=1.5, label=r"$f^* = x_1x_2$")
+axes[0].plot(train_gam, yt, "ro", ms=4)
+axes[0].set_title(f"trained networks after {STEPS} steps"); axes[0].set_xlabel(r"$\gamma$"); axes[0].legend(fontsize=8)
+for ax, L in zip(axes[1:], DEPTHS_41):
+    for before, after, _ in results[L]:
+        ax.plot(gam, before, color="tab:blue", lw=0.7)
+        ax.plot(gam, after, color="tab:orange", lw=0.7, ls="--")
+    ax.plot(gam, limit, "k", lw=1.5, label=r"$\tilde\Theta^\infty$ (derived)")
+    ax.plot([], [], color="tab:blue", label="t = 0"); ax.plot([], [], color="tab:orange", ls="--", label=f"after {STEPS} steps")
+    ax.set_title(f"scaled NTK, L = {L}"); ax.set_xlabel(r"$\gamma$"); ax.legend(fontsize=8)
+fig.tight_layout(); plt.show()
+for L in DEPTHS_41:
+    b = np.array([r[0] for r in results[L]]); a = np.array([r[1] for r in results[L]])
+    print(f"L = {L:>6}: spread across inits (mean sd / limit) {np.mean(b.std(axis=0) / limit):.4f}; "
+          f"max |Theta_0 - limit|/limit {np.max(np.abs(b - limit) / limit):.4f}; "
+          f"max change in training {np.max(np.abs(a - b) / limit):.2e}")
+'''),
+        md(r'''
+Reading: as in the thesis, the deeper network is less random at initialisation (spread
+shrinks like $L^{-1/2}$) and its kernel moves less during training; at these depths the
+change in training is so small that the dashed curves lie on the $t=0$ curves.  In quick mode
+the networks are trained for a short time only, so the left panel shows a partial fit.
+
+<a id="fig-sweep"></a>
+## Theorem 3.1 against depth: distance to the derived limit
+
+`deep_narrow.mlp_depth_sweep` builds the network at each depth, computes its scaled NTK
+exactly (streamed back-propagation) on a few positive inputs, and compares with the derived
+limit; the predicted size of the random part is $\sqrt{\mathrm{Var}/L}$.
+'''),
+        code(r'''
+rng = np.random.default_rng(3)
+Xs = rng.uniform(0.1, 1.0, size=(4, 2))
+sweep_depths = [10, 100, 1000, 10**4] if QUICK else [10, 100, 1000, 10**4, 10**5]
+sweep = dn.mlp_depth_sweep(Xs, sweep_depths)
+for p in sweep:
+    print(f"L = {p.depth:>7,}: max |Theta~_L - Theta~_inf| = {p.max_abs_error:.3e}; predicted sd {p.predicted_sd:.3e}; {p.seconds:.1f} s")
+fig, ax = plt.subplots(figsize=(6, 3.6))
+ax.loglog([p.depth for p in sweep], [p.max_abs_error for p in sweep], "o-", label="max error over pairs")
+ax.loglog([p.depth for p in sweep], [p.predicted_sd for p in sweep], "k:", label=r"$\sqrt{\mathrm{Var}/L}$")
+ax.set_xlabel("depth L"); ax.legend(fontsize=8); ax.set_title("scaled NTK at initialisation vs derived limit")
+fig.tight_layout(); plt.show()
+'''),
+        md(r'''
+## Derived formula
+
+The limit's random-feature term in closed form (ReLU arc-cosine kernel of the Gaussian
+process $g$ with variances $q_x, q_{x'}$ and covariance $c$):
+'''),
+        code(r'''
+qx, qy, cc = sympy.symbols("q_x q_y c", positive=True)
+r = cc / sympy.sqrt(qx * qy)
+e_relu = sympy.sqrt(qx * qy) / (2 * sympy.pi) * (sympy.sqrt(1 - r**2) + (sympy.pi - sympy.acos(r)) * r)
+show_expansion(r"\mathbb E[\sigma(g(x))\sigma(g(x'))]", sympy.simplify(e_relu))
+x_dot, d_out = sympy.symbols("x^{\\top}x' d_{out}")
+show_expansion(r"\tilde\Theta^\infty(x,x')\ (\text{derived, per output})", x_dot + d_out + sympy.Symbol("E"))
+# numerical cross-check of the closed form against deep_narrow.relu_expectation
+vals = {qx: 1.3, qy: 0.7, cc: 0.5}
+print("closed form:", float(e_relu.subs(vals)), " deep_narrow.relu_expectation:", float(dn.relu_expectation(1.3, 0.7, 0.5)))
+'''),
+        *verdict_cells("003", "narrow", {"narrow.figure4_1": "fig-41", "narrow.theorem3_1": "fig-sweep",
+                                          "narrow.theorem3_2": "fig-41"}, "Seed 003 claims"),
+        code(FOOTER),
+    ]
+
+
+def ntk_review_004():
+    seed = "`004_e455a6db90f532d1.txt`"
+    return [
+        md(rf'''
+# Seed 004: a review of the NTK paper (Beomsu Kim)
+
+A paper review of Jacot, Gabriel, Hongler's *Neural Tangent Kernel* by Beomsu Kim, {seed}
+(physical line numbers, `sed -n A,Bp` numbering).  It restates the paper (seed 002, see
+`03_jacot_ntk_002.ipynb`) with expanded derivations, so most of its claims are identities that
+can be checked against the paper and against computation.
+
+## The setting, in our words
+
+* **Network and function space** (lines 15-38): the realisation function of a fully connected
+  network in the NTK parameterisation; the cost is evaluated through the empirical input
+  measure on a finite data set (line 24).
+* **Kernel gradient descent** (lines 39-67): the cost decreases along the kernel gradient by the
+  kernel norm of the functional derivative (lines 60-62).
+* **Random functions and the NTK** (lines 68-167): random-feature approximation, the limit of
+  the NTK at initialisation and during training, and a density argument (lines 152-166).
+* **Least squares** (lines 168-285): the flow $f_t$ written with the operator $\Pi$, its
+  eigenfunctions (kernel PCA, lines 202-212), the trajectory along principal components
+  (lines 216-229), the limit $f_\infty$ and its interpretation as a Gaussian-process posterior
+  (lines 243-285).
+* **Appendix** (lines 287-494): the proofs of Proposition 1 and Theorems 1-2 of the paper, with
+  the recursion of the limiting kernels (lines 352-437).
+'''),
+        code(PARAMETERS),
+        code(HELPERS),
+        md(r'''
+<a id="fig-flow"></a>
+## The least-squares flow, as written in the review and as it should be
+
+The review writes the flow (lines 176-184) as $\partial_t f_t = \Pi(f_t - f^*)$ and states the
+solution $f_t = f^* + e^{-t\Pi}(f_0 - f^*)$.  With the limiting ReLU NTK $\Theta^{(3)}_\infty$
+($\beta = 0.1$) on points of the unit circle we integrate both the equation as printed and
+the paper's $\partial_t f_t = \Pi(f^* - f_t)$ (seed 002), and compare with the stated solution
+(computed with a matrix exponential).  $\Pi$ on the data is the matrix $\Theta/N$.
+'''),
+        code(r'''
+from scipy.integrate import solve_ivp
+from scipy.linalg import expm
+
+from asymptotics.finite_width import circle_points, limit_ntk
+
+N = 5 if QUICK else 20
+X = circle_points(N, 0.0, np.pi)
+kernels = limit_ntk(X, 3, "relu", beta=0.1)
+K = kernels.theta
+rng = np.random.default_rng(4)
+y = X[:, 0] * X[:, 1]
+f0 = rng.multivariate_normal(np.zeros(N), kernels.sigma)   # f_0 ~ GP(0, Sigma^(3)) on the data
+T = 4.0
+ts = np.linspace(0, T, 60)
+stated = np.array([y + expm(-t * K / N) @ (f0 - y) for t in ts])
+as_printed = solve_ivp(lambda t, f: K @ (f - y) / N, (0, T), f0, t_eval=ts, rtol=1e-10, atol=1e-12).y.T
+as_paper = solve_ivp(lambda t, f: K @ (y - f) / N, (0, T), f0, t_eval=ts, rtol=1e-10, atol=1e-12).y.T
+dist = lambda F: np.sqrt(np.mean((F - y) ** 2, axis=1))   # ||f_t - f*|| in L2(p_in)
+fig, ax = plt.subplots(figsize=(6.5, 3.8))
+ax.semilogy(ts, dist(stated), "k", lw=2, label="stated solution $f^* + e^{-t\\Pi}(f_0 - f^*)$")
+ax.semilogy(ts, dist(as_printed), "r--", label=r"review's equation $\partial_t f = \Pi(f - f^*)$")
+ax.semilogy(ts, dist(as_paper), "b:", lw=2, label=r"paper's equation $\partial_t f = \Pi(f^* - f)$")
+ax.set_xlabel("t"); ax.set_ylabel(r"$\|f_t - f^*\|_{p^{in}}$"); ax.legend(fontsize=8)
+fig.tight_layout(); plt.show()
+print(f"at t = {T}: |printed ODE - stated solution| = {np.max(np.abs(as_printed[-1] - stated[-1])):.3g}; "
+      f"|paper ODE - stated solution| = {np.max(np.abs(as_paper[-1] - stated[-1])):.1e}")
+'''),
+        md(r'''
+Reading: the equation as printed runs away from $f^*$; its stated solution (and the
+paper's equation) converge.  The sign belongs on the other side:
+$\partial_t f_t = \Pi(f^* - f_t) = -\Pi(f_t - f^*)$.
+
+<a id="fig-posterior"></a>
+## $f_\infty$ as a Gaussian-process posterior (lines 268-285)
+
+$f_\infty(x) = \kappa_x^\top\tilde K^{-1}y^* + (f_0(x) - \kappa_x^\top \tilde K^{-1}y_0)$: the first term is
+deterministic, the second is a centred Gaussian whose variance vanishes at the data points.
+With $f_0 \sim \mathcal{GP}(0, \Sigma^{(3)})$ its variance is
+$\Sigma(x,x) - 2\kappa_x^\top\tilde K^{-1}\Sigma(X,x) + \kappa_x^\top\tilde K^{-1}\Sigma(X,X)\tilde K^{-1}\kappa_x$.
+'''),
+        code(r'''
+gam = np.linspace(0, 2 * np.pi, 241)
+Xe = np.stack([np.cos(gam), np.sin(gam)], axis=1)
+both = limit_ntk(np.concatenate([X, Xe]), 3, "relu", beta=0.1)
+T_, S_ = both.theta, both.sigma
+A = np.linalg.solve(T_[:N, :N], T_[N:, :N].T).T              # kappa_x^T K^-1
+mean = A @ y
+var = np.diag(S_[N:, N:]) - 2 * np.sum(A * S_[N:, :N], axis=1) + np.sum((A @ S_[:N, :N]) * A, axis=1)
+sd = np.sqrt(np.clip(var, 0, None))
+angles = np.arctan2(X[:, 1], X[:, 0]) % (2 * np.pi)
+fig, ax = plt.subplots(figsize=(7, 3.6))
+ax.fill_between(gam, mean - 2 * sd, mean + 2 * sd, alpha=0.3, label="mean +- 2 sd of $f_\\infty$")
+ax.plot(gam, mean, "k", label=r"$\kappa_x^\top \tilde K^{-1} y^*$")
+ax.plot(angles, y, "ro", label="data")
+ax.set_xlabel(r"angle of $x$ on the circle"); ax.legend(fontsize=8); fig.tight_layout(); plt.show()
+at_data = [float(sd[np.argmin(np.abs(gam - a))]) for a in angles]
+print("sd of f_inf at the grid points nearest the data:", np.round(at_data, 4), "; max sd elsewhere:", round(float(sd.max()), 3))
+'''),
+        md(r'''
+## Derived formulas
+
+The least-squares solution on the data, symbolically for a $2\times 2$ kernel, and the
+statement that $f_\infty$ interpolates the data:
+'''),
+        code(r'''
+t = sympy.Symbol("t", nonnegative=True)
+a, b, c = sympy.symbols("a b c", positive=True)
+Kmat = sympy.Matrix([[a, b], [b, c]])
+y1, y2, g1, g2 = sympy.symbols("y_1 y_2 f_{0\\,1} f_{0\\,2}")
+f_inf = Kmat * Kmat.inv() * sympy.Matrix([y1, y2]) + (sympy.Matrix([g1, g2]) - Kmat * Kmat.inv() * sympy.Matrix([g1, g2]))
+show_expansion(r"f_\infty(X)", sympy.simplify(f_inf))
+'''),
+        *verdict_cells("004", "review", {"review.flow_sign": "fig-flow", "review.trajectory": "fig-flow",
+                                          "review.projection_explanation": "fig-flow",
+                                          "review.f0_covariance": "fig-posterior",
+                                          "review.map_interpretation": "fig-posterior"}, "Seed 004 claims"),
+        code(FOOTER),
+    ]
+
+
 NOTEBOOKS = {
     "00_tour.ipynb": tour,
     "01_depth_ntk_000.ipynb": depth_ntk_000,
     "02_meanfield_ntk_001.ipynb": meanfield_ntk_001,
+    "03_jacot_ntk_002.ipynb": jacot_ntk_002,
+    "04_deep_narrow_003.ipynb": deep_narrow_003,
+    "05_ntk_review_004.ipynb": ntk_review_004,
 }
 
 
