@@ -541,7 +541,7 @@ def limiting_weights(n: int) -> WeightLimit:
         raise InputError("n", f"expected a positive integer, got {n!r}")
     law = _normalized_law()
     lam, B = sympy.nsimplify(law.limit_ratio), sympy.nsimplify(law.rate_constant)
-    b, c, N = sympy.symbols("b c N", real=True)
+    b, c, N = sympy.symbols("b c n", real=True)
     # kappa = (1 - lam - b) I + (lam + b) 1 1^T, kappa_x = (lam + b) 1; the solution is c 1 by symmetry
     c_of_b = sympy.solve(sympy.Eq((1 - lam - b) * c + N * (lam + b) * c, lam + b), c)[0]
     weight = sympy.simplify(c_of_b.subs(b, 0))

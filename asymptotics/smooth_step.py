@@ -36,6 +36,15 @@ def _check_z(z):
     return z
 
 
+def _mpf(x):
+    """Exact rationals (Fraction, SymPy Rational) at the working precision, not via float."""
+    if hasattr(x, "numerator") and hasattr(x, "denominator") and not isinstance(x, (int, float)):
+        return mpmath.mpf(int(x.numerator)) / int(x.denominator)
+    if hasattr(x, "p") and hasattr(x, "q"):
+        return mpmath.mpf(int(x.p)) / int(x.q)
+    return mpmath.mpf(x)
+
+
 @functools.lru_cache(maxsize=None)
 def psi_expression(k: int = 0):
     """d^k/dz^k of psi_d(z) on ]-1, 1[ as a SymPy expression in ``Z`` and ``D``."""
@@ -76,7 +85,7 @@ def psi(d, z, k: int = 0, dps: int = 30):
     k = _check_order("k", k)
     dps = check_digits("dps", dps)
     with mpmath.workdps(dps + 10):
-        zz, dd = mpmath.mpf(z), mpmath.mpf(d)
+        zz, dd = _mpf(z), _mpf(d)
         w = (1 - zz) * (1 + zz)
         if w == 0:
             return mpmath.mpf(0) if k else mpmath.mpf(1 if zz > 0 else 0)

@@ -303,7 +303,7 @@ def _prop3(level):
 def _lemma1(level):
     from asymptotics.depth_laws import relu_eoc_depth_law
 
-    L = 10**4 if level == "quick" else 10**6
+    L = 10**3 if level == "quick" else 10**5
     rows, ok = [], True
     lead = relu_eoc_depth_law(3).one_minus_c.leading()  # (n, k, coefficient) of 1 - c^l
     lead_value = float(sympy.N(lead[2]))
