@@ -593,7 +593,7 @@ def _unpatch(dP, n, k):
     return da
 
 
-def empirical_cnn_ntk(x, xp, depth, width, k, sigma_w, sigma_b, rng):
+def empirical_cnn_ntk(x, xp, depth, width, k, sigma_w, sigma_b, rng, residual=False):
     """K[alpha, alpha'] = <grad y^depth_{0,alpha}(x), grad y^depth_{0,alpha'}(x')> for a ReLU CNN (eq. (11)).
 
     x, xp: (M, n0) inputs (positions x channels); all weights and biases N(0, 1); periodic boundary.
@@ -611,6 +611,8 @@ def empirical_cnn_ntk(x, xp, depth, width, k, sigma_w, sigma_b, rng):
         for l in range(depth):
             P = _patches(a, k)
             y = sigma_w / math.sqrt(fan[l] * (2 * k + 1)) * P @ Ws[l].T + sigma_b * bs[l]
+            if residual and l:
+                y = pres[-1] + y  # eq. (6) with a convolutional block; no skip into the first layer
             pres.append(y)
             a = np.maximum(y, 0)
             acts.append(a)
@@ -626,7 +628,8 @@ def empirical_cnn_ntk(x, xp, depth, width, k, sigma_w, sigma_b, rng):
             out.append((scale * delta.T @ P, sigma_b * delta.sum(axis=0)))
             if l:
                 dP = scale * delta @ Ws[l]
-                delta = _unpatch(dP, fan[l], k) * (pres[l - 1] > 0)
+                back = _unpatch(dP, fan[l], k) * (pres[l - 1] > 0)
+                delta = delta + back if residual else back
         return out
 
     ax, px = forward(x)
@@ -648,7 +651,7 @@ def _relu_moments(q1, q2, c12):
     return s * (np.sin(theta) + (PI - theta) * np.cos(theta)) / (2 * PI), (PI - theta) / (2 * PI)
 
 
-def cnn_ntk_recursion(x, xp, depth, k, sigma_w2, sigma_b2, variant="correct"):
+def cnn_ntk_recursion(x, xp, depth, k, sigma_w2, sigma_b2, variant="correct", residual=False):
     """Infinite-channel NTK K[alpha, alpha'](x, x') of a ReLU CNN.
 
     Q^1 = sigma_b^2 + sigma_w^2 [u, v]/(n0 (2k+1)); for l >= 2, with the Gaussian moments of layer l-1,
@@ -677,11 +680,11 @@ def cnn_ntk_recursion(x, xp, depth, k, sigma_w2, sigma_b2, variant="correct"):
         Exy, Dxy = _relu_moments(dx[:, None], dy[None, :], Qxy)
         qhat = sigma_b2 + sigma_w2 * Exy
         qdot = sigma_w2 * Dxy
-        if variant == "correct":
-            K = conv_avg(qdot * K) + conv_avg(qhat)
-        else:
-            K = conv_avg(qhat * K) + conv_avg(qdot)
-        Qxx = sigma_b2 + sigma_w2 * conv_avg(Exx)
-        Qyy = sigma_b2 + sigma_w2 * conv_avg(Eyy)
-        Qxy = conv_avg(qhat)
+        mult, add = {"correct": (qdot, qhat), "swapped": (qhat, qdot),
+                     "both_derivative": (qdot, qdot), "both_covariance": (qhat, qhat)}[variant]
+        K = (K if residual else 0) + conv_avg(mult * K) + conv_avg(add)
+        base = (Qxx, Qyy, Qxy) if residual else (0, 0, 0)
+        Qxx = base[0] + sigma_b2 + sigma_w2 * conv_avg(Exx)
+        Qyy = base[1] + sigma_b2 + sigma_w2 * conv_avg(Eyy)
+        Qxy = base[2] + conv_avg(qhat)
     return K

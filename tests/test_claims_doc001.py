@@ -263,3 +263,12 @@ def test_cnn_recursion_reduces_to_the_ffnn_one_for_position_constant_inputs():
         Qxy = 0.3 + 1.5 * E
         Qxx, Qyy = 0.3 + 1.5 * Qxx / 2, 0.3 + 1.5 * Qyy / 2
     assert np.allclose(K, float(Kf), rtol=1e-12)
+
+
+def test_residual_cnn_ntk_matches_the_residual_ffnn_for_position_constant_inputs():
+    # position-constant inputs: the residual CNN recursion must equal the ReLU ResNet recursion (sigma_b = 0)
+    x = np.tile([[0.6, 0.8, 0.0]], (4, 1)) * math.sqrt(3)
+    xp = np.tile([[1.0, 0.0, 0.0]], (4, 1)) * math.sqrt(3)
+    K = num.cnn_ntk_recursion(x, xp, 5, 1, 1.0, 0.0, residual=True)
+    kbar_xy = num.relu_resnet_ntk(0.6, [5], 1.0, 1.0)[5][0]
+    assert np.allclose(K, kbar_xy * 5 * 1.5 ** 4, rtol=1e-12)
