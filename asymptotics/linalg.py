@@ -1,7 +1,7 @@
 """Gram matrices of the normalised ReLU NTK at any depth, their determinants and the
 kernel-regression weights kappa^-1 kappa_x of seed 000 (Proposition 3, lines 221-229).
 
-Setting of seed 000 (lines 165-184, Definition 4 lines 288-291): ReLU, weights N(0,1), no
+Setting of seed 000 (lines 142-171, Definition 4 lines 261-264): ReLU, weights N(0,1), no
 biases (``Network("relu", sigma_w=1, sigma_b=0)``), data on the unit sphere; the
 normalised kernel kappa = Theta-bar^(L)(X X^T) has unit diagonal.  Everything here works
 with the complement
@@ -57,7 +57,7 @@ def sphere_data(n: int, n0: int, seed: int = 0, distribution: str = "uniform"):
     """n points in R^n0 projected on the unit sphere (rows).
 
     ``uniform``: entries uniform on [0, 1) then normalised, as described for seed 000's
-    Figure 1 (lines 447-448); ``gaussian``: standard normal entries (uniform on the sphere).
+    Figure 1 (lines 386-388); ``gaussian``: standard normal entries (uniform on the sphere).
     """
     for name, value in (("n", n), ("n0", n0)):
         if isinstance(value, bool) or int(value) != value or value < 1:
@@ -226,11 +226,11 @@ def ntk_grams(X, depths, x=None, xp=None, accuracy: str = "estimate", check_pair
 
 
 # extended-precision rerun: the same recursion, written from the complement of
-# h(rho) = (sqrt(1-rho^2) + rho asin rho)/pi + rho/2 (seed 000 Definition 5, lines 293-295):
+# h(rho) = (sqrt(1-rho^2) + rho asin rho)/pi + rho/2 (seed 000 Definition 5, lines 266-268):
 #   1 - h(1 - delta) = delta - g(theta)/pi,  g(theta) = sin theta - theta cos theta,
 #   theta = acos(1 - delta) = 2 asin(sqrt(delta/2)),
 #   W_{L+1} = W_L + (theta/pi)(L - W_L) + delta_{L+1},   W_L = L (1 - Theta-bar^(L))
-# (Proposition 4, lines 300-303, for the complement).
+# (Proposition 4, lines 273-275, for the complement).
 
 def _g_series_coefficients(dtype):
     # g(theta) = sum_{k>=1} (-1)^(k+1) 2k theta^(2k+1) / (2k+1)!   (exact rationals, then rounded once)

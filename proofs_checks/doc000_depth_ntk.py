@@ -2,10 +2,10 @@
 overparameterized neural networks" (anonymous, under review; ``../shared/seeds/000_f7801e5ab975f0a8.txt``).
 
 Conventions (recorded once): ReLU, weights N(0, 1), no biases; Sigma^(1) = x.x'/n0 and
-Sigma^(l+1) = E[relu relu] *without* a factor 2 (lines 165-172), so variances halve per layer
-but correlations follow h(rho) of Definition 5 (lines 293-295), i.e. the ReLU Edge-of-Chaos
+Sigma^(l+1) = E[relu relu] *without* a factor 2 (lines 142-152), so variances halve per layer
+but correlations follow h(rho) of Definition 5 (lines 266-268), i.e. the ReLU Edge-of-Chaos
 correlation map; the normalised NTK Theta-bar^(L) = n0 2^(L-1) Theta^(L) / L (Definition 4,
-lines 288-291) has unit diagonal and equals the engine's ``ntk_normalized`` for
+lines 261-264) has unit diagonal and equals the engine's ``ntk_normalized`` for
 ``Network("relu", sigma_w=1, sigma_b=0)``.  Line numbers are physical lines of the seed file.
 
 The file ends at the references: its appendix (proofs, Definition 7, Figures 2-3,
@@ -319,7 +319,7 @@ def _lemma1(level):
                  "hypothesis rho^(1) > -1 is not needed", corrected="(no convergence)")
 
 
-@claim("depth_ntk.prop4.recursion", SEED, (300, 303),
+@claim("depth_ntk.prop4.recursion", SEED, (273, 275),
        r"\bar\Theta^{(L+1)} = \frac{L}{L+1} h'(\rho^{(L)})\bar\Theta^{(L)} + \frac{1}{L+1} h(\rho^{(L)})", "identity",
        title="Proposition 4: recursion of the normalised NTK")
 def _prop4(level):
@@ -345,7 +345,7 @@ def _prop4(level):
                  corrected="(recursion differs)")
 
 
-@claim("depth_ntk.prop4.range", SEED, (304, 305),
+@claim("depth_ntk.prop4.range", SEED, (277, 278),
        r"\bar\Theta^{(L)}_\infty(x,x') \in [0,1]\ \forall x, x' \in S^{n_0-1}", "inequality",
        title="Proposition 4: normalised NTK values lie in [0, 1]")
 def _prop4_range(level):
@@ -387,7 +387,7 @@ def _ntk_law():
     return la._normalized_law()  # one cached derivation shared with asymptotics.linalg
 
 
-@claim("depth_ntk.thm2.converges_to_one", SEED, (307, 308),
+@claim("depth_ntk.thm2.converges_to_one", SEED, (280, 281),
        r"\bar\Theta^{(L)}_\infty(x,x') \nearrow 1 \text{ strictly as } L \to \infty", "limit",
        title="Theorem 2: the normalised NTK increases strictly to 1")
 def _thm2(level):
@@ -410,12 +410,12 @@ def _thm2(level):
                    f"O(log L / L^2), not monotone in general; only the diagonal equals 1",
                    "certified arb recursion at depth 1e3 (quick) / 1e5 (full); the expansion is derived symbolically "
                    "from the parabolic fixed point of h at 1 (asymptotics.depth_laws.normalized_ntk_depth_law), "
-                   "independently of these numbers; the paper's Figure 1 description (lines 453-454) notes the "
+                   "independently of these numbers; the paper's Figure 1 description (lines 398-400) notes the "
                    "off-diagonal values appear to settle below 1 -- they do, at 1/4",
                    agreement="certified enclosures exclude 1 by > 0.7")
 
 
-@claim("depth_ntk.thm2.det_to_zero", SEED, (310, 311),
+@claim("depth_ntk.thm2.det_to_zero", SEED, (283, 284),
        r"\det \bar\Theta^{(L)}_\infty(XX^\top) \to 0", "limit",
        title="the Gram determinant of the normalised NTK tends to 0")
 def _det_to_zero(level):
@@ -642,7 +642,7 @@ def _v_terms(level):
                    "v(t) at t = 1/4, 1/2, 3/4 with psi_D' from asymptotics.smooth_step", agreement="float64, cond < 4")
 
 
-@claim("depth_ntk.sec6.v_faster_than_det", SEED, (462, 464),
+@claim("depth_ntk.sec6.v_faster_than_det", SEED, (416, 420),
        r"(v_{(i,j)}) \to 0 \text{ exponentially faster than } \det\bar\Theta^{(L)}_\infty(XX^\top)", "rate",
        title="the v_(i,j) vanish exponentially faster than the determinant")
 def _v_vs_det(level):
@@ -766,7 +766,7 @@ def _props_eta(level):
                  "for generic data (here 12 points on S^2); Proposition 7 (missing appendix) cannot hold as stated")
 
 
-@claim("depth_ntk.sec6.rate_logarithmic", SEED, (458, 461),
+@claim("depth_ntk.sec6.rate_logarithmic", SEED, (408, 414),
        r"\bar\Theta^{(L)}(XX^\top) \to \mathbf 1\mathbf 1^\top \text{ at a logarithmic rate}", "rate",
        title="the convergence of Theta-bar to 1 is logarithmic")
 def _rate_log(level):
@@ -796,7 +796,7 @@ def _rate_log(level):
                    "log^2 L / L^3)", agreement=f"derived expansion matches to {worst_pred:.0e} at the deepest depth")
 
 
-@claim("depth_ntk.sec6.rho_eta_fast", SEED, (451, 452),
+@claim("depth_ntk.sec6.rho_eta_fast", SEED, (394, 396),
        r"\rho^{(L)}, \eta^{(L)} \text{ converge to a fixed value rather quickly}", "rate",
        title="rho^(L) and eta^(L) converge quickly (Figure 1)")
 def _rho_eta_fast(level):
@@ -815,7 +815,7 @@ def _rho_eta_fast(level):
                      "float64 engine / mpmath", "rho: algebraic rate 1/L^2; eta: geometric with ratio h'(z*) ~ 0.2")
 
 
-@claim("depth_ntk.sec6.weights_converge_fast", SEED, (464, 467),
+@claim("depth_ntk.sec6.weights_converge_fast", SEED, (420, 426),
        r"\text{small depths suffice for the limit of } \kappa_x\kappa^{-1}\text{ (faster than the kernel)}", "rate",
        title="the weights converge fast although the kernel converges sublinearly")
 def _weights_fast(level):
@@ -838,7 +838,7 @@ def _weights_fast(level):
                    agreement="certified")
 
 
-@claim("depth_ntk.fig1.curves", SEED, (445, 454),
+@claim("depth_ntk.fig1.curves", SEED, (382, 400),
        r"\text{Figure 1: } \bar\Theta, \rho, \eta \text{ for } L = 1..30,\ n_0 = 128,\ \text{uniform data projected on the sphere}",
        "figure", title="Figure 1 recomputed (depths 1-30)")
 def _fig1(level):
@@ -863,7 +863,7 @@ def _fig1(level):
                      "(not 1), slowly (log L / L); the paper's text describes exactly this shape but attributes a limit of 1")
 
 
-@claim("depth_ntk.figA.det_digits", SEED, (455, 466),
+@claim("depth_ntk.figA.det_digits", SEED, (402, 422),
        r"\text{Figures 2-3 (appendix F): determinant and kernel curves on MNIST}", "figure",
        title="appendix figures on MNIST (recomputed on scikit-learn digits)")
 def _fig_digits(level):
@@ -882,7 +882,7 @@ def _fig_digits(level):
                         "certified determinants (arb_mat); digits data from sklearn.datasets.load_digits")
 
 
-@claim("depth_ntk.concl.ordered_phase", SEED, (462, 465),
+@claim("depth_ntk.concl.ordered_phase", SEED, (462, 464),
        r"\text{the studied kernel behaves as in the ordered phase}", "setting",
        title="the studied kernel is in the ordered phase")
 def _ordered(level):
@@ -901,7 +901,7 @@ def _ordered(level):
 
 
 # ----------------------------------------------------------------------------- out of scope
-out_of_scope_claim("depth_ntk.thm1.jacot", SEED, (176, 184),
+out_of_scope_claim("depth_ntk.thm1.jacot", SEED, (159, 171),
                    r"\Theta^{(L)} \to \Theta^{(L)}_\infty \otimes I_{n_L}", "limit",
                    "restated from Jacot et al. (seed 002); checked with its claims (doc002), and the recursion is the "
                    "engine's definition here", title="Theorem 1 (Jacot et al.)")
@@ -909,11 +909,11 @@ out_of_scope_claim("depth_ntk.thm3.rde_machinery", SEED, (305, 313),
                    r"\text{rough path lift } \mathbf v^{(L)} \text{ drives } \mathbf u^{(L)},\ u'_\infty = 0",
                    "proof", "the rough-path objects (Definitions 11-14, Appendix D) are in the missing appendix; the "
                    "computable parts (v_(i,j), D, A(t), the limit) are checked separately", title="RDE formulation")
-out_of_scope_claim("depth_ntk.sec5.width_depth", SEED, (272, 276),
+out_of_scope_claim("depth_ntk.sec5.width_depth", SEED, (243, 247),
                    r"L \in o(\min_l n_l) \Rightarrow \text{finite-width NTK follows the same limit}", "limit",
                    "a finite-width statement with depth and width both growing; not computable with the "
                    "infinite-width engine", title="depth-width regime")
-out_of_scope_claim("depth_ntk.sec6.small_det_hypothesis", SEED, (465, 467),
+out_of_scope_claim("depth_ntk.sec6.small_det_hypothesis", SEED, (422, 426),
                    r"\text{small determinants indicate fast convergence to the limiting solution}", "rate",
                    "stated as a hypothesis; note that the determinant tends to a positive constant "
                    "(thm2.det_to_zero) and the weights converge at rate log L / L (sec6.weights_converge_fast)",
