@@ -547,8 +547,9 @@ ax.set_title("normalised NTK off the diagonal, to large depth")
 ax.legend(fontsize=8); fig.tight_layout(); plt.show()
 '''),
         md(r'''
-Reading: every off-diagonal value rises at first (as in Figure 1) but turns round and
-decreases towards $1/4$; none approaches 1.  The normalised Gram matrix therefore tends to
+Reading: for these data ($\rho^{(1)} \approx 0.7$-$0.8$) every off-diagonal value decreases
+from $\rho^{(1)}$ towards $1/4$ (pairs with small or negative $\rho^{(1)}$ rise towards $1/4$
+instead); none approaches 1, and the values are not increasing.  The normalised Gram matrix therefore tends to
 $\tfrac34 I + \tfrac14 \mathbf 1\mathbf 1^\top$, which is invertible.  This contradicts
 Theorem 2 (lines 280-281) as printed; the corrected statement is
 $\bar\Theta^{(L)}(x,x') \to 1/4$ for $x\ne x'$, with
@@ -583,7 +584,7 @@ for L, d, w in zip(det_depths, dets, weights):
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.6))
 axes[0].semilogx(det_depths, [float(d.mid) for d in dets], "o-", label=r"$\det\bar\Theta^{(L)}(X,X)$ (arb)")
 axes[0].axhline(float(limit.det_value.mid), color="k", ls=":", label="derived limit")
-axes[0].axhline(0, color="tab:red", ls="--", lw=0.8, label="lines 283-284: limit 0")
+axes[0].axhline(0, color="tab:red", ls="--", lw=0.8, label="paper (line 367; lines 283-286): limit 0")
 axes[0].set_xlabel("depth L"); axes[0].legend(fontsize=8)
 axes[1].semilogx(det_depths, np.array(weights), lw=0.8)
 axes[1].axhline(float(limit.value.mid), color="k", ls=":", label="derived limit of each weight")
@@ -759,7 +760,9 @@ axes[0].set_xlabel("depth L"); axes[0].set_title(r"(a) EOC: $|AK^L - AK^\infty|/
 axes[0].legend(fontsize=8)
 axes[1].semilogy(ord_depths, relu_ord_gap, "o-", ms=3, label="ReLU, ordered")
 axes[1].semilogy(ord_depths, tanh_ord_gap, "s-", ms=3, label="tanh, ordered")
-axes[1].semilogy(ord_depths, relu_ord_gap[0] * (sw2 / 2) ** (np.array(ord_depths) - 1), "k:", label=r"$\chi^L$ (ReLU)")
+Lo = np.array(ord_depths)
+axes[1].semilogy(ord_depths, relu_ord_gap[-1] * (sw2 / 2) ** ((Lo - Lo[-1]) / 2), "k:", label=r"$\chi^{L/2}$ (ReLU)")
+axes[1].semilogy(ord_depths, tanh_ord_gap[30] * chi_t ** (Lo - Lo[30]), "k--", lw=0.8, label=r"$\chi^{L}$ (tanh)")
 axes[1].set_xlabel("depth L"); axes[1].set_title(r"(b) ordered: $|K^L - K^\infty|$"); axes[1].legend(fontsize=8)
 fig.tight_layout(); plt.show()
 
@@ -771,7 +774,10 @@ print("ReLU EOC local log-log slopes at the deepest depths:", np.round(slope, 3)
 Reading: on the EOC both activations converge polynomially, with local slopes just above
 $-1$ as $\log L/L$ predicts; the off-diagonal ReLU rate also carries the $\log L$ factor
 (derived coefficient $B = 3/8$, below), which the paper's discussion attributes to tanh only
-(lines 279-281).  In the ordered phase the gap decays geometrically like $\chi^L$.
+(lines 279-281).  In the ordered phase the gap decays geometrically (Proposition 1 only
+asserts some exponential rate): like $\chi^L$ for tanh, but only like $\chi^{L/2}$ for ReLU,
+because $f'(c) - \chi \propto \sqrt{1-c}$ for ReLU (the square-root term of its Puiseux
+expansion) while $1 - c^L$ itself decays like $\chi^L$.
 
 <a id="fig-eigen"></a>
 ## Figure 2 recomputed: normalised eigenvalues on the 2-sphere
@@ -1021,10 +1027,11 @@ axes[1].set_xlabel("t"); axes[1].set_title("(c) convergence along the 2nd compon
 fig.tight_layout(); plt.show()
 '''),
         md(r'''
-Reading: (a) shows structure in the 2nd/3rd components as in the paper; (c) the wider the
-network, the closer its trajectory to the straight-line limit and the smaller the orthogonal
-part, as Section 6.3 reports (the absolute eigenvalues differ from the paper's: different data
-and normalisation).
+Reading: (a) shows structure in the 2nd/3rd components (no digit labels are drawn); (c) the
+wider the network, the longer its trajectory follows the straight-line limit and the smaller
+the orthogonal part, and the narrower network converges faster than the limit, both as
+Section 6.3 reports (lines 318-322).  The eigenvalues differ from the paper's (other data,
+smaller batch, exact limiting kernel).
 
 ## Derived formulas
 
