@@ -35,6 +35,9 @@ def main(argv=None):
     p.add_argument("--arb-pairs", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", default=None)
+    p.add_argument("--validated-radii", type=float, default=0.0,
+                   help="also redo det/weights with radii = this factor x the largest relative error observed in the "
+                        "extended-precision check (an estimate, not a certificate)")
     a = p.parse_args(argv)
     X = la.sphere_data(a.n, a.n0, a.seed)
     x = numpy.vstack([la.sphere_data(3, a.n0, a.seed + 1), X[:1]])
@@ -59,6 +62,14 @@ def main(argv=None):
             "entry_max_radius": float(g.E_rad.max()),
         })
         print(json.dumps(rows[-1]), flush=True)
+        if a.validated_radii and run.check:
+            rel = a.validated_radii * max(run.check["depths"][L]["max_relative_error"], 2.0**-52)
+            det2 = la.det_kappa_certified(g.E, rel * numpy.abs(g.E))
+            w2 = la.weights_certified(g.E, g.E_x, rel * numpy.abs(g.E), rel * numpy.abs(g.E_x))
+            rows[-1]["validated"] = {"relative_radius": rel, "det": format_approx(det2.det),
+                                     "w0_first3": [format_approx(v) for v in w2.approx[0][:3]],
+                                     "w_max_radius": w2.max_rad}
+            print(json.dumps(rows[-1]["validated"]), flush=True)
     arb = []
     if a.arb_pairs:
         from asymptotics.recursion import kernel_at_depths
