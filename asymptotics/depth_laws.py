@@ -28,7 +28,10 @@ roles of q and q-dot as in Jacot et al., seed 002 Theorem 1 lines 185-195) obeys
 K^{l+1} = f'(c^l) K^l + q c^{l+1}.  An ansatz K^l = A l + sum_{n>=0} P_n(log l)/l^n,
 substituted and solved order by order, gives K^L/L = A + B log(L)/L + D/L + ...
 with A = q/(1 + alpha), alpha = -[1/l] f'(c^l), and B = kappa q / (alpha (1 + alpha)),
-kappa = [log(l)/l^2] f'(c^l); B vanishes exactly when beta does.
+kappa = [log(l)/l^2] f'(c^l).  Since kappa = alpha beta, B = beta q / (1 + alpha):
+the log(L)/L rate vanishes exactly when the Fatou log coefficient beta does, i.e.
+g_2 = -g_1^2; for smooth maps 2 f^(3)(1) = 3 f''(1)^2; never for the ReLU family
+(beta = 3/2 and alpha = 3 for every (a, b)).
 
 Public API (used by the claim checkers of issue 5):
 :func:`depth_expansion`, :func:`relu_eoc_depth_law`, :func:`relu_family_depth_law`,

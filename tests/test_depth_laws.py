@@ -47,13 +47,13 @@ def residual_of_recursion(expansion, local, order):
     return sympy.expand(res)
 
 
-@pytest.mark.parametrize("ramification", [1, 2])
-def test_expansion_solves_general_recursion_symbolically(ramification):
+@pytest.mark.parametrize("ramification,terms", [(1, 3), (2, 2)])
+def test_expansion_solves_general_recursion_symbolically(ramification, terms):
     local, A, _ = generic_local(ramification, 5)
-    law = depth_expansion(local, 3)
+    law = depth_expansion(local, terms)
     m = ramification
-    # delta through x^(m+2); residual of the recursion must vanish through x^(m+3)
-    res = residual_of_recursion(law.one_minus_c, local, m + 4)
+    # delta through x^(m+terms-1); residual of the recursion must vanish through x^(m+terms)
+    res = residual_of_recursion(law.one_minus_c, local, m + terms + 1)
     assert sympy.simplify(res) == 0
     # leading coefficient and log coefficient are universal (no ell_0)
     assert law.one_minus_c.is_universal((m, 0))
@@ -198,7 +198,7 @@ def test_normalized_ntk_seed000_against_proposition4_iteration():
     """Theta-bar^L of seed 000 (Prop. 4 recursion, iterated directly with h and h') vs the derived expansion."""
     law = normalized_ntk_depth_law(2)
     relu = law.law
-    with mpmath.workdps(40):
+    with mpmath.workdps(25):
         h = lambda z: (z * mpmath.asin(z) + mpmath.sqrt(1 - z * z)) / mpmath.pi + z / 2
         hp = lambda z: mpmath.asin(z) / mpmath.pi + mpmath.mpf(1) / 2
         rho = mpmath.mpf(0)
@@ -271,3 +271,17 @@ def test_relu_fitted_constants_at_depth_1e6():
     for key in [(2, 0), (3, 1)]:
         derived = mpmath.mpf(sympy.N(law.one_minus_c.coefficients[key], 30))
         assert abs(fit[key] - derived) < 1e-8 * abs(derived)
+
+
+def test_ntk_rate_constant_is_beta_over_one_plus_alpha_for_a_general_map():
+    """B = beta q / (1 + alpha) for symbolic map and slope coefficients; B = 0 when beta = 0."""
+    local, A, D = generic_local(1, 5)
+    law = depth_expansion(local, 3)
+    q = sympy.Symbol("q", positive=True)
+    ntk = ntk_depth_law(law, q, 1)
+    alpha = D[0] / A[0]
+    assert sympy.simplify(law.alpha - alpha) == 0
+    assert sympy.simplify(ntk.limit_ratio - 1 / (1 + alpha)) == 0
+    assert sympy.simplify(ntk.rate_constant - law.fatou.beta * q / (1 + alpha)) == 0
+    # a map with beta = 0 (A2 = -A1^2) has no log(L)/L term
+    assert sympy.simplify(ntk.rate_constant.subs(A[1], -A[0] ** 2)) == 0
