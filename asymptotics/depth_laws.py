@@ -319,6 +319,25 @@ class DepthLaw:
         """[log(l)/l^2] f'(c^l): the coefficient that drives the log(L)/L rate of K^L/L."""
         return sympy.simplify(self.slope.coefficient(2, 1))
 
+    def constants(self, dps: int = 20) -> Dict[str, Tuple[object, Approx]]:
+        """The universal derived constants by name: {name: (SymPy expression, Approx value)}.
+
+        delta_leading: [1/l^m] (1 - c^l); delta_log: [log(l)/l^(m+1)] (1 - c^l);
+        slope_alpha: -[1/l] f'(c^l); slope_log: [log(l)/l^2] f'(c^l);
+        fatou_beta: beta; ntk_lambda = 1/(1+alpha); ntk_rate_B_over_q = beta/(1+alpha).
+        """
+        m = self.local.ramification
+        exprs = {
+            "delta_leading": self.one_minus_c.coefficient(m, 0),
+            "delta_log": self.one_minus_c.coefficient(m + 1, 1),
+            "slope_alpha": self.alpha,
+            "slope_log": self.kappa,
+            "fatou_beta": self.fatou.beta,
+            "ntk_lambda": sympy.simplify(1 / (1 + self.alpha)),
+            "ntk_rate_B_over_q": sympy.simplify(self.fatou.beta / (1 + self.alpha)),
+        }
+        return {k: (v, numeric_value(v, self.local.values, dps)) for k, v in exprs.items()}
+
 
 def depth_expansion(local: LocalExpansion, terms: int = 3) -> DepthLaw:
     """Expansions of delta_l = 1 - c^l and f'(c^l) to ``terms`` orders in 1/l.

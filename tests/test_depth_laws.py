@@ -285,3 +285,12 @@ def test_ntk_rate_constant_is_beta_over_one_plus_alpha_for_a_general_map():
     assert sympy.simplify(ntk.rate_constant - law.fatou.beta * q / (1 + alpha)) == 0
     # a map with beta = 0 (A2 = -A1^2) has no log(L)/L term
     assert sympy.simplify(ntk.rate_constant.subs(A[1], -A[0] ** 2)) == 0
+
+
+def test_named_constants_are_consistent(relu_law):
+    constants = relu_law.constants(20)
+    ntk = ntk_depth_law(relu_law, 1, 2)
+    assert sympy.simplify(constants["ntk_rate_B_over_q"][0] - ntk.rate_constant) == 0
+    assert sympy.simplify(constants["ntk_lambda"][0] - ntk.limit_ratio) == 0
+    assert sympy.simplify(constants["delta_leading"][0] - relu_law.one_minus_c.coefficient(2, 0)) == 0
+    assert constants["slope_alpha"][1].correct_digits >= 19
