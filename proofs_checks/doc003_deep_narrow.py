@@ -340,7 +340,8 @@ def _thm41(level):
                  ok, f"printed off by {rel_printed:.0%}",
                  f"exact backprop through the printed CNN (3x3 filters, zero padding, 3 channels, average pool), "
                  f"rho = 1/sqrt(3), beta = 1, C_L = L^2.5, two random positive {d}x{d} images; for d = 1 the printed "
-                 f"and derived formulas agree ({same_d1:.0e})",
+                 f"and derived formulas agree ({same_d1:.0e}); the printed psi_(s,u) is read as the in-bounds pixels "
+                 f"(including out-of-bounds coordinates with phi = 0 only adds nonnegative relu terms and widens the gap)",
                  corrected=r"for the pooled output f = S(f^L) (the function trained in Theorems 4.2-4.3): "
                            r"\tilde\Theta^\infty = \frac{1}{d^4}\sum_{s,u}\Big(p_d(s,u) + d^4 S(x_{\psi_{s,u}})"
                            r"S(x'_{\psi_{s,u}}) + \sum_{\psi_{s,u}}\sum_{\psi_{s,u}}\mathbb{E}[\ldots]\Big); the printed "
