@@ -313,7 +313,9 @@ def smooth_taylor(activation: str = "tanh", sigma_b=0.2, order: int = 4, dps: in
         if j not in derivatives_at_one:
             raise InputError("derivatives_at_one", f"missing f^({j})(1)")
         values[derivative_symbol(j)] = derivatives_at_one[j]
-        meaning[derivative_symbol(j)] = gaussian_moment_expression(activation, j)
+        # a string, not the SymPy integral: differentiating tanh symbolically 20+ times is very slow;
+        # gaussian_moment_expression(activation, j) builds the integral on demand
+        meaning[derivative_symbol(j)] = f"sigma_w^2 q^{j - 1} E[{activation}^({j})(sqrt(q) Z)^2]"
     A = tuple((-1) ** (j + 1) * derivative_symbol(j + 1) / sympy.factorial(j + 1) for j in range(1, order + 1))
     D = tuple((-1) ** (j + 1) * derivative_symbol(j + 1) / sympy.factorial(j) for j in range(1, order + 1))
     params = {"activation": activation, "sigma_b": sigma_b}
