@@ -130,7 +130,8 @@ def iterate_local_map(map_coefficients: Sequence, derivative_coefficients: Seque
             t = delta if m == 1 else delta.sqrt()
             slope = 1 - poly(D, t)
             if layer in wanted:
-                out[layer] = tuple(mpmath.mpf(x.mid().str(digits + 5, radius=False)) for x in (delta, slope, K))
+                with mpmath.workdps(digits + 5):  # parse at full precision, not mpmath's default 15 digits
+                    out[layer] = tuple(mpmath.mpf(x.mid().str(digits + 5, radius=False)) for x in (delta, slope, K))
             if layer == last:
                 break
             delta = delta * (1 - poly(A, t))

@@ -267,8 +267,8 @@ def main(argv=None):
 
     if "resnet" in cases:
         sigma_w = 2
-        hi = resnet_relu_puiseux(45, sigma_w)
-        lo = resnet_relu_puiseux(38, sigma_w)
+        hi = resnet_relu_puiseux(38, sigma_w)
+        lo = resnet_relu_puiseux(32, sigma_w)
         law = depth_expansion(resnet_relu_puiseux(7, sigma_w), 5)
         data, info = local_map_data(hi, lo, mpmath.mpf("0.5"), depths)
         info["c^1"] = "0.5"
