@@ -174,11 +174,11 @@ def moments_raw(activation, q, orders, method: str = "trapezoid", tol=None):
     return values, errors
 
 
-def _two_ways(compute, dps: int, closed: bool = False) -> list:
-    """Run compute(method, tol) with two rules (trapezoid at dps+12, tanh-sinh at dps+6), or a
+def _two_ways(compute, dps: int, closed: bool = False, second_rule: str = "tanh-sinh") -> list:
+    """Run compute(method, tol) with two rules (trapezoid at dps+12, ``second_rule`` at dps+6), or a
     closed form at two precisions; return Approx values (radius = disagreement, at least the
     first rule's error estimate)."""
-    first, second = ("closed", "closed") if closed else ("trapezoid", "tanh-sinh")
+    first, second = ("closed", "closed") if closed else ("trapezoid", second_rule)
     with mpmath.workdps(dps + 12):
         hi, hi_err = compute(first, mpmath.mpf(10) ** (-(dps + 9)))
     with mpmath.workdps(dps + (20 if closed else 6)):
@@ -297,13 +297,16 @@ def cross_raw(activation, q, c, order: int = 0, method: str = "trapezoid", tol=N
         fn = diff if diff is not None else (lambda a, b, k: generic_difference(act, a, b, k))
         sq, sq_err = gaussian.squared_difference_raw(fn, q, 1 - c, tol, even_outer=even, order=order)
         return m - sq / 2, m_err + sq_err / 2
+    if method == "nested-trapezoid" and not act.kink:
+        # the plain coordinates (Z1, c Z1 + s Z2): a second, independent two-dimensional rule
+        return gaussian.bivariate_raw(dj, dj, q, q, c, tol=tol, h0="0.3")
     return gaussian.nested_tanh_sinh_raw(dj, dj, q, q, c, act.kink, act.kink)
 
 
 def correlation_map(activation, c, sigma_w, sigma_b, q=None, dps: int = 20, order: int = 0) -> Approx:
     """f^(order)(c) (order 0: f(c) of Fact 5), with its accuracy; q = q* by default.
 
-    Two-dimensional quadrature (principal-axis trapezoid against nested tanh-sinh) except for
+    Two-dimensional quadrature (principal-axis trapezoid against plain-coordinate trapezoid) except for
     the closed forms (ReLU family, erf).  Costs seconds at 20 digits: for depth recursions use
     :mod:`asymptotics.smooth_depth`.
     """
@@ -323,7 +326,8 @@ def correlation_map(activation, c, sigma_w, sigma_b, q=None, dps: int = 20, orde
         value, err = cross_raw(act, q, c, order, method, tol)
         return [value], [err]
 
-    (cross,) = _two_ways(compute, dps, closed)
+    # second rule: plain-coordinate nested trapezoid (nested tanh-sinh only for kinks: far slower)
+    (cross,) = _two_ways(compute, dps, closed, "tanh-sinh" if act.kink else "nested-trapezoid")
     with mpmath.workdps(dps + 20):
         qq, sw2, sb2 = param(q), param(sigma_w) ** 2, param(sigma_b) ** 2
         if order == 0:

@@ -53,7 +53,7 @@ def trapezoid_raw(F: Callable, tol, even: bool = False, h0=None, zmax=None, min_
     # a tolerance at the rounding level can never be met: keep it 2^10 ulps above
     tol = max(mpmath.mpf(tol), mpmath.eps * 2**10)
     zmax = _cutoff(tol) if zmax is None else mpmath.mpf(zmax)
-    h = mpmath.mpf(0.5) if h0 is None else mpmath.mpf(h0)
+    h = mpmath.mpf(0.5) if h0 is None else mpmath.mpf(str(h0))
     norm = 1 / mpmath.sqrt(2 * mpmath.pi)
     vector = isinstance(F(mpmath.mpf(0)), (list, tuple))
 
@@ -161,14 +161,14 @@ def _mpf(x):
 
 # --- two dimensions -------------------------------------------------------------------
 
-def nested_trapezoid_raw(F2: Callable, tol, even_outer=False, even_inner=False):
+def nested_trapezoid_raw(F2: Callable, tol, even_outer=False, even_inner=False, h0=None):
     """E[F2(Z1, Z2)] for independent standard normals: trapezoid in Z2 inside trapezoid in Z1."""
     tol = mpmath.mpf(tol)
 
     def inner(z1):
-        return trapezoid_raw(lambda z2: F2(z1, z2), tol / 4, even=even_inner)[0]
+        return trapezoid_raw(lambda z2: F2(z1, z2), tol / 4, even=even_inner, h0=h0)[0]
 
-    return trapezoid_raw(inner, tol, even=even_outer)
+    return trapezoid_raw(inner, tol, even=even_outer, h0=h0)
 
 
 def nested_tanh_sinh_raw(g1, g2, q1, q2, c, kinks1=(), kinks2=()):
@@ -191,7 +191,7 @@ def nested_tanh_sinh_raw(g1, g2, q1, q2, c, kinks1=(), kinks2=()):
     return value * norm, err * norm
 
 
-def bivariate_raw(g1, g2, q1, q2, c, method="trapezoid", tol=None, kinks1=(), kinks2=()):
+def bivariate_raw(g1, g2, q1, q2, c, method="trapezoid", tol=None, kinks1=(), kinks2=(), h0=None):
     """E[g1(u) g2(v)] at the working precision; (value, error estimate)."""
     if method == "tanh-sinh" or kinks1 or kinks2:
         return nested_tanh_sinh_raw(g1, g2, q1, q2, c, kinks1, kinks2)
@@ -199,28 +199,31 @@ def bivariate_raw(g1, g2, q1, q2, c, method="trapezoid", tol=None, kinks1=(), ki
     r1, r2 = mpmath.sqrt(q1), mpmath.sqrt(q2)
     s = mpmath.sqrt((1 - c) * (1 + c))
     tol = mpmath.eps * 2**8 if tol is None else tol
-    return nested_trapezoid_raw(lambda z1, z2: g1(r1 * z1) * g2(r2 * (c * z1 + s * z2)), tol)
+    return nested_trapezoid_raw(lambda z1, z2: g1(r1 * z1) * g2(r2 * (c * z1 + s * z2)), tol, h0=h0)
 
 
 def bivariate_expectation(g1, g2, q1, q2, c, dps: int = 20, kinks1=(), kinks2=()) -> Approx:
     """E[g1(u) g2(v)], Var u = q1, Var v = q2, corr(u, v) = c, with its accuracy.
 
-    Smooth g: nested trapezoid (dps + 10) against nested tanh-sinh (dps + 5).  With kinks:
-    nested tanh-sinh at dps + 5 and dps + 12.  Expensive (two-dimensional): meant for checks
-    and moderate precision; the depth recursions use closed forms or series instead.
+    Smooth g: nested trapezoid at dps + 10 (steps 1/2, 1/4, ...) against nested trapezoid at
+    dps + 4 on a different node set (steps 0.3, 0.15, ...).  With kinks: nested tanh-sinh at
+    dps + 4 and dps + 10 (slow: tens of seconds at 10 digits).  Two-dimensional and expensive:
+    meant for checks; the depth recursions use closed forms or series instead.
     """
     dps = check_digits("dps", dps)
     check_nonnegative("q1", q1)
     check_nonnegative("q2", q2)
     check_correlation("c", c)
     kinked = bool(kinks1 or kinks2)
-    with mpmath.workdps(dps + 10):
-        if kinked:
-            high, high_err = nested_tanh_sinh_raw(g1, g2, _mpf(q1), _mpf(q2), _mpf(c), kinks1, kinks2)
-        else:
-            high, high_err = bivariate_raw(g1, g2, _mpf(q1), _mpf(q2), _mpf(c), tol=mpmath.mpf(10) ** (-(dps + 7)))
-    with mpmath.workdps(dps + 5):
-        low, _ = nested_tanh_sinh_raw(g1, g2, _mpf(q1), _mpf(q2), _mpf(c), kinks1, kinks2)
+    results = []
+    for extra, h0 in ((10, None), (4, "0.3")):
+        with mpmath.workdps(dps + extra):
+            args = (g1, g2, _mpf(q1), _mpf(q2), _mpf(c))
+            if kinked:
+                results.append(nested_tanh_sinh_raw(*args, kinks1, kinks2))
+            else:
+                results.append(bivariate_raw(*args, tol=mpmath.mpf(10) ** (-(dps + extra - 3)), h0=h0))
+    (high, high_err), (low, _) = results
     with mpmath.workdps(dps + 20):
         return Approx(+high, max(abs(high - low), high_err, abs(high) * mpmath.mpf(10) ** (-(dps + 8))), AGREEMENT)
 
