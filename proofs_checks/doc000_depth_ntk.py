@@ -318,7 +318,7 @@ def _lemma1(level):
     rows, ok = [], True
     lead = relu_eoc_depth_law(3).one_minus_c.leading()  # (n, k, coefficient) of 1 - c^l
     lead_value = float(sympy.N(lead[2]))
-    for r in ("-0.99", "-0.5", "0.5", "0.99"):  # (the arb engine needs 1 - rho1 < 1.999)
+    for r in ("-1", "-0.99", "-0.5", "0.5", "0.99"):
         v = _certified(r, L, 20)
         scaled = float(v.one_minus_rho.mid) * L**2
         rows.append(f"rho1={r}: 1-rho^(L)={format_approx(v.one_minus_rho)}, L^2(1-rho)={scaled:.5g}")
@@ -405,7 +405,7 @@ def _thm2(level):
     L = 10**3 if level == "quick" else 10**5
     law = _ntk_law()
     rows, vals = [], []
-    for r in ("-0.99", "0", "0.5", "0.9"):  # (rho1 = -1 gives rho^(2) = h(-1) = 0; the arb engine needs rho1 > -1)
+    for r in ("-1", "-0.99", "0", "0.5", "0.9"):  # (rho1 = -1 gives rho^(2) = h(-1) = 0)
         v = _certified(r, L, 25).ntk_normalized
         vals.append(float(v.mid))
         rows.append(f"rho1={r}: {format_approx(v)}")

@@ -117,6 +117,35 @@ def test_general_arb_path_matches_fast_path():
             assert getattr(fast.at(L), name).overlaps(getattr(slow.at(L), name))
 
 
+@pytest.mark.parametrize("rho", ["-1", "-0.9999", "exact-mpf"])
+def test_arb_near_minus_one(rho):
+    """rho = -1 sits where d theta / d rho is infinite: the enclosure must stay sound and tight."""
+    if rho == "exact-mpf":
+        with mpmath.workprec(200):
+            rho = mpmath.mpf(-1) + mpmath.mpf(2) ** -80  # converted with all its 81 bits
+    depths = [1, 2, 3, 50]
+    arb = kernel_at_depths(Network("relu"), rho, depths, backend="arb", digits=30)
+    reference = kernel_at_depths(Network("relu"), rho, depths, backend="mpmath", digits=45)
+    for depth in depths:
+        for name in ["one_minus_rho", "ntk_normalized"]:
+            a, m = getattr(arb.at(depth), name), getattr(reference.at(depth), name)
+            assert a.contains(m.mid), (depth, name)
+            assert a.rad <= 1e-30 * max(1, abs(a.mid)), (depth, name, a)  # values can be 0 here
+    if not isinstance(rho, str):
+        with mpmath.workprec(200):  # not rounded through a float on the way in
+            assert arb.at(1).one_minus_rho.mid == 2 - mpmath.mpf(2) ** -80
+
+
+def test_float64_normalized_ntk_keeps_its_digits():
+    """W = L (1 - N) grows like L: plain summation would lose a relative L eps (4e-12 at 1e6)."""
+    depth = 100000
+    exact = kernel_at_depths(Network("relu"), 0, [depth], backend="arb", digits=20).at(depth)
+    scalar = kernel_at_depths(Network("relu"), 0, [depth], backend="float64").at(depth)
+    arrays = gram_at_depths(Network("relu"), np.array([[1.0, 0.0], [0.0, 1.0]]), [depth])[depth]
+    for value in (scalar.ntk_normalized.mid, arrays["ntk_normalized"][0, 1]):
+        assert abs(value / exact.ntk_normalized.mid - 1) < 2e-14
+
+
 def test_naive_baseline_loses_digits_near_one():
     net = Network.relu_eoc()
     depth = 20000
