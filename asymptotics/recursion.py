@@ -1,7 +1,7 @@
 """Depth recursions of the NNGP kernel Sigma, its derivative kernel Sigma-dot and the NTK Theta.
 
 Network (NTK parameterisation, weights and biases N(0, 1), seed 001 lines 82-95,
-Lemma 1 lines 118-124; seed 002 Theorem 1; seed 000 lines 165-184):
+Lemma 1 lines 118-124; seed 002 Theorem 1; seed 000 lines 142-171):
 
     Sigma^1(x, x')       = sigma_b^2 + sigma_w^2 x.x' / d
     Sigma^{l+1}(x, x')   = sigma_b^2 + sigma_w^2 E[phi(u) phi(v)],     (u, v) ~ N(0, Sigma^l restricted to x, x')
@@ -9,7 +9,7 @@ Lemma 1 lines 118-124; seed 002 Theorem 1; seed 000 lines 165-184):
     Theta^1 = Sigma^1,   Theta^{l+1} = Sigmadot^{l+1} Theta^l + Sigma^{l+1}
 
 Seed 000 is sigma_w = 1, sigma_b = 0 (its normalised kernel, Definition 4 lines
-288-291, is Theta(x,x')/Theta(x,x) for unit inputs, which is our
+261-265, n0 2^(L-1) Theta^(L) / L, equals Theta(x,x')/Theta(x,x) for unit inputs, which is our
 ``ntk_normalized`` = Theta(x,x') / sqrt(Theta(x,x) Theta(x',x'))).  Jacot et al.
 (seed 002) is sigma_w = 1, sigma_b = beta.  Seed 001's ReLU Edge of Chaos is
 sigma_w^2 = 2, sigma_b = 0.
@@ -22,7 +22,7 @@ per pair (delta and W = L (1 - normalised NTK)):
     W'     = W + x (l - W) + delta',                            x = (gamma / K1) theta
 
 with K1 = (a^2 + b^2)/2 and gamma = (b - a)^2 / (2 pi) (see :mod:`asymptotics.relu_family`);
-for ReLU and sigma_w = 1 this is seed 000's Proposition 4 (lines 300-303) rewritten for
+for ReLU and sigma_w = 1 this is seed 000's Proposition 4 (lines 273-275) rewritten for
 the complement.  With biases the general step carries the variances as well.
 
 Certification (arb): the map delta -> delta' is increasing and 1-Lipschitz for the

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 
@@ -81,12 +82,19 @@ def gram_speed(n: int, depth: int, d: int = 64, seed: int = 0) -> dict:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--out", help="also write the JSON report to this file")
     args = parser.parse_args(argv)
     depth, n, gram_depth = (10**5, 300, 10**3) if args.quick else (10**6, 1000, 10**4)
-    report = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
+    report = {"machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {os.cpu_count()} cores",
+              # timings on a shared machine mean little without the load they were taken under
+              "load_average_before": os.getloadavg()[0],
               "precision": precision_at_depth(depth, ["0", "0.5"]),
-              "gram": gram_speed(n, gram_depth)}
+              "gram": gram_speed(n, gram_depth),
+              "load_average_after": os.getloadavg()[0]}
+    if args.out:
+        with open(args.out, "w") as handle:
+            json.dump(report, handle, indent=1)
     if args.json:
         print(json.dumps(report, indent=1))
         return
@@ -98,6 +106,7 @@ def main(argv=None):
             print(f"  {name:26s} arb {r['arb']}  width {r['arb_width']} ({r['certified_digits']} digits)  "
                   f"mpmath inside: {r['mpmath60_inside']}  float64 rel err {r['float64_rel_err']:.2e}  "
                   f"naive rel err {r['naive_rel_err']:.2e}")
+    print(f"load average (1 min) before {report['load_average_before']:.2f}, after {report['load_average_after']:.2f}")
     g = report["gram"]
     print(f"Gram {g['n']}x{g['n']} to depth {g['depth']}: ours {g['seconds_ours']} s, naive {g['seconds_naive']} s, "
           f"ratio {g['time_ratio_ours_over_naive']}; pair-layers/s ours {g['pair_layers_per_second_ours']}, "
