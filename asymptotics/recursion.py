@@ -618,73 +618,59 @@ def _map_values(high: LayerValues, low: LayerValues, method, low_prec: int = 53)
 
 def _mpmath_once(network, rho, depths, prec, q_x, q_y, progress):
     ops = MpmathOps()
-    out = {}
     with mpmath.workprec(prec):
-        P = _params(network, ops)
-        wanted, last = set(depths), depths[-1]
-        step_report = max(1, last // 100)
-        zero = mpmath.mpf(0)
-        if network.bias_variance == 0:
-            delta = ops.const(1 - _exact("rho", rho))
-            W, a_prev = delta, None
-            for layer in range(1, last + 1):
-                if layer in wanted:
-                    out[layer] = _nobias_values(layer, delta, W, a_prev, ops, P, q_x, q_y, ESTIMATE, zero, zero, zero)
-                if layer == last:
-                    break
-                delta, W, a_prev = _nobias_step(ops, delta, W, layer, P.kappa, P.half)
-                if progress is not None and layer % step_report == 0:
-                    progress(layer, last)
-        else:
-            state = _initial_state(ops, P, rho, q_x, q_y)
-            for layer in range(1, last + 1):
-                if layer in wanted:
-                    out[layer] = _general_values(layer, state, ESTIMATE, lambda x: zero, ops)
-                if layer == last:
-                    break
-                state = _general_layer(ops, P, state)
-                if progress is not None and layer % step_report == 0:
-                    progress(layer, last)
-    if progress is not None:
-        progress(last, last)
-    return out
+        return _iterate_point(ops, _params(network, ops), ops.const(1 - _exact("rho", rho)), rho, depths,
+                              q_x, q_y, progress)
 
 
-# --------------------------------------------------------------------------------------
-# float64 scalars (one pair) reuse the array code with 1-element arrays
+def _iterate_point(ops, P, delta, rho, depths, q_x, q_y, progress, compensated=False):
+    """{depth: LayerValues (no radii)} for one pair, by the shared step functions in ``ops``.
 
-
-def _run_float64(network, rho, depths, q_x, q_y, progress):
-    """One pair in Python floats, through the same step functions as mpmath and arb."""
-    ops = ScalarFloatOps()
-    P = _params(network, ops)
-    traj = KernelTrajectory(network, rho, "float64", 15, working_precision_bits=53)
+    ``compensated`` (float64) accumulates W by Kahan summation, see :func:`_nobias_step_compensated`.
+    """
     wanted, last = set(depths), depths[-1]
     step_report = max(1, last // 100)
     zero = mpmath.mpf(0)
-    raw = {}
-    if network.bias_variance == 0:
-        delta = float(1 - _exact("rho", rho))  # 1 - rho rounded once, not after rounding rho
-        W, W_lost, a_prev = delta, 0.0, None
+    out = {}
+    if P.sb2 == 0:
+        W, W_lost, a_prev = delta, 0 * delta, None
         for layer in range(1, last + 1):
             if layer in wanted:
-                raw[layer] = _nobias_values(layer, delta, W - W_lost, a_prev, ops, P, float(q_x), float(q_y),
-                                            ESTIMATE, zero, zero, zero)
+                out[layer] = _nobias_values(layer, delta, W - W_lost, a_prev, ops, P, q_x, q_y, ESTIMATE, zero, zero, zero)
             if layer == last:
                 break
-            delta, W, W_lost, a_prev = _nobias_step_compensated(ops, delta, W, W_lost, layer, P.kappa, P.half)
+            if compensated:
+                delta, W, W_lost, a_prev = _nobias_step_compensated(ops, delta, W, W_lost, layer, P.kappa, P.half)
+            else:
+                delta, W, a_prev = _nobias_step(ops, delta, W, layer, P.kappa, P.half)
             if progress is not None and layer % step_report == 0:
                 progress(layer, last)
     else:
         state = _initial_state(ops, P, rho, q_x, q_y)
         for layer in range(1, last + 1):
             if layer in wanted:
-                raw[layer] = _general_values(layer, state, ESTIMATE, lambda x: zero, ops)
+                out[layer] = _general_values(layer, state, ESTIMATE, lambda x: zero, ops)
             if layer == last:
                 break
             state = _general_layer(ops, P, state)
             if progress is not None and layer % step_report == 0:
                 progress(layer, last)
+    if progress is not None:
+        progress(last, last)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# float64 scalars (one pair): the shared step functions in Python floats
+
+
+def _run_float64(network, rho, depths, q_x, q_y, progress):
+    """One pair in Python floats, through the same step functions as mpmath and arb."""
+    ops = ScalarFloatOps()
+    traj = KernelTrajectory(network, rho, "float64", 15, working_precision_bits=53)
+    delta = float(1 - _exact("rho", rho))  # 1 - rho rounded once, not after rounding rho
+    raw = _iterate_point(ops, _params(network, ops), delta, rho, depths, float(q_x), float(q_y), progress,
+                         compensated=True)
     for depth, values in raw.items():
         fields = {}
         for name in LayerValues.FIELDS:
@@ -701,8 +687,6 @@ def _run_float64(network, rho, depths, q_x, q_y, progress):
             # typical errors are far smaller).  Stated as an estimate, not a certificate.
             fields[name] = Approx(value.mid, mpmath.mpf(8 * depth * FLOAT64_EPS) * v, ESTIMATE)
         traj.layers[depth] = LayerValues(depth, **fields)
-    if progress is not None:
-        progress(last, last)
     return traj
 
 
