@@ -488,11 +488,14 @@ def _arb_nobias(ops, P, rho, depths, q_x, q_y, traj, progress):
     prec = flint.ctx.prec
     up = 1 + 2.0**-40  # covers float rounding of the radius bookkeeping
 
+    ldexp = math.ldexp
+    # the mean-value bound below needs rad(delta) < delta 2^-30; capped to stay a finite float
+    narrow_ratio = ldexp(1.0, min(prec - 30, 1000))
+
     def scaled_rad(x):
-        # rad(x) <= |mid(x)| 2^-rel_accuracy_bits  (cheaper than reading the radius exactly)
-        if x.is_exact():
-            return 0.0
-        return math.ldexp(abs(float(x)), prec - x.rel_accuracy_bits() + 1)
+        # rad(x) <= |mid(x)| 2^-rel_accuracy_bits  (cheaper than reading the radius exactly);
+        # exact balls report ~2^63 bits, and ldexp then gives 0.0
+        return ldexp(abs(float(x)), prec - x.rel_accuracy_bits() + 1)
 
     def unscaled(r):
         return mpmath.ldexp(mpmath.mpf(r), -prec)
@@ -513,20 +516,25 @@ def _arb_nobias(ops, P, rho, depths, q_x, q_y, traj, progress):
                                                 CERTIFIED, unscaled(rad_delta), unscaled(rad_W), unscaled(rad_a_prev))
         if layer == last:
             break
-        # --- _nobias_step at the midpoint (u^2 = delta/2 exactly, so cos(a) = sqrt(1 - delta/2))
+        # --- _nobias_step at the midpoint: sin^2 a = delta/2 exactly, cos^2 a = 1 - delta/2
+        d_mid, W_mid = float(delta), float(W)
         half_delta = delta * half
-        u = half_delta.sqrt()
-        cos_a = (one - half_delta).sqrt()
-        # a = asin(u); arb's atan is cheaper than its asin and cos_a is needed anyway (but is 0 at rho = -1)
-        a = (u / cos_a).atan() if delta < 1 else flint.arb.atan2(u, cos_a)
-        new_delta = delta - kappa * (u * cos_a - a * (one - delta))
+        cos2_a = one - half_delta
+        if d_mid < 1:  # a = atan(tan a): one sqrt, and arb's atan is cheaper than its asin
+            tan_a = (half_delta / cos2_a).sqrt()
+            a = tan_a.atan()
+            sin_cos_a = tan_a * cos2_a
+        else:  # near rho = -1, where cos a -> 0
+            sin_a, cos_a = half_delta.sqrt(), cos2_a.sqrt()
+            a = flint.arb.atan2(sin_a, cos_a)
+            sin_cos_a = sin_a * cos_a
+        new_delta = delta - kappa * (sin_cos_a - a * (one - delta))  # g_half(theta) = (sin - theta cos)/2
         x = kappa * a
         new_W = W + x * (layer - W) + new_delta
         # --- radii.  a = asin(sqrt(delta/2)) has |da/d delta| = 1/(2 sqrt(delta (2 - delta)))
-        d_mid, W_mid = float(delta), float(W)
         if rad_delta == 0:
             rad_a = 0.0
-        elif 0 < d_mid < 1.999 and math.log2(rad_delta) - prec < math.log2(d_mid) - 30:
+        elif 0 < d_mid < 1.999 and rad_delta < d_mid * narrow_ratio:
             # the ball is far narrower than d_mid 2^-29, so these bracket it
             rad_a = rad_delta / (2 * math.sqrt(d_mid * (1 - 2.0**-29) * (2 - d_mid * (1 + 2.0**-29)))) * up
         else:  # rho near -1 (the derivative blows up at delta = 2) or a wide ball: use monotonicity
