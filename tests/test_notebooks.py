@@ -2,9 +2,8 @@
 and executable top to bottom in quick mode (nbclient, kernel python3).
 
 A notebook that raises in any cell fails its test.  Quick mode is forced with
-NTK_VERIFY_NOTEBOOK_MODE=quick; matplotlib runs headless (MPLBACKEND=Agg).  The
-notebooks whose quick run takes more than about a minute on the loaded 2-core machine
-are marked slow (run them with ``pytest -m slow tests/test_notebooks.py``).
+NTK_VERIFY_NOTEBOOK_MODE=quick; matplotlib runs headless (MPLBACKEND=Agg).  Full mode
+(the papers' sizes, hours for some) is not run by the tests.
 """
 from __future__ import annotations
 
@@ -19,13 +18,14 @@ import pytest
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
-# name -> marks; quick run times measured under load are in the issue-8 report
+# name -> marks.  Every notebook runs in the quick suite: their quick modes took 5-66 s each
+# on the shared 2-core machine (load 1-2), under 4 minutes together.
 NOTEBOOKS = {
     "00_tour.ipynb": [],
-    "01_depth_ntk_000.ipynb": [pytest.mark.slow],
-    "02_meanfield_ntk_001.ipynb": [pytest.mark.slow],
-    "03_jacot_ntk_002.ipynb": [pytest.mark.slow],
-    "04_deep_narrow_003.ipynb": [pytest.mark.slow],
+    "01_depth_ntk_000.ipynb": [],
+    "02_meanfield_ntk_001.ipynb": [],
+    "03_jacot_ntk_002.ipynb": [],
+    "04_deep_narrow_003.ipynb": [],
     "05_ntk_review_004.ipynb": [],
 }
 
