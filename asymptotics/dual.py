@@ -336,6 +336,23 @@ def correlation_map(activation, c, sigma_w, sigma_b, q=None, dps: int = 20, orde
         return Approx(factor * cross.mid, factor * cross.rad, cross.method)
 
 
+def erf_one_minus_correlation(scale, q, sigma_w2, one_minus_c):
+    """1 - f(1 - delta) for erf(scale x) at the fixed point q = q*, closed form without cancellation.
+
+    sigma_w^2 (2/pi) (asin kappa - asin(kappa c)) / q; for c >= 0 the difference of arcsines is
+    asin((x^2 - y^2) / (x sqrt(1 - y^2) + y sqrt(1 - x^2))) with x = kappa, y = kappa c.
+    """
+    q, delta = param(q), param(one_minus_c)
+    kappa = 2 * scale**2 * q / (1 + 2 * scale**2 * q)
+    x, y = kappa, kappa * (1 - delta)
+    if y >= 0:
+        gap = mpmath.asin(kappa * kappa * delta * (2 - delta) / (x * mpmath.sqrt((1 - y) * (1 + y))
+                                                                  + y * mpmath.sqrt((1 - x) * (1 + x))))
+    else:
+        gap = mpmath.asin(x) - mpmath.asin(y)
+    return sigma_w2 * 2 / mpmath.pi * gap / q
+
+
 def one_minus_correlation_map_raw(activation, one_minus_c, sigma_w2, q, tol, order: int = 0):
     """At the fixed point q = q*: (f^(order)(1) - f^(order)(1 - delta)) / (sigma_w^2 q^(order-1)) * ...
 

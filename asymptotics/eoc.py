@@ -26,10 +26,10 @@ from typing import Optional
 import mpmath
 
 from asymptotics import gaussian
-from asymptotics.accuracy import AGREEMENT, Approx, format_approx
+from asymptotics.accuracy import AGREEMENT, Approx, format_approx, rounded_rational
 from asymptotics.activations import Activation
-from asymptotics.dual import (_erf_scale, activation_of, check_sigma, derivatives_at_one, erf_moment, moments_raw,
-                              one_minus_correlation_map_raw, param)
+from asymptotics.dual import (_erf_scale, activation_of, check_sigma, derivatives_at_one, erf_cross, erf_moment,
+                              erf_one_minus_correlation, moments_raw, one_minus_correlation_map_raw, param)
 from asymptotics.validation import InputError, check_digits
 
 
@@ -424,16 +424,31 @@ def _chaotic_fixed_point(act, sigma_w, sigma_b, q: Approx, dps: int):
         with mpmath.workdps(wp):
             tol = mpmath.mpf(10) ** (-(wp - 3))
             sw2, qq = param(sigma_w) ** 2, param(q)
+            scale = _erf_scale(act)
 
             def gain(delta):  # (1 - f(1 - delta)) - delta, at the fixed point q*
+                if scale is not None:  # closed form (quadrature of erf differences is slow)
+                    return erf_one_minus_correlation(scale, qq, sw2, delta) - delta
                 return one_minus_correlation_map_raw(act, delta, sw2, qq, tol)[0] - delta
 
-            lo, hi = mpmath.mpf("1e-4"), mpmath.mpf(1)
-            while gain(lo) <= 0 and lo > mpmath.mpf("1e-12"):
-                lo /= 100
-            if gain(hi) >= 0:
-                hi = mpmath.mpf(2)  # c* <= 0 (f(0) <= 0 is impossible for sigma_b > 0; odd phi, sigma_b = 0 gives 0)
-            delta = mpmath.findroot(gain, (lo, hi), solver="anderson", tol=tol**2)
+            if results:
+                # second precision: secant from the first root (a few quadratures instead of ~20)
+                start = mpmath.mpf(1 - results[0][0])
+                delta = mpmath.findroot(gain, (start, start * (1 + mpmath.mpf(10) ** -(dps // 2))),
+                                        solver="secant", tol=tol**2, maxsteps=30)
+            else:
+                # bracket: gain > 0 just below c = 1 (chi_1 > 1), gain < 0 at c = 0 or beyond; near the EOC
+                # 1 - c* is about 2 (chi_1 - 1) / f''(1), so shrink lo until the sign flips
+                hi = mpmath.mpf(1) if gain(mpmath.mpf(1)) < 0 else mpmath.mpf(2)  # c* <= 0 in the second case
+                lo, smallest = mpmath.mpf("1e-4"), mpmath.mpf(10) ** (-(wp - 5))
+                while gain(lo) <= 0:
+                    if lo < smallest:
+                        raise ArithmeticError(f"chaotic fixed point c* not resolved at {wp} digits: 1 - c* < {lo}")
+                    lo, hi = lo / 100, lo
+                delta = mpmath.findroot(gain, (lo, hi), solver="anderson", tol=tol**2)
+            if scale is not None:
+                results.append((1 - delta, sw2 * erf_cross(scale, qq, 1 - delta, 1)))
+                continue
             (m1,), _ = moments_raw(act, qq, [1], "trapezoid" if not act.kink else "tanh-sinh", tol)
             d1 = one_minus_correlation_map_raw(act, delta, sw2, qq, tol, order=1)[0]
             results.append((1 - delta, sw2 * m1 - d1))
@@ -449,10 +464,10 @@ def _relu_phase(act, sigma_b, sigma_w, sb_text, sw_text) -> Phase:
     sb2 = Fraction(str(sigma_b)) ** 2
     gain = sw2 * (a * a + b * b) / 2
     with mpmath.workdps(40):
-        chi = Approx(param(gain), mpmath.mpf(0), AGREEMENT)
-        one = Approx(mpmath.mpf(1), mpmath.mpf(0), AGREEMENT)
+        chi = rounded_rational(gain)  # exact rationals, rounded once (the radius is that rounding)
+        one = rounded_rational(1)
         if gain < 1:
-            q = Approx(param(sb2 / (1 - gain)), mpmath.mpf(0), AGREEMENT)
+            q = rounded_rational(sb2 / (1 - gain))
             return Phase(act.name, sb_text, sw_text, "ordered", q, chi, chi, _depth_scale(chi), one, chi,
                          _depth_scale(chi), "closed form: q* = sigma_b^2 / (1 - sigma_w^2 (a^2+b^2)/2)")
         if gain == 1 and sb2 == 0:

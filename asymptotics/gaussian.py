@@ -42,11 +42,12 @@ def _as_list(value):
 
 
 def trapezoid_raw(F: Callable, tol, even: bool = False, h0=None, zmax=None, min_step=None,
-                  max_halvings: int = 14):
+                  max_halvings: int = 14, atol=0):
     """E[F(Z)] for Z ~ N(0, 1) by the trapezoid rule with step halving.
 
     ``F`` may return a list (all components integrated on the same nodes).  Stops when
-    |T(h/2) - T(h)| <= tol * max(|T|, L1) for every component, L1 = E|F| on the grid.
+    |T(h/2) - T(h)| <= max(tol * max(|T|, L1), atol) for every component, L1 = E|F| on the grid
+    (``atol``: an absolute floor, for inner integrals whose size is negligible in the outer one).
     Returns (values, errors) as lists if F returned a list, else scalars; the error is
     |T(h/2) - T(h)| plus a rounding allowance.
     """
@@ -96,7 +97,7 @@ def trapezoid_raw(F: Callable, tol, even: bool = False, h0=None, zmax=None, min_
         l1 = [factor * h * norm * a for a in acc_abs]
         diffs = [abs(n - o) for n, o in zip(new_total, total)]
         total = new_total
-        small = all(d <= tol * max(abs(t), l) for d, t, l in zip(diffs, total, l1))
+        small = all(d <= max(tol * max(abs(t), l), atol) for d, t, l in zip(diffs, total, l1))
         if small and level >= 1 and (min_step is None or h <= min_step):
             errs = [d + 16 * mpmath.eps * l for d, l in zip(diffs, l1)]
             return (total, errs) if vector else (total[0], errs[0])
@@ -164,11 +165,29 @@ def _mpf(x):
 def nested_trapezoid_raw(F2: Callable, tol, even_outer=False, even_inner=False, h0=None):
     """E[F2(Z1, Z2)] for independent standard normals: trapezoid in Z2 inside trapezoid in Z1."""
     tol = mpmath.mpf(tol)
+    inner = _inner_rule(lambda z1, z2: F2(z1, z2), tol, even_inner, h0)
+    return trapezoid_raw(inner, tol, even=even_outer, h0=h0)
+
+
+def _inner_rule(F2: Callable, tol, even_inner: bool, h0=None) -> Callable:
+    """z1 -> E[F2(z1, Z2)] for use inside an outer trapezoid rule.
+
+    Relative tolerance tol/4, with an absolute floor tol/8 * ref * exp(z1^2/4), ref = the size of the
+    inner integral at z1 = 0 and 1: far out in z1 the inner integrand can peak beyond the cutoff
+    (e.g. erf(a + b) - erf(a - b) for large a is largest near b = a), so its relative accuracy
+    stalls; its weight exp(-z1^2/2) in the outer integral makes that part negligible.
+    """
+    def rule(z1, atol=0):
+        return trapezoid_raw(lambda z2: F2(z1, z2), tol / 4, even=even_inner, h0=h0, atol=atol)[0]
+
+    ref = []
 
     def inner(z1):
-        return trapezoid_raw(lambda z2: F2(z1, z2), tol / 4, even=even_inner, h0=h0)[0]
+        if not ref:
+            ref.append(max(abs(rule(mpmath.mpf(0))), abs(rule(mpmath.mpf(1)))))
+        return rule(z1, tol / 8 * ref[0] * mpmath.exp(z1 * z1 / 4))
 
-    return trapezoid_raw(inner, tol, even=even_outer, h0=h0)
+    return inner
 
 
 def nested_tanh_sinh_raw(g1, g2, q1, q2, c, kinks1=(), kinks2=()):
@@ -263,8 +282,5 @@ def squared_difference_raw(difference: Callable, q, one_minus_c, tol, even_outer
     if delta == 0:
         return mpmath.mpf(0), mpmath.mpf(0)
 
-    def inner(s1):
-        a = scale_a * s1
-        return trapezoid_raw(lambda s2: difference(a, scale_b * s2, order) ** 2, tol / 4, even=True)[0]
-
+    inner = _inner_rule(lambda s1, s2: difference(scale_a * s1, scale_b * s2, order) ** 2, tol, True)
     return trapezoid_raw(inner, tol, even=even_outer)

@@ -343,9 +343,21 @@ def _generic_difference(g, a, b):
     if b == 0:
         return mpmath.mpf(0)
     extra = 10 + max(0, int(-mpmath.log10(abs(b))))
-    with mpmath.extradps(extra):
-        a, b = mpmath.mpf(a), mpmath.mpf(b)
-        out = g(a + b) - g(a - b)
+    # The cancellation can be worse than |b| suggests: where g tends to a non-zero limit (erf(x) -> 1
+    # for large x) both values agree to many more digits.  Measure the digits lost and redo once
+    # with that many more.
+    for _ in range(3):
+        with mpmath.extradps(extra):
+            x, y = mpmath.mpf(a), mpmath.mpf(b)
+            upper, lower = g(x + y), g(x - y)
+            out = upper - lower
+            size = max(abs(upper), abs(lower))
+            if out == 0 and size == 0:
+                return mpmath.mpf(0)
+            lost = int(mpmath.log10(size / abs(out))) if out != 0 else extra + mpmath.mp.dps
+        if lost <= extra - 6:
+            break
+        extra = lost + 12
     return +out
 
 

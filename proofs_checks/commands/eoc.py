@@ -34,7 +34,7 @@ def register(subparsers) -> None:
     p.add_argument("--depth", action="append", default=None,
                    help="correlation depth run on the EOC to these depths (tanh; repeatable, e.g. 1e6)")
     p.add_argument("--c", default="0.5", help="starting correlation c^1 for --depth (default 0.5)")
-    p.add_argument("--digits", default="30", help="target digits (default 30; the curve defaults to 20)")
+    p.add_argument("--digits", default=None, help="target digits (default 30; the curve defaults to 20)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=run)
 
@@ -68,21 +68,21 @@ def _decimal(x: Fraction) -> str:
 def run(args) -> int:
     from asymptotics import eoc
 
-    digits = check_digits("digits", args.digits)
     if args.curve is not None:
         if args.sigma_w is not None or args.depth:
             raise InputError("curve", "--curve cannot be combined with --sigma-w or --depth")
-        digits = check_digits("digits", args.digits if args.digits != "30" else 20)
+        digits = check_digits("digits", args.digits if args.digits is not None else 20)
         points = eoc.eoc_curve(args.activation, parse_range(args.curve), digits)
         if args.json:
             _dump([pt.as_dict() for pt in points])
             return 0
         print(f"EOC curve of {points[0].activation if points else args.activation} ({digits} digits requested)")
-        print(f"{'sigma_b':>8}  {'sigma_w':<40} {'q*':<40}")
+        print(f"{'sigma_b':>8}  {'sigma_w':<52} {'q*'}")
         for pt in points:
             q = format_approx(pt.q_star) if pt.q_star is not None else "-"
-            print(f"{pt.sigma_b:>8}  {format_approx(pt.sigma_w):<40} {q:<40}")
+            print(f"{pt.sigma_b:>8}  {format_approx(pt.sigma_w):<52} {q}")
         return 0
+    digits = check_digits("digits", args.digits if args.digits is not None else 30)
     sigma_b = args.sigma_b if args.sigma_b is not None else "0.2"
     if args.sigma_w is not None:
         phase = eoc.classify(args.activation, sigma_b, args.sigma_w, min(digits, 30))
