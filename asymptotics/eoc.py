@@ -30,7 +30,7 @@ from asymptotics.accuracy import AGREEMENT, Approx, format_approx, rounded_ratio
 from asymptotics.activations import Activation
 from asymptotics.dual import (_erf_scale, activation_of, check_sigma, derivatives_at_one, erf_cross, erf_moment,
                               erf_one_minus_correlation, moments_raw, one_minus_correlation_map_raw, param)
-from asymptotics.validation import InputError, check_digits
+from asymptotics.validation import ComputationError, InputError, check_digits
 
 
 @dataclass(frozen=True)
@@ -106,22 +106,30 @@ def _has_order(act: Activation, order: int) -> bool:
 
 
 def _newton(fun_and_derivative, q0, target_digits: int, max_iter: int = 40):
-    """Newton's method from q0; stops once the step is below 10^-(target+3) relative."""
+    """Newton's method from q0.
+
+    Stops once the step is below 10^-(target+1) relative, or once the steps stop shrinking below
+    10^-(target-3) relative (the quadrature noise floor; the final accuracy is measured anyway by
+    the agreement of two independent rules).
+    """
     q = q0
     last = None
     for _ in range(max_iter):
         value, slope = fun_and_derivative(q)
         if slope == 0:
-            raise InputError("sigma_b", "Newton's method met a zero derivative (degenerate fixed point?)")
+            raise ComputationError("EOC solver: Newton's method met a zero derivative (degenerate fixed point?)")
         step = value / slope
         q = q - step
         if q <= 0:
-            raise InputError("sigma_b", "fixed-point iteration left q > 0 (no positive solution near the start)")
-        if abs(step) <= abs(q) * mpmath.mpf(10) ** (-(target_digits + 3)):
-            if last is not None and abs(step) <= abs(last):
-                return q
-        last = abs(step)
-    raise InputError("sigma_b", "Newton's method did not converge")
+            raise ComputationError("EOC solver: Newton's method left q > 0 (no positive solution near the start)")
+        relative = abs(step) / abs(q)
+        if relative <= mpmath.mpf(10) ** (-(target_digits + 1)):
+            return q
+        if last is not None and relative >= last and relative <= mpmath.mpf(10) ** (-(target_digits - 3)):
+            return q
+        last = relative
+    raise ComputationError(f"EOC solver: Newton's method did not converge in {max_iter} steps "
+                           f"(last relative step {mpmath.nstr(last, 3)})")
 
 
 def _scan_bracket(fun, lo=mpmath.mpf("1e-6"), hi=mpmath.mpf("1e6"), factor=mpmath.mpf("1.6")):
@@ -443,7 +451,7 @@ def _chaotic_fixed_point(act, sigma_w, sigma_b, q: Approx, dps: int):
                 lo, smallest = mpmath.mpf("1e-4"), mpmath.mpf(10) ** (-(wp - 5))
                 while gain(lo) <= 0:
                     if lo < smallest:
-                        raise ArithmeticError(f"chaotic fixed point c* not resolved at {wp} digits: 1 - c* < {lo}")
+                        raise ComputationError(f"chaotic fixed point c* not resolved at {wp} digits: 1 - c* < {lo}")
                     lo, hi = lo / 100, lo
                 delta = mpmath.findroot(gain, (lo, hi), solver="anderson", tol=tol**2)
             if scale is not None:

@@ -20,6 +20,10 @@ class InputError(ValueError):
         super().__init__(f"argument '{argument}': {problem}")
 
 
+class ComputationError(ArithmeticError):
+    """A numerical method failed to reach the requested accuracy on valid input (not a user error)."""
+
+
 def _as_float(name, value):
     try:
         x = float(value)

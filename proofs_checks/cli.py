@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from asymptotics.validation import InputError
+from asymptotics.validation import ComputationError, InputError
 
 # Subcommand modules, in the order they appear in --help.
 COMMANDS = ["kernel", "eoc", "series", "claims", "limit", "finite_width"]
@@ -46,6 +46,9 @@ def main(argv=None) -> int:
     except InputError as err:
         print(f"ntk-verify: error: {err}", file=sys.stderr)
         return 2
+    except ComputationError as err:  # valid input, but a numerical method did not reach its accuracy
+        print(f"ntk-verify: computation failed: {err}", file=sys.stderr)
+        return 3
     except BrokenPipeError:  # output piped into head & co.
         return 0
     except KeyboardInterrupt:

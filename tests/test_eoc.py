@@ -11,6 +11,7 @@ import json
 import mpmath
 import numpy as np
 import pytest
+from scipy.special import ndtr
 
 from asymptotics import eoc
 from asymptotics.accuracy import agreed_digits
@@ -79,17 +80,21 @@ def trapezoid_nodes(step=0.01, cutoff=40.0):
     return x, step * np.exp(-x * x / 2) / np.sqrt(2 * np.pi)
 
 
-def tanh_eoc_float64(sigma_b):
+def eoc_float64(sigma_b, phi=np.tanh, dphi=lambda u: 1 - np.tanh(u) ** 2):
+    """(q*, sigma_w) on the EOC in float64: brentq on q = sigma_b^2 + E[phi^2] / E[phi'^2], trapezoid moments."""
     from scipy.optimize import brentq
 
     x, w = trapezoid_nodes()
 
     def sw2(q):
-        return 1 / np.sum(w * (1 - np.tanh(np.sqrt(q) * x) ** 2) ** 2)
+        return 1 / np.sum(w * dphi(np.sqrt(q) * x) ** 2)
 
-    q = brentq(lambda q: sigma_b**2 + sw2(q) * np.sum(w * np.tanh(np.sqrt(q) * x) ** 2) - q, 1e-3, 10,
+    q = brentq(lambda q: sigma_b**2 + sw2(q) * np.sum(w * phi(np.sqrt(q) * x) ** 2) - q, 1e-3, 10,
                xtol=1e-16, rtol=1e-15)
     return q, np.sqrt(sw2(q))
+
+
+tanh_eoc_float64 = eoc_float64
 
 
 def tanh_fixed_point_float64(sigma_w, sigma_b):
@@ -129,6 +134,32 @@ def test_tanh_eoc_point_float64_gauss_hermite():
     point = eoc.edge_of_chaos("tanh", 0.2, 30)
     assert abs(float(point.sigma_w.mid) - sw) < 1e-12
     assert abs(float(point.q_star.mid) - q) < 1e-12
+
+
+def _sigmoid(u):
+    return 0.5 * (1 + np.tanh(u / 2))  # no overflow warnings at |u| ~ 40
+
+
+@pytest.mark.parametrize("name,phi,dphi", [
+    ("gelu", lambda u: u * ndtr(u), lambda u: ndtr(u) + u * np.exp(-u * u / 2) / np.sqrt(2 * np.pi)),
+    ("swish", lambda u: u * _sigmoid(u), lambda u: _sigmoid(u) * (1 + u * (1 - _sigmoid(u)))),
+])
+def test_non_odd_smooth_eoc_points_against_float64(name, phi, dphi):
+    # Newton on the trapezoid rule reaches its noise floor above the old 10^-(target+3) step test for these
+    q, sw = eoc_float64(0.2, phi, dphi)
+    point = eoc.edge_of_chaos(name, "0.2", 30)
+    assert point.sigma_w.correct_digits >= 30 and point.q_star.correct_digits >= 30
+    assert abs(float(point.sigma_w.mid) - sw) < 1e-12 * sw and abs(float(point.q_star.mid) - q) < 1e-12 * q
+
+
+def test_softplus_has_no_eoc_point_and_says_so():
+    # softplus(0) = log 2 > 0 keeps R(q) = sigma_b^2 + E[phi^2]/E[phi'^2] - q positive; checked in float64 too
+    x, w = trapezoid_nodes()
+    for q in (1e-4, 1e-2, 1.0, 1e2, 1e4):
+        u = np.sqrt(q) * x
+        assert 0.04 + np.sum(w * np.logaddexp(0, u) ** 2) / np.sum(w * _sigmoid(u) ** 2) - q > 0
+    with pytest.raises(InputError, match="no Edge-of-Chaos point"):
+        eoc.edge_of_chaos("softplus", "0.2", 20)
 
 
 def test_tanh_eoc_point_two_mpmath_rules_two_precisions_30_digits():
