@@ -349,6 +349,32 @@ def cnn_limit(x, y, rho=1.0, beta=1.0):
     return total / d ** 4
 
 
+def cnn_random_part_monte_carlo(x, y, rho=1.0, beta=1.0, samples=200_000, seed=0):
+    """Mean and standard deviation of one layer's random-feature term of the CNN limit, by sampling.
+
+    Y = (1/d^4) sum_taps (sum_{q in psi_su} relu(g(phi_q(x)))) (sum_{q' in psi_su} relu(g(phi_q'(y)))),
+    g(phi) = <u, phi> + v, u ~ N(0, rho^2 I_9), v ~ N(0, beta^2).  The pooled scaled NTK averages
+    L - 1 independent copies of Y, so its relative fluctuation is sd / (limit sqrt(L - 1)); the mean
+    is an independent check of the closed-form expectation in :func:`cnn_limit`.
+    """
+    x, y = (numpy.asarray(a, dtype=float) for a in (x, y))
+    d = x.shape[-1]
+    rng = numpy.random.default_rng(seed)
+    px, py = _patches(x).reshape(9, d, d), _patches(y).reshape(9, d, d)
+    total = total_sq = 0.0
+    for start in range(0, samples, 50_000):
+        m = min(50_000, samples - start)
+        u = rng.standard_normal((m, 9)) * rho
+        v = rng.standard_normal(m) * beta
+        gx = numpy.maximum(numpy.einsum("mk,kij->mij", u, px) + v[:, None, None], 0)
+        gy = numpy.maximum(numpy.einsum("mk,kij->mij", u, py) + v[:, None, None], 0)
+        Y = numpy.einsum("mkij,mkab->m", _patches(gx), _patches(gy)) / d ** 4
+        total += Y.sum()
+        total_sq += (Y * Y).sum()
+    mean = total / samples
+    return mean, math.sqrt(max(total_sq / samples - mean * mean, 0.0))
+
+
 # --------------------------------------------------------------------------- depth sweep
 @dataclass
 class DepthPoint:

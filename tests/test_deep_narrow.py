@@ -103,6 +103,20 @@ def test_cnn_limit_agrees_with_network_on_average():
     assert numpy.abs(th - lim).max() < 0.1 * numpy.abs(lim).max()
 
 
+def test_cnn_limit_random_part_against_monte_carlo():
+    # the closed-form expectation of the random-feature term against 400k samples of one layer
+    imgs = numpy.random.default_rng(5).uniform(0.1, 1.0, (2, 3, 3))
+    x, y, d = imgs[0], imgs[1], 3
+    deterministic = sum(((d - abs(s - 2)) * (d - abs(u - 2))) ** 2
+                        + dn._window_sum(x, s, u) * dn._window_sum(y, s, u) for s in (1, 2, 3) for u in (1, 2, 3)) / d**4
+    random_part = dn.cnn_limit(x, y, 0.6, 1.0) - deterministic
+    mean, sd = dn.cnn_random_part_monte_carlo(x, y, 0.6, 1.0, samples=400_000, seed=11)
+    standard_error = sd / numpy.sqrt(400_000)
+    assert abs(mean - random_part) < 4 * standard_error and standard_error < 0.005 * random_part
+    wrong = dn.cnn_limit(x, y, 0.6 * 1.1, 1.0) - deterministic  # a 10% error in rho is detected
+    assert abs(mean - wrong) > 4 * standard_error
+
+
 def test_training_decreases_loss():
     gam = numpy.linspace(0.2, 1.3, 4)
     X = numpy.stack([numpy.cos(gam), numpy.sin(gam)], 1)
