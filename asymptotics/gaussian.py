@@ -165,7 +165,7 @@ def _mpf(x):
 def nested_trapezoid_raw(F2: Callable, tol, even_outer=False, even_inner=False, h0=None):
     """E[F2(Z1, Z2)] for independent standard normals: trapezoid in Z2 inside trapezoid in Z1."""
     tol = mpmath.mpf(tol)
-    inner = _inner_rule(lambda z1, z2: F2(z1, z2), tol, even_inner, h0)
+    inner = _inner_rule(F2, tol, even_inner, h0)
     return trapezoid_raw(inner, tol, even=even_outer, h0=h0)
 
 
