@@ -16,7 +16,7 @@ from scipy.special import ndtr
 from asymptotics import eoc
 from asymptotics.accuracy import agreed_digits
 from asymptotics.smooth import custom_activation
-from asymptotics.validation import InputError
+from asymptotics.validation import ComputationError, InputError
 
 
 # --- independent references -------------------------------------------------------------
@@ -404,3 +404,37 @@ def test_cli_bad_input_is_one_line_exit_2(capsys, argv, argument):
     assert main(["eoc", *argv]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and argument in err, err
+
+
+def test_cli_computation_failure_is_one_line_exit_3(capsys, monkeypatch):
+    from asymptotics.validation import ComputationError
+    from proofs_checks.cli import main
+
+    def fail(*args, **kwargs):
+        raise ComputationError("EOC solver: Newton's method did not converge in 40 steps")
+
+    monkeypatch.setattr(eoc, "_eoc_q_raw", fail)
+    eoc._edge_of_chaos_cached.cache_clear()
+    try:
+        assert main(["eoc", "--activation", "gelu", "--sigma-b", "0.3", "--digits", "12"]) == 3
+    finally:
+        eoc._edge_of_chaos_cached.cache_clear()
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == ["ntk-verify: computation failed: EOC solver: Newton's method did not converge in 40 steps"]
+
+
+def test_newton_stops_at_the_noise_floor_and_reports_non_convergence():
+    # q^2 - 4 with alternating noise: at 1e-40 Newton converges to 2 within 1e-30; at 1e-10 the steps
+    # stall far above 10^-(target-3) and it must say so instead of returning a 10-digit root
+    with mpmath.workdps(40):
+        noise = iter([(-1) ** k * mpmath.mpf(10) ** -40 for k in range(100)])
+
+        def quiet(q):
+            return q * q - 4 + next(noise), 2 * q
+
+        root = eoc._newton(quiet, mpmath.mpf(3), 30)
+        assert abs(root - 2) < mpmath.mpf(10) ** -30
+
+        loud = iter([(-1) ** k * mpmath.mpf(10) ** -10 for k in range(100)])
+        with pytest.raises(ComputationError, match="did not converge"):
+            eoc._newton(lambda q: (q * q - 4 + next(loud), 2 * q), mpmath.mpf(3), 30)
