@@ -9,6 +9,7 @@ digits that the bound supports.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import mpmath
 
@@ -95,20 +96,22 @@ def agreement(high, low, method: str = AGREEMENT) -> Approx:
         return Approx(high, abs(high - low), method)
 
 
+def mpf_as_fraction(x) -> Fraction:
+    """The exact binary value of a finite mpf, all its bits."""
+    sign, mantissa, exponent, _ = x._mpf_
+    return (-1) ** sign * Fraction(mantissa) * Fraction(2) ** exponent
+
+
 def rounded_rational(value, bits: int = 200) -> Approx:
     """A rational number (``fractions.Fraction`` or int) rounded once to ``bits`` bits.
 
     The radius is the rounding error itself, so that an exact closed form never claims
     ``rad = 0`` for a midpoint that is not exactly representable (0.72 is not a binary number).
     """
-    from fractions import Fraction
-
     value = Fraction(value)
     with mpmath.workprec(bits):
         mid = mpmath.mpf(value.numerator) / value.denominator
-    sign, mantissa, exponent, _ = mid._mpf_
-    exact_mid = Fraction(0) if mantissa == 0 else (-1) ** sign * Fraction(mantissa) * Fraction(2) ** exponent
-    error = abs(exact_mid - value)
+    error = abs(mpf_as_fraction(mid) - value)
     with mpmath.workprec(64):
         rad = mpmath.mpf(error.numerator) / error.denominator if error else mpmath.mpf(0)
         rad = rad * (1 + mpmath.mpf(2) ** -60)  # round the radius up

@@ -42,7 +42,7 @@ from typing import Callable, Optional
 
 import mpmath
 
-from asymptotics.accuracy import AGREEMENT, CERTIFIED, ESTIMATE, Approx
+from asymptotics.accuracy import AGREEMENT, CERTIFIED, ESTIMATE, Approx, mpf_as_fraction
 from asymptotics.backends import ArbOps, Float64Ops, MpmathOps, ScalarFloatOps
 from asymptotics.relu_family import constants_for
 from asymptotics.validation import (
@@ -74,8 +74,7 @@ def _exact(name, value) -> Fraction | float:
         except ValueError:
             return Fraction(float(value))
     if isinstance(value, mpmath.mpf):
-        sign, mantissa, exponent, _ = value._mpf_  # the exact binary value, all its bits
-        return (-1) ** sign * Fraction(mantissa) * Fraction(2) ** exponent
+        return mpf_as_fraction(value)
     if hasattr(value, "mid") and hasattr(value, "rad"):  # an arb ball: its midpoint, exactly
         return _exact(name, mpmath.mpf(value.mid().str(radius=False, more=True, condense=0)))
     return Fraction(float(value))

@@ -344,8 +344,8 @@ def _generic_difference(g, a, b):
         return mpmath.mpf(0)
     extra = 10 + max(0, int(-mpmath.log10(abs(b))))
     # The cancellation can be worse than |b| suggests: where g tends to a non-zero limit (erf(x) -> 1
-    # for large x) both values agree to many more digits.  Measure the digits lost and redo once
-    # with that many more.
+    # for large x) both values agree to many more digits.  Measure the digits lost and redo with
+    # that many more (at most three tries).
     for _ in range(3):
         with mpmath.extradps(extra):
             x, y = mpmath.mpf(a), mpmath.mpf(b)

@@ -94,9 +94,6 @@ def eoc_float64(sigma_b, phi=np.tanh, dphi=lambda u: 1 - np.tanh(u) ** 2):
     return q, np.sqrt(sw2(q))
 
 
-tanh_eoc_float64 = eoc_float64
-
-
 def tanh_fixed_point_float64(sigma_w, sigma_b):
     from scipy.optimize import brentq
 
@@ -130,7 +127,7 @@ def test_erf_eoc_point_against_closed_form_system_30_digits():
 
 
 def test_tanh_eoc_point_float64_gauss_hermite():
-    q, sw = tanh_eoc_float64(0.2)
+    q, sw = eoc_float64(0.2)
     point = eoc.edge_of_chaos("tanh", 0.2, 30)
     assert abs(float(point.sigma_w.mid) - sw) < 1e-12
     assert abs(float(point.q_star.mid) - q) < 1e-12
@@ -187,7 +184,7 @@ def test_erf_eoc_curve_against_closed_form(sigma_b):
 def test_tanh_eoc_curve_against_float64():
     points = eoc.eoc_curve("tanh", ["0.05", "0.7"], 20)
     for sb, pt in zip((0.05, 0.7), points):
-        q, sw = tanh_eoc_float64(sb)
+        q, sw = eoc_float64(sb)
         assert abs(float(pt.sigma_w.mid) - sw) < 1e-11 * sw
         assert abs(float(pt.q_star.mid) - q) < 1e-11 * q
         assert pt.sigma_w.correct_digits >= 20
