@@ -128,6 +128,47 @@ def test_wide_network_training_follows_kernel_prediction():
     assert rec.losses[-1] < rec.losses[0]
 
 
+def test_gradient_step_equals_jacobian_step():
+    """One step of train_gd (in-place gemm update) against theta - lr J^T (f - y) / N."""
+    X = fw.circle_points(5, 0.2, 2.9)
+    y = numpy.array([0.3, -0.2, 0.5, 0.1, -0.4])
+    net = fw.init_network([2, 7, 6, 1], "tanh", beta=0.1, seed=3)
+    J = fw.jacobian(net, X)
+    expected = fw.parameter_vector(net) - 0.7 * J.T @ (fw.forward(net, X)[:, 0] - y) / 5
+    stepped, _ = fw.train_gd(net, X, y, 0.7, 1)
+    assert numpy.abs(fw.parameter_vector(stepped) - expected).max() < 1e-14
+    assert numpy.abs(fw.parameter_vector(net) - expected).max() > 1e-3  # the input network is untouched
+
+
+@pytest.mark.parametrize("dtype, order", [("float64", "C"), ("float32", "C"), ("float64", "F")])
+def test_subtract_product_in_place(dtype, order):
+    rng = numpy.random.default_rng(0)
+    W = numpy.asarray(rng.standard_normal((6, 4)), dtype=dtype, order=order)
+    d, a = rng.standard_normal((3, 6)).astype(dtype), rng.standard_normal((3, 4)).astype(dtype)
+    expected = W.astype(numpy.float64) - 0.3 * d.T.astype(numpy.float64) @ a
+    fw._subtract_product(W, d, a, 0.3, numpy)
+    tol = 1e-14 if dtype == "float64" else 1e-5
+    assert W.dtype == dtype and numpy.abs(W - expected).max() < tol
+
+
+def test_float32_network_follows_float64():
+    """A float32 network computes in float32 (data cast to it) and agrees with float64 to its rounding."""
+    X = fw.circle_points(4, 0.3, 2.5)
+    y = numpy.array([0.3, -0.2, 0.5, 0.1])
+    nets = {dt: fw.init_network([2, 300, 300, 1], "relu", beta=0.1, seed=2, dtype=dt) for dt in ("float64", "float32")}
+    kernels = {dt: fw.empirical_ntk(net, X) for dt, net in nets.items()}
+    assert kernels["float32"].dtype == numpy.float32
+    assert numpy.abs(kernels["float32"] - kernels["float64"]).max() / numpy.abs(kernels["float64"]).max() < 1e-5
+    trained = {dt: fw.train_gd(net, X, y, 0.5, 30)[0] for dt, net in nets.items()}
+    outputs = {dt: fw.forward(net, X)[:, 0] for dt, net in trained.items()}
+    assert outputs["float32"].dtype == numpy.float32
+    assert numpy.abs(outputs["float32"] - outputs["float64"]).max() < 1e-5
+    with pytest.raises(InputError, match="dtype"):
+        fw.init_network([2, 3, 1], dtype="int8")
+    with pytest.raises(InputError, match="dtype"):
+        fw.init_network([2, 3, 1], dtype="not-a-type")
+
+
 def test_bad_inputs_raise_input_error():
     with pytest.raises(InputError, match="widths"):
         fw.init_network([3])
