@@ -37,7 +37,7 @@ import mpmath
 import numpy
 
 from asymptotics.accuracy import AGREEMENT, CERTIFIED, ESTIMATE, Approx
-from asymptotics.validation import InputError, check_depths, check_positive
+from asymptotics.validation import InputError, check_depths
 
 FLOAT64_EPS = 2.0**-53
 
@@ -108,6 +108,9 @@ class NormalizedGram:
     E_x: object = None           # m x n: row k is 1 - kappa(x_k, x_i)
     E_x_rad: object = None
     method: str = ESTIMATE
+    # 1 - rho^(L) of every pair: the n(n-1)/2 pairs of X (upper triangle, row by row), then the
+    # m n pairs (x_k, x_i); the depth law reads the pairs' Fatou shifts off it (first_order_from_gram)
+    one_minus_rho: object = None
 
     @property
     def n(self) -> int:
@@ -217,7 +220,7 @@ def ntk_grams(X, depths, x=None, xp=None, accuracy: str = "estimate", check_pair
         E[(iu[1], iu[0])] = c[:npairs]
         R[iu] = rad[:npairs]
         R[(iu[1], iu[0])] = rad[:npairs]
-        g = NormalizedGram(L, E, R, method=method)
+        g = NormalizedGram(L, E, R, method=method, one_minus_rho=out[L]["one_minus_rho"])
         if m:
             g.E_x = c[npairs:].reshape(m, n)
             g.E_x_rad = rad[npairs:].reshape(m, n)
@@ -617,3 +620,20 @@ def first_order_weights(n, ell0_pairs, ell0_x):
     K_inf = (1 - lam) * numpy.eye(n) + lam
     v1 = numpy.linalg.solve(K_inf, c_x - w_inf * C.sum(axis=1))
     return float(lim.rate_value.mid), v1
+
+
+def first_order_from_gram(gram: NormalizedGram):
+    """(rate, V1) with w_k^(L) = w_inf + rate log(L)/L 1 + V1[k] / L + o(1/L) for every test point x_k
+    of ``gram`` (none of them a data point), the Fatou shifts ell_0 of all pairs read off the
+    correlations 1 - rho at ``gram.depth`` (:func:`depth_shift`; the deeper, the more accurate)."""
+    if gram.one_minus_rho is None or gram.E_x is None:
+        raise InputError("gram", "needs the pair correlations and test points (a Gram from ntk_grams with x)")
+    pairs = gram.one_minus_rho
+    ell = depth_shift(numpy.asarray(pairs.get() if hasattr(pairs, "get") else pairs), gram.depth)
+    n = gram.n
+    upper = numpy.triu_indices(n, 1)
+    ell_pairs = numpy.zeros((n, n))
+    ell_pairs[upper] = ell[:len(upper[0])]
+    ell_pairs += ell_pairs.T
+    rows = [first_order_weights(n, ell_pairs, ell_x) for ell_x in ell[len(upper[0]):].reshape(-1, n)]
+    return rows[0][0], numpy.array([v1 for _, v1 in rows])

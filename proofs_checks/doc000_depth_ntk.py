@@ -466,25 +466,14 @@ def _weights_table(n, depths, n0=128, seed=0, m=3):
        r"\bar\Theta^{(L)}(x^\top X^\top)\big(\bar\Theta^{(L)}(XX^\top)\big)^{-1} \text{ converges as } L\to\infty",
        "limit", title="Theorem 3: the kernel-regression weights converge")
 def _thm3_limit(level):
-    from asymptotics.recursion import one_minus_rho_from_inputs, pair_arrays_at_depths
-
     n = 10 if level == "quick" else 30
     depths = [10, 100, 1000, 10**4] if level == "quick" else [10, 100, 10**3, 10**4, 10**5]
     tab = _weights_table(n, depths, m=1)
     lim = la.limiting_weights(n)
     w_inf = float(lim.value.mid)
     # next order: v1 from the Fatou shifts of all pairs (depth law), compared with L (w - w_inf) - rate log L
-    X = la.sphere_data(n, 128, 0)
-    x = la.sphere_data(1, 128, 1)
-    d, _, _ = one_minus_rho_from_inputs(_net(), X)
-    dx, _, _ = one_minus_rho_from_inputs(_net(), X, x)
-    iu = np.triu_indices(n, 1)
-    deep = pair_arrays_at_depths(_net(), None, [1000], one_minus_rho=np.concatenate([d[iu], dx[0]]))[1000]
-    ell = la.depth_shift(deep["one_minus_rho"], 1000)
-    ell_pairs = np.zeros((n, n))
-    ell_pairs[iu] = ell[:len(iu[0])]
-    ell_pairs += ell_pairs.T
-    rate, v1 = la.first_order_weights(n, ell_pairs, ell[len(iu[0]):])
+    rate, v1 = la.first_order_from_gram(la.ntk_grams(la.sphere_data(n, 128, 0), [1000], x=la.sphere_data(1, 128, 1)).at(1000))
+    v1 = v1[0]
     dist = [float(np.abs(tab[L].values[0] - w_inf).max()) for L in depths]
     resid = [float(np.abs(L * (tab[L].values[0] - w_inf) - rate * math.log(L) - v1).max() / np.abs(v1).max())
              for L in depths]

@@ -64,6 +64,20 @@ def test_cli_limit_json_and_bad_input():
     data = json.loads(out.stdout)
     assert [r["depth"] for r in data["depths"]] == [3, 200]
     assert data["depths"][1]["max_distance_to_limit"][-1] < 1e-9  # x = x_0 gives e_0
+    assert len(data["depths"][1]["predicted_distance"]) == 1  # the data point has no expansion
+
+
+def test_cli_limit_predicts_the_distance_to_the_limit():
+    """The printed next-order prediction (log L / L and 1/L terms from the pairs' Fatou shifts) tracks the
+    measured distance of the weights to 1/(n+3); the log term alone is several times too small."""
+    cmd = [sys.executable, "-m", "proofs_checks.cli", "limit", "--n", "8", "--n0", "16", "--depths", "300", "3000",
+           "--test-points", "2", "--json"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    for row in json.loads(out.stdout)["depths"]:
+        for measured, predicted in zip(row["max_distance_to_limit"], row["predicted_distance"]):
+            assert abs(predicted - measured) < 0.05 * measured, (row["depth"], measured, predicted)
+            assert row["log_term"] < measured / 3
     bad = subprocess.run([sys.executable, "-m", "proofs_checks.cli", "limit", "--n", "0"], capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode == 2 and "argument 'n'" in bad.stderr and "Traceback" not in bad.stderr
