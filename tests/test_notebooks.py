@@ -3,7 +3,7 @@ and executable top to bottom in quick mode (nbclient, kernel python3).
 
 A notebook that raises in any cell fails its test.  Quick mode is forced with
 NTK_VERIFY_NOTEBOOK_MODE=quick; matplotlib runs headless (MPLBACKEND=Agg).  Full mode
-(the papers' sizes, hours for some) is not run by the tests.
+(the papers' sizes, up to 46 minutes each; benchmarks/run_notebooks.py) is not run by the tests.
 """
 from __future__ import annotations
 
