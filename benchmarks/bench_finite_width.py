@@ -1,6 +1,6 @@
 """Speed and accuracy of the finite-width and deep narrow checkers (not a timed test).
 
-    python3 benchmarks/bench_finite_width.py [--quick] [--gpu] [--json out.json]
+    python3 benchmarks/bench_finite_width.py [--quick] [--gpu] [--exponent-recheck] [--json out.json]
 
 Measures
 1. the width convergence of the empirical NTK (ReLU and erf, depth 3 and 4): RMS relative error
@@ -9,7 +9,11 @@ Measures
    predicted O(L^-1/2) fluctuation, seconds per network, and the agreement between float32 and
    float64 (two precisions) at every depth, float64 vs 40-digit mpmath at L = 100;
 3. the deep narrow CNN at depths 1e2 .. 1e4 (seconds per network, error vs the derived limit);
-4. the time of the quick and full levels of all claims of seeds 002-004.
+4. the time of the quick and full levels of all claims of seeds 002-004;
+5. (``--exponent-recheck``) the width exponent again with other seeds, wider (64 .. 16384) and
+   30 seeds: local slopes between neighbouring widths and the bias of the seed average against
+   its noise floor.  Item 1 draws the same networks for every activation (the seed depends on
+   the width and the seed index only), so its erf and tanh exponents are not independent.
 
 Timings are wall-clock on whatever machine runs it; on the shared 2-core development machine
 they were taken under a load average of 4-8 (other engineers' jobs), so treat them as upper bounds.
@@ -111,16 +115,42 @@ def claim_levels(levels):
     return out
 
 
+def width_exponent_recheck(xp, seeds=30, first_seed=77):
+    out = []
+    widths = [64, 256, 1024, 4096, 16384]
+    for act in ("erf", "relu"):
+        r = fw.ntk_width_convergence(widths, 3, seeds, activation=act, beta=0.1, xp=xp, first_seed=first_seed)
+        w, rms, bias = numpy.array(r.widths, float), numpy.array(r.rms_error), numpy.array(r.mean_error)
+        local = (-numpy.diff(numpy.log(rms)) / numpy.diff(numpy.log(w))).tolist()
+        floor = (rms / math.sqrt(seeds)).tolist()
+        out.append({"activation": act, "depth": 3, "widths": r.widths, "seeds": seeds, "first_seed": first_seed,
+                    "rms_relative_error": r.rms_error, "exponent": r.exponent, "exponent_std": r.exponent_std,
+                    "local_slopes": local, "error_of_seed_mean": r.mean_error, "noise_floor_of_seed_mean": floor,
+                    "seconds": r.seconds})
+        print(f"width exponent recheck {act} L=3 (seeds from {first_seed}): p = {r.exponent:.3f} +/- "
+              f"{r.exponent_std:.3f}; local slopes " + ", ".join(f"{x:.2f}" for x in local)
+              + "; error of the seed mean " + ", ".join(f"{b:.2g}" for b in r.mean_error)
+              + " vs its noise floor " + ", ".join(f"{f:.2g}" for f in floor) + f"  ({r.seconds:.0f} s)", flush=True)
+    return out
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="smaller sizes (about a minute)")
     p.add_argument("--gpu", action="store_true", help="width sweep on cupy")
     p.add_argument("--claims", choices=["none", "quick", "full", "both"], default="none")
     p.add_argument("--json", default=None, help="write the measurements to this file")
+    p.add_argument("--exponent-recheck", action="store_true", help="only item 5 (about 6 minutes)")
     args = p.parse_args(argv)
     xp = numpy
     if args.gpu:
         import cupy as xp  # noqa: F811 - lazy, only with --gpu
+    if args.exponent_recheck:
+        result = {"width_exponent_recheck": width_exponent_recheck(xp)}
+        if args.json:
+            with open(args.json, "w") as fh:
+                json.dump(result, fh, indent=1)
+        return 0
     result = {"width_rates": width_rates(args.quick, xp), "deep_narrow_mlp": deep_narrow_mlp(args.quick),
               "deep_narrow_cnn": deep_narrow_cnn(args.quick)}
     if args.claims != "none":
