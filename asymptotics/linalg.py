@@ -609,16 +609,17 @@ def first_order_weights(n, ell0_pairs, ell0_x):
     kappa = kappa_inf + b (1 1^T - I) + C/L, kappa_x = (lambda + b) 1 + c_x / L with b = B log L / L,
     C_ij = c(ell_0(x_i, x_j)) (zero diagonal), c = [1/L]-coefficient of the depth law; first-order
     perturbation gives v1 = kappa_inf^-1 (c_x - w_inf C 1).  ``ell0_pairs``: n x n (diagonal ignored);
-    ``ell0_x``: length n.
+    ``ell0_x``: length n, or m x n for m test points (then v1 is m x n).
     """
     lim = limiting_weights(n)
     lam, w_inf = float(lim.lam), float(lim.value.mid)
     _, _, first = _fatou_numeric()
     C = numpy.asarray(first(numpy.asarray(ell0_pairs, dtype=float)), dtype=float) * numpy.ones((n, n))
     numpy.fill_diagonal(C, 0.0)
-    c_x = numpy.asarray(first(numpy.asarray(ell0_x, dtype=float)), dtype=float) * numpy.ones(n)
+    ell0_x = numpy.asarray(ell0_x, dtype=float)
+    c_x = numpy.asarray(first(ell0_x), dtype=float) * numpy.ones(ell0_x.shape)
     K_inf = (1 - lam) * numpy.eye(n) + lam
-    v1 = numpy.linalg.solve(K_inf, c_x - w_inf * C.sum(axis=1))
+    v1 = numpy.linalg.solve(K_inf, (c_x - w_inf * C.sum(axis=1)).T).T
     return float(lim.rate_value.mid), v1
 
 
@@ -635,5 +636,4 @@ def first_order_from_gram(gram: NormalizedGram):
     ell_pairs = numpy.zeros((n, n))
     ell_pairs[upper] = ell[:len(upper[0])]
     ell_pairs += ell_pairs.T
-    rows = [first_order_weights(n, ell_pairs, ell_x) for ell_x in ell[len(upper[0]):].reshape(-1, n)]
-    return rows[0][0], numpy.array([v1 for _, v1 in rows])
+    return first_order_weights(n, ell_pairs, ell[len(upper[0]):].reshape(-1, n))

@@ -147,14 +147,11 @@ def main(argv=None):
         import cupy as xp  # noqa: F811 - lazy, only with --gpu
     if args.exponent_recheck:
         result = {"width_exponent_recheck": width_exponent_recheck(xp)}
-        if args.json:
-            with open(args.json, "w") as fh:
-                json.dump(result, fh, indent=1)
-        return 0
-    result = {"width_rates": width_rates(args.quick, xp), "deep_narrow_mlp": deep_narrow_mlp(args.quick),
-              "deep_narrow_cnn": deep_narrow_cnn(args.quick)}
-    if args.claims != "none":
-        result["claims"] = claim_levels(["quick", "full"] if args.claims == "both" else [args.claims])
+    else:
+        result = {"width_rates": width_rates(args.quick, xp), "deep_narrow_mlp": deep_narrow_mlp(args.quick),
+                  "deep_narrow_cnn": deep_narrow_cnn(args.quick)}
+        if args.claims != "none":
+            result["claims"] = claim_levels(["quick", "full"] if args.claims == "both" else [args.claims])
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(result, fh, indent=1)

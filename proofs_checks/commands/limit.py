@@ -102,7 +102,7 @@ def run(args) -> int:
             "weights": shown, "weights_max_radius": w.max_rad, "sum_of_weights": [float(r.sum()) for r in w.values],
             "max_distance_to_limit": dist,
             "log_term": rate * math.log(L) / L,
-            "predicted_distance": [float(numpy.abs(rate * math.log(L) + v) .max() / L) for v in v1[:outside]],
+            "predicted_distance": [float(numpy.abs(rate * math.log(L) + v).max() / L) for v in v1[:outside]],
         })
     header = {"n": n, "n0": X.shape[1], "data": args.data, "seed": seed, "test_points": int(x.shape[0]),
               "limit_outside_X": f"{limit.weight} = {format_approx(limit.value, 12)}",
