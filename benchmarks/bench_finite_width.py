@@ -120,7 +120,7 @@ def width_exponent_recheck(xp, seeds=30, first_seed=77):
     widths = [64, 256, 1024, 4096, 16384]
     for act in ("erf", "relu"):
         r = fw.ntk_width_convergence(widths, 3, seeds, activation=act, beta=0.1, xp=xp, first_seed=first_seed)
-        w, rms, bias = numpy.array(r.widths, float), numpy.array(r.rms_error), numpy.array(r.mean_error)
+        w, rms = numpy.array(r.widths, float), numpy.array(r.rms_error)
         local = (-numpy.diff(numpy.log(rms)) / numpy.diff(numpy.log(w))).tolist()
         floor = (rms / math.sqrt(seeds)).tolist()
         out.append({"activation": act, "depth": 3, "widths": r.widths, "seeds": seeds, "first_seed": first_seed,

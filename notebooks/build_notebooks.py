@@ -907,7 +907,7 @@ product speed on a CPU); the cell after the figure repeats one of them in float6
 the difference, which must stay far below the effects the figure shows.
 '''),
         code(r'''
-from asymptotics.finite_width import circle_points, empirical_ntk, init_network, limit_ntk, train_gd
+from asymptotics.finite_width import circle_points, empirical_ntk, forward, init_network, limit_ntk, train_gd
 
 DEPTH, BETA = 4, 0.1
 WIDTHS = (100, 1000) if QUICK else (500, 10000)
@@ -1065,7 +1065,6 @@ t_grid = np.linspace(0, steps * lr, 200)
 axes[1].plot(t_grid, 0.5 * np.exp(-evals[1] * t_grid), "k", lw=2, label=r"limit $0.5 e^{-\lambda_2 t}$")
 for width in PCA_WIDTHS:
     net = init_network([Xd.shape[1]] + [width] * (DEPTH - 1) + [1], "relu", beta=BETA, seed=7, dtype=dtype_for(width))
-    from asymptotics.finite_width import forward
     f0 = np.asarray(forward(net, Xd))[:, 0]
     goal = f0 + 0.5 * f2
     _, rec = train_gd(net, Xd, goal, lr=lr, steps=steps, record_every=record)
