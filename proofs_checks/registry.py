@@ -40,13 +40,17 @@ def _source(seed, lines, label):
     return Source(seed, tuple(lines), label)
 
 
-def claim(id, seed, lines, statement, kind, title="", label=""):
-    """Decorator registering ``checker(level) -> Verdict`` as claim ``id``."""
+def claim(id, seed, lines, statement, kind, title="", label="", severity=None, strength=None):
+    """Decorator registering ``checker(level) -> Verdict`` as claim ``id``.
+
+    ``severity`` / ``strength``: ``(kind, reason)`` applied to a refutation / confirmation that
+    the checker did not grade itself (see ``verdict.SEVERITIES`` and ``verdict.STRENGTHS``)."""
 
     def register(checker):
         if id in _CLAIMS:
             raise ValueError(f"duplicate claim id {id!r}")
-        _CLAIMS[id] = Claim(id, _source(seed, lines, label), statement, kind, checker, title)
+        _CLAIMS[id] = Claim(id, _source(seed, lines, label), statement, kind, checker, title,
+                            severity=severity, strength=strength)
         return checker
 
     return register

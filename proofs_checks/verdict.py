@@ -15,6 +15,23 @@ from typing import Callable, Optional
 LEVELS = ("quick", "full")
 
 
+SEVERITIES = ("substantive", "slip", "notation")
+"""How serious a refutation is.
+
+* substantive: the mathematics or a conclusion of the document changes;
+* slip: wrong as printed but the conclusion survives (say where the document has it right);
+* notation: a typo whose intended statement is clear from context.
+"""
+
+STRENGTHS = ("independent", "consistency", "weak")
+"""How strong a confirmation is.
+
+* independent: a computation that could have failed (it would reject the nearest wrong value);
+* consistency: true by construction or definitional (a closed form against itself retyped);
+* weak: a check with little power (say why and what would strengthen it).
+"""
+
+
 class Status(str, enum.Enum):
     CONFIRMED = "confirmed"
     REFUTED = "refuted"
@@ -47,6 +64,25 @@ class Verdict:
     reason: str = ""  # for out of scope: why
     seconds: float = 0.0
     data: dict = field(default_factory=dict)
+    severity: str = ""  # refuted only: one of SEVERITIES
+    severity_reason: str = ""
+    strength: str = ""  # confirmed only: one of STRENGTHS
+    strength_reason: str = ""
+
+    def grade(self, severity=None, strength=None) -> "Verdict":
+        """Attach ``severity=(kind, reason)`` to a refutation, ``strength=(kind, reason)`` to a
+        confirmation; the one that does not match the status is ignored.  Returns self."""
+        if severity and self.status is Status.REFUTED and not self.severity:
+            kind, reason = severity
+            if kind not in SEVERITIES:
+                raise ValueError(f"severity must be one of {SEVERITIES}, got {kind!r}")
+            self.severity, self.severity_reason = kind, str(reason)
+        if strength and self.status is Status.CONFIRMED and not self.strength:
+            kind, reason = strength
+            if kind not in STRENGTHS:
+                raise ValueError(f"strength must be one of {STRENGTHS}, got {kind!r}")
+            self.strength, self.strength_reason = kind, str(reason)
+        return self
 
     def as_dict(self) -> dict:
         out = {k: v for k, v in self.__dict__.items() if k != "status"}
@@ -72,13 +108,17 @@ def out_of_scope(reason, printed="") -> Verdict:
     return Verdict(Status.OUT_OF_SCOPE, str(printed), reason=str(reason))
 
 
-def judge(printed, computed, ok: bool, agreement, evidence, corrected="", **data) -> Verdict:
-    """confirmed when ``ok`` else refuted (then ``corrected`` is required)."""
+def judge(printed, computed, ok: bool, agreement, evidence, corrected="", severity=None, strength=None,
+          **data) -> Verdict:
+    """confirmed when ``ok`` else refuted (then ``corrected`` is required).
+
+    ``severity`` and ``strength`` are ``(kind, reason)`` pairs (see SEVERITIES, STRENGTHS);
+    the one matching the outcome is attached."""
     if ok:
-        return confirmed(printed, computed, agreement, evidence, **data)
+        return confirmed(printed, computed, agreement, evidence, **data).grade(strength=strength)
     if not corrected:
         raise ValueError("a refutation needs the corrected statement")
-    return refuted(printed, computed, corrected, evidence, agreement, **data)
+    return refuted(printed, computed, corrected, evidence, agreement, **data).grade(severity=severity)
 
 
 @dataclass(frozen=True)
@@ -90,10 +130,12 @@ class Claim:
     checker: Optional[Callable[[str], Verdict]]
     title: str = ""
     scope_reason: str = ""  # set when the claim is registered as out of scope
+    severity: Optional[tuple] = None  # (kind, reason) used when the checker refutes without grading
+    strength: Optional[tuple] = None  # (kind, reason) used when the checker confirms without grading
 
     def check(self, level: str = "quick") -> Verdict:
         if level not in LEVELS:
             raise ValueError(f"argument 'level': expected one of {LEVELS}, got {level!r}")
         if self.checker is None:
             return out_of_scope(self.scope_reason or "not checkable by computation")
-        return self.checker(level)
+        return self.checker(level).grade(severity=self.severity, strength=self.strength)
