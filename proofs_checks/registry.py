@@ -11,7 +11,7 @@ import importlib
 import time
 import traceback
 
-from proofs_checks.verdict import Claim, Source, Status, Verdict
+from proofs_checks.verdict import Claim, Source, Status, Verdict, inconclusive
 
 # One module per source document (../shared/seeds/).  Add yours here.
 DOCUMENT_MODULES = [
@@ -101,11 +101,39 @@ def select(ids=None) -> list[Claim]:
     return chosen
 
 
+# Modules a checker may need that a base install can lack -> what to install.  A checker that
+# stops on one of these is inconclusive (the environment decides), not an error (a bug).
+OPTIONAL_MODULES = {
+    "cupy": "the [gpu] extra: pip install 'ntk-verify[gpu]' (and a CUDA device)",
+    "matplotlib": "the [notebooks] extra: pip install 'ntk-verify[notebooks]'",
+    "sklearn": "scikit-learn (a base dependency: pip install scikit-learn, or reinstall ntk-verify)",
+    "threadpoolctl": "threadpoolctl (a base dependency: pip install threadpoolctl)",
+    "gmpy2": "gmpy2: pip install gmpy2 (part of the [dev] extra)",
+    "numba": "numba: pip install numba",
+    "dask": "dask: pip install 'dask[distributed]'",
+    "distributed": "dask: pip install 'dask[distributed]'",
+}
+
+
+def missing_dependency_verdict(err: ModuleNotFoundError):
+    """The inconclusive verdict for a known optional module that is not installed, else None."""
+    top = (err.name or "").split(".")[0]
+    if top not in OPTIONAL_MODULES:
+        return None
+    return inconclusive("", f"not run: module {top!r} is not installed",
+                        decide=f"install {OPTIONAL_MODULES[top]} and run the check again",
+                        evidence=f"ModuleNotFoundError: {err}", missing_module=top)
+
+
 def run_check(c: Claim, level: str = "quick") -> Verdict:
-    """Run one checker, timing it; a crash becomes an ERROR verdict with the traceback."""
+    """Run one checker, timing it; a crash becomes an ERROR verdict with the traceback, a missing
+    optional module (``OPTIONAL_MODULES``) an INCONCLUSIVE verdict naming what to install."""
     start = time.perf_counter()
     try:
         verdict = c.check(level)
+    except ModuleNotFoundError as err:
+        verdict = missing_dependency_verdict(err) or Verdict(
+            Status.ERROR, evidence=f"{type(err).__name__}: {err}", data={"traceback": traceback.format_exc()})
     except Exception as err:  # noqa: BLE001 - reported, not hidden
         verdict = Verdict(Status.ERROR, evidence=f"{type(err).__name__}: {err}",
                           data={"traceback": traceback.format_exc()})

@@ -122,3 +122,28 @@ def test_renderers_accept_mpmath_numbers_and_pipes():
     assert js["claims"][0]["data"]["value"] == 0.5 and js["claims"][0]["data"]["t"] == [1, 2]
     assert "a \\| b" in report.to_markdown([(c, v)])
     assert report.rich_table([(c, v)]).row_count == 1
+
+
+@pytest.fixture
+def claim_needing_a_missing_module():
+    cid = "zz_test.needs_cupy"
+
+    @registry.claim(cid, "001", (1, 1), r"1=1", "identity", title="needs an optional module")
+    def _needs(level):
+        raise ModuleNotFoundError("No module named 'cupy'", name="cupy")
+
+    yield cid
+    registry._CLAIMS.pop(cid, None)
+
+
+def test_missing_optional_module_is_inconclusive_naming_the_extra(capsys, claim_needing_a_missing_module):
+    code, out, _ = run(["check", claim_needing_a_missing_module, "--json"], capsys)
+    row = json.loads(out)["claims"][0]
+    assert code == 0 and row["status"] == "inconclusive"
+    assert "cupy" in row["computed"] and "[gpu]" in row["decide"]
+
+
+def test_missing_unknown_module_stays_an_error():
+    c = registry.Claim("zz.x", registry._source("001", 1, ""), "1=1", "identity",
+                       lambda level: (_ for _ in ()).throw(ModuleNotFoundError("x", name="no_such_mod")))
+    assert registry.run_check(c).status is Status.ERROR
