@@ -11,6 +11,7 @@ import importlib
 import time
 import traceback
 
+from proofs_checks import documents
 from proofs_checks.verdict import Claim, Source, Status, Verdict, inconclusive
 
 # One module per source document (../shared/seeds/).  Add yours here.
@@ -22,21 +23,19 @@ DOCUMENT_MODULES = [
     "proofs_checks.doc004_ntk_review",
 ]
 
-SEEDS = {
-    "000": "000_f7801e5ab975f0a8.txt",
-    "001": "001_018e0351582ed44f.txt",
-    "002": "002_49fd9c726352dc08.txt",
-    "003": "003_6d8c861835333795.txt",
-    "004": "004_e455a6db90f532d1.txt",
-}
+# The document table (title, authors, year, id prefix) lives in proofs_checks.documents.
+SEEDS = documents.SEEDS
+DOCUMENTS = documents.DOCUMENTS
 
 _CLAIMS: dict[str, Claim] = {}
 
 
-def _source(seed, lines, label):
+def _source(seed, lines, label, claim_id="", title=""):
+    """The claim's Source; without an explicit label, the one its title or id names (Theorem 2, ...)."""
     seed = SEEDS.get(seed, seed)
     if isinstance(lines, int):
         lines = (lines, lines)
+    label = label or documents.label_from_title(title) or documents.label_from_id(claim_id)
     return Source(seed, tuple(lines), label)
 
 
@@ -49,7 +48,7 @@ def claim(id, seed, lines, statement, kind, title="", label="", severity=None, s
     def register(checker):
         if id in _CLAIMS:
             raise ValueError(f"duplicate claim id {id!r}")
-        _CLAIMS[id] = Claim(id, _source(seed, lines, label), statement, kind, checker, title,
+        _CLAIMS[id] = Claim(id, _source(seed, lines, label, id, title), statement, kind, checker, title,
                             severity=severity, strength=strength)
         return checker
 
@@ -59,7 +58,7 @@ def claim(id, seed, lines, statement, kind, title="", label="", severity=None, s
 def out_of_scope_claim(id, seed, lines, statement, kind, reason, title="", label=""):
     if id in _CLAIMS:
         raise ValueError(f"duplicate claim id {id!r}")
-    _CLAIMS[id] = Claim(id, _source(seed, lines, label), statement, kind, None, title, reason)
+    _CLAIMS[id] = Claim(id, _source(seed, lines, label, id, title), statement, kind, None, title, reason)
 
 
 def load_all() -> None:
@@ -88,12 +87,21 @@ def get_claim(claim_id: str) -> Claim:
     return _CLAIMS[claim_id]
 
 
+def _matches(c: Claim, token: str) -> bool:
+    """A token selects a claim by document ('003', a seed file name, the prefix 'hayou') or by id
+    (the full id, or a prefix of it such as 'hayou.fact14')."""
+    doc = documents.select_document(token)
+    if doc is not None:
+        return c.source.seed == doc.seed or c.id.startswith(doc.prefix + ".")
+    return c.id == token or c.id.startswith(token.rstrip("*"))
+
+
 def select(ids=None) -> list[Claim]:
-    """Claims whose id equals, or starts with, one of ``ids`` (all when empty)."""
+    """Claims a token of ``ids`` selects (see ``_matches``), in registration order; all when empty."""
     claims = all_claims()
     if not ids:
         return claims
-    chosen = [c for c in claims if any(c.id == i or c.id.startswith(i.rstrip("*")) for i in ids)]
+    chosen = [c for c in claims if any(_matches(c, i) for i in ids)]
     if not chosen:
         from asymptotics.validation import InputError
 

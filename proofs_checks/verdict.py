@@ -12,6 +12,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from proofs_checks.documents import document_of_seed
+
 LEVELS = ("quick", "full")
 
 
@@ -44,12 +46,30 @@ class Status(str, enum.Enum):
 class Source:
     seed: str  # file name in ../shared/seeds/
     lines: tuple  # (first, last), 1-based as printed by `sed -n` / `nl`
-    label: str = ""  # e.g. "Appendix Lemma 1"
+    label: str = ""  # what the document prints, e.g. "Appendix Lemma 1", "eq. (18)"
 
-    def __str__(self):
+    @property
+    def pointer(self) -> str:
+        """The secondary pointer: seed file and line range, e.g. '001_018e0351582ed44f.txt:732-736'."""
         first, last = self.lines
         span = f"{first}" if first == last else f"{first}-{last}"
-        return f"{self.seed}:{span}" + (f" ({self.label})" if self.label else "")
+        return f"{self.seed}:{span}"
+
+    @property
+    def document(self):
+        return document_of_seed(self.seed)
+
+    def short(self) -> str:
+        """For narrow columns: 'Hayou et al. 2019, Fact 14'."""
+        doc = self.document
+        head = doc.short if doc else self.seed
+        return head + (f", {self.label}" if self.label else "")
+
+    def __str__(self):
+        """'Title (Authors, Year), Label; seed:lines'."""
+        doc = self.document
+        head = doc.citation() if doc else self.seed
+        return head + (f", {self.label}" if self.label else "") + f"; {self.pointer}"
 
 
 @dataclass
