@@ -1,7 +1,9 @@
-"""The ``ntk-verify`` command line.
+"""The ntk-verify command line: NNGP/NTK kernels, Edge of Chaos, depth laws and the claim checks.
 
 Each subcommand lives in ``proofs_checks/commands/<name>.py`` and exposes
 ``register(subparsers)``, which adds its parser and sets ``func(args) -> int``.
+Only the module of the command being run is imported (``--help`` imports them all,
+each cheap: heavy imports sit inside the command functions).
 Bad input ends in a one-line error that names the argument and exit status 2.
 """
 from __future__ import annotations
@@ -14,6 +16,19 @@ from asymptotics.validation import ComputationError, InputError
 
 # Subcommand modules, in the order they appear in --help.
 COMMANDS = ["kernel", "eoc", "series", "claims", "limit", "finite_width"]
+# Command name -> its module, for importing only the one being run.
+COMMAND_MODULE = {"kernel": "kernel", "eoc": "eoc", "series": "series", "claims": "claims", "check": "claims",
+                  "report": "claims", "limit": "limit", "finite-width": "finite_width",
+                  "deep-narrow": "finite_width"}
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        return version("ntk-verify")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown (not installed)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -21,10 +36,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"ntk-verify: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen_command(argv):
+    """The module of the command named in argv (first token that is not an option), else None."""
+    for token in argv:
+        if not token.startswith("-"):
+            return COMMAND_MODULE.get(token)
+    return None
+
+
+def build_parser(only=None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or with the one in module ``only``."""
     parser = _Parser(prog="ntk-verify", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in [only] if only else COMMANDS:
         try:
             module = importlib.import_module(f"proofs_checks.commands.{name}")
         except ModuleNotFoundError as err:
@@ -36,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_chosen_command(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

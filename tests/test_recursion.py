@@ -232,7 +232,7 @@ def test_cli_json_output():
 
     proc = subprocess.run([sys.executable, "-m", "proofs_checks.cli", "kernel", "--rho", "0", "--depth", "1e3",
                            "--backend", "arb", "--digits", "25", "--json"], capture_output=True, text=True, check=True)
-    data = json.loads(proc.stdout)
+    data = json.loads(proc.stdout)[0]  # kernel --json: a list, one entry per --rho
     layer = data["layers"][0]
     assert layer["depth"] == 1000 and layer["one_minus_rho"]["method"] == "certified"
     assert layer["one_minus_rho"]["digits"] >= 25

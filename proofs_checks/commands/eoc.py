@@ -25,7 +25,7 @@ def register(subparsers) -> None:
         description="Edge-of-Chaos solver for any registered activation (tanh, erf, gelu, softplus, sigmoid, "
                     "swish, relu family). Every number is printed with the digits its accuracy supports.",
     )
-    p.add_argument("--activation", default="tanh")
+    p.add_argument("--activation", default="tanh", help="tanh, erf, gelu, softplus, sigmoid, swish or the relu family (default tanh)")
     p.add_argument("--sigma-b", default=None, help="bias standard deviation (default 0.2)")
     p.add_argument("--sigma-w", default=None, help="classify the phase of (sigma_b, sigma_w) instead of solving")
     p.add_argument("--curve", default=None, metavar="START:STOP:STEP",

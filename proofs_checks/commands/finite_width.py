@@ -16,11 +16,8 @@ import math
 import sys
 import time
 
-import numpy
-
-from asymptotics import deep_narrow as dn
-from asymptotics import finite_width as fw
 from asymptotics.validation import InputError, check_depth, check_positive
+from proofs_checks.commands._options import ExtendList
 
 
 def register(subparsers) -> None:
@@ -34,7 +31,7 @@ def register(subparsers) -> None:
     p.add_argument("--width", nargs="+", required=True, help="hidden widths n (e.g. 64 256 1024)")
     p.add_argument("--depth", default="3", help="depth L >= 1 (L weight matrices; default 3)")
     p.add_argument("--seeds", default="10", help="initialisations per width (default 10)")
-    p.add_argument("--activation", default="relu", help=f"one of {', '.join(fw.ACTIVATIONS)} (default relu)")
+    p.add_argument("--activation", default="relu", help="relu, erf, tanh, ... (default relu; a wrong name lists them)")
     p.add_argument("--beta", default="0.1", help="bias factor beta (default 0.1, as in the paper)")
     p.add_argument("--points", default="6", help="number of points on the upper unit half-circle (default 6)")
     p.add_argument("--gpu", action="store_true", help="run the networks on cupy (needs a CUDA device)")
@@ -47,7 +44,8 @@ def register(subparsers) -> None:
         description="Builds the MLP of 'NTK Analysis of Deep Narrow Neural Networks' (Section 3.1) and "
         "computes its scaled NTK exactly; compares with the derived limit and with the printed Theorem 3.1.",
     )
-    q.add_argument("--depth", nargs="+", default=["100", "1000", "10000", "100000"], help="depths L >= 3")
+    q.add_argument("--depth", "--depths", dest="depth", action=ExtendList, default=["100", "1000", "10000", "100000"],
+                   metavar="L", help="depths L >= 3, e.g. --depth 100 1e3 (repeats allowed; default 100 1e3 1e4 1e5)")
     q.add_argument("--d-out", default="1", help="number of outputs (default 1)")
     q.add_argument("--c-exponent", default="2.5", help="C_L = L^c (the theory needs c > 2; default 2.5)")
     q.add_argument("--seed", default="0", help="random seed (default 0)")
@@ -69,6 +67,8 @@ def _ints(name, values):
 
 
 def _xp(gpu: bool):
+    import numpy
+
     if not gpu:
         return numpy
     try:
@@ -81,6 +81,10 @@ def _xp(gpu: bool):
 
 
 def run(args) -> int:
+    import numpy
+
+    from asymptotics import finite_width as fw
+
     widths = _ints("width", args.width)
     depth = check_depth("depth", args.depth)
     seeds = check_depth("seeds", args.seeds)
@@ -139,6 +143,11 @@ def _print_width_table(r, args, X, engine_gap):
 
 
 def run_deep_narrow(args) -> int:
+    import numpy
+
+    from asymptotics import deep_narrow as dn
+    from asymptotics import finite_width as fw
+
     depths = _ints("depth", args.depth)
     if depths[0] < 3:
         raise InputError("depth", f"the deep narrow MLP needs depth >= 3, got {depths[0]}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 import sys
 
-from asymptotics.accuracy import format_approx
 from asymptotics.recursion import BACKENDS, LayerValues, Network, kernel_at_depths
 from asymptotics.validation import InputError, check_depth
+from proofs_checks.commands._options import ExtendList
 
 LABELS = {
     "rho": "rho^(L)",
@@ -30,9 +30,11 @@ def register(subparsers) -> None:
         description="Iterate the NNGP/NTK depth recursion for a pair with layer-1 correlation rho "
         "(ReLU family: relu, leaky_relu, abrelu, linear) and print every quantity with its accuracy.",
     )
-    p.add_argument("--activation", default="relu")
-    p.add_argument("--rho", action="append", required=True, help="layer-1 correlation in [-1, 1] (repeatable)")
-    p.add_argument("--depth", action="append", required=True, help="depth L >= 1, e.g. 1e6 (repeatable)")
+    p.add_argument("--activation", default="relu", help="relu, leaky_relu, abrelu or linear (default relu)")
+    p.add_argument("--rho", action=ExtendList, required=True, metavar="RHO",
+                   help="layer-1 correlations in [-1, 1], e.g. --rho 0.5 0.9 (repeats allowed)")
+    p.add_argument("--depth", "--depths", dest="depth", action=ExtendList, required=True, metavar="L",
+                   help="depths L >= 1, e.g. --depth 10 100 1e6 (repeats allowed)")
     p.add_argument("--backend", default="arb", help=f"one of {', '.join(BACKENDS)} (default arb)")
     p.add_argument("--digits", default="50", help="target digits for mpmath/arb (default 50)")
     weights = p.add_mutually_exclusive_group()
@@ -74,7 +76,7 @@ def run(args) -> int:
             "working_precision_bits": t.working_precision_bits, "seconds": round(t.seconds, 3),
             "layers": [t.at(d).as_dict() for d in depths],
         } for t in results]
-        json.dump(payload if len(payload) > 1 else payload[0], sys.stdout, indent=1)
+        json.dump(payload, sys.stdout, indent=1)  # a list, one entry per --rho
         print()
         return 0
     _print_tables(results, depths, fields)
@@ -96,6 +98,7 @@ def _with_progress(network, rho, depths, args):
 
 
 def _print_tables(results, depths, fields):
+    from asymptotics.accuracy import format_approx
     from rich.console import Console
     from rich.table import Table
 

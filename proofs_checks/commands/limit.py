@@ -6,11 +6,8 @@ import json
 import math
 import sys
 
-import numpy
-
-from asymptotics import linalg as la
-from asymptotics.accuracy import format_approx
 from asymptotics.validation import InputError, check_depth
+from proofs_checks.commands._options import ExtendList
 
 
 def register(subparsers) -> None:
@@ -23,9 +20,11 @@ def register(subparsers) -> None:
     )
     p.add_argument("--n", default="20", help="number of data points (default 20)")
     p.add_argument("--n0", default="128", help="input dimension (default 128; digits data: 64)")
-    p.add_argument("--depths", nargs="+", default=["10", "100", "1e3", "1e4"], help="depths, e.g. 10 100 1e6")
-    p.add_argument("--seed", default="0")
-    p.add_argument("--data", choices=["uniform", "gaussian", "digits"], default="uniform")
+    p.add_argument("--depth", "--depths", dest="depths", action=ExtendList, default=["10", "100", "1e3", "1e4"],
+                   metavar="L", help="depths, e.g. --depth 10 100 1e4 (repeats allowed; default 10 100 1e3 1e4)")
+    p.add_argument("--seed", default="0", help="random seed of the data and test points (default 0)")
+    p.add_argument("--data", choices=["uniform", "gaussian", "digits"], default="uniform",
+                   help="uniform [0,1)^n0 or Gaussian entries projected on the sphere, or scikit-learn's digits")
     p.add_argument("--test-points", default="1", help="number of random test points outside X (default 1)")
     p.add_argument("--at-data-point", action="store_true", help="also use x = x_0 (the limit there is e_0)")
     p.add_argument("--certified", action="store_true",
@@ -47,6 +46,8 @@ def _int(name, value, minimum=1):
 
 
 def _xp(gpu):
+    import numpy
+
     if not gpu:
         return numpy
     try:
@@ -59,6 +60,11 @@ def _xp(gpu):
 
 
 def run(args) -> int:
+    import numpy
+
+    from asymptotics import linalg as la
+    from asymptotics.accuracy import format_approx
+
     n, n0 = _int("n", args.n, 2), _int("n0", args.n0)
     m, seed, show = _int("test-points", args.test_points, 0), _int("seed", args.seed, 0), _int("show", args.show)
     depths = sorted({check_depth("depths", d) for part in args.depths for d in str(part).replace(",", " ").split()})

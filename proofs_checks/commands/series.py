@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import json
 
-import mpmath
-import sympy
-
-from asymptotics.accuracy import format_approx
 from asymptotics.validation import InputError, check_digits
+
+# sympy and format_approx are imported inside the functions that use them (start-up of --help).
 
 HELP = "expansions of f(c), f'(c) at c = 1 and the derived depth laws (1 - c^l, f'(c^l), K^L/L)"
 
@@ -35,6 +33,7 @@ def register(subparsers):
 
 
 def _slopes(args):
+    import sympy
     name = args.activation.strip().lower()
     if name == "relu":
         return sympy.Integer(0), sympy.Integer(1)
@@ -90,6 +89,8 @@ def _local_rows(local, which, count, digits):
 
 
 def as_json(result):
+    import sympy
+    from asymptotics.accuracy import format_approx
     local, law, ntk, digits = result["local"], result["law"], result["ntk"], result["digits"]
 
     def local_part(which):
@@ -123,10 +124,13 @@ def as_json(result):
 
 
 def _paren(text, expr):
+    import sympy
     return f"({text})" if isinstance(expr, sympy.Add) else text
 
 
 def as_text(result, latex=False):
+    import sympy
+    from asymptotics.accuracy import format_approx
     local, law, ntk, digits = result["local"], result["law"], result["ntk"], result["digits"]
     out = []
     show = (lambda e: _paren(sympy.latex(e), e)) if latex else (lambda e: _paren(sympy.sstr(e), e))
