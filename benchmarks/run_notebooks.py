@@ -1,6 +1,6 @@
 """Execute notebooks in quick or full mode and record their run times and printed output.
 
-    python3 benchmarks/run_notebooks.py --mode full notebooks/03_jacot_ntk_002.ipynb
+    python3 benchmarks/run_notebooks.py --mode full notebooks/03_jacot_ntk_002.py
         [--timeout 10800] [--out benchmarks/results/notebooks_full_03.json]
 
 Each notebook runs top to bottom with nbclient (kernel python3, MPLBACKEND=Agg,
@@ -24,7 +24,12 @@ def run_notebook(path: Path, mode: str, timeout: int) -> dict:
 
     os.environ["NTK_VERIFY_NOTEBOOK_MODE"] = mode
     os.environ["MPLBACKEND"] = "Agg"
-    nb = nbformat.read(path, as_version=4)
+    if path.suffix == ".py":  # a jupytext percent-format source
+        import jupytext
+
+        nb = jupytext.read(path)
+    else:
+        nb = nbformat.read(path, as_version=4)
     load_before = os.getloadavg()
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()

@@ -1,0 +1,40 @@
+"""No module of the package much over 600 lines, except the listed ones that are being split.
+
+The allowance is ~650 lines.  OVER_TODAY lists the modules above it on this branch (issue 19):
+the document modules (being split into one package per document) and recursion.py (being
+split by its owner).  Remove an entry when its module is split; the second test fails while a
+listed module is already small, so the list cannot go stale silently."""
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LIMIT = 650
+OVER_TODAY = {
+    "proofs_checks/doc000_depth_ntk.py",
+    "proofs_checks/doc001_meanfield_ntk.py",
+    "proofs_checks/doc001_numerics.py",
+    "proofs_checks/doc002_jacot_ntk.py",
+    "asymptotics/recursion.py",
+}
+
+
+def _modules():
+    return sorted(p for pkg in ("asymptotics", "proofs_checks") for p in (ROOT / pkg).rglob("*.py"))
+
+
+def _lines(path):
+    return sum(1 for _ in path.open(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_module_is_at_most_about_600_lines(path):
+    rel = str(path.relative_to(ROOT))
+    if rel in OVER_TODAY:
+        pytest.skip(f"{rel}: listed as being split")
+    assert _lines(path) <= LIMIT, f"{rel} has {_lines(path)} lines (> {LIMIT}): split it by theme"
+
+
+def test_listed_modules_are_still_over_the_limit():
+    small = [m for m in OVER_TODAY if (ROOT / m).exists() and _lines(ROOT / m) <= LIMIT]
+    assert not small, f"split already, remove from OVER_TODAY: {small}"
