@@ -21,6 +21,9 @@ COMMAND_MODULE = {"kernel": "kernel", "eoc": "eoc", "series": "series", "claims"
                   "report": "claims", "limit": "limit", "finite-width": "finite_width",
                   "deep-narrow": "finite_width"}
 
+# Commands without the periodic 'running' line on non-terminals (see proofs_checks.progress).
+QUIET_COMMANDS = {"claims", "check", "report"}
+
 
 def _version() -> str:
     try:
@@ -69,7 +72,12 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        if args.command in QUIET_COMMANDS:  # they report progress themselves, or are quick
+            return int(args.func(args) or 0)
+        from proofs_checks.progress import heartbeat
+
+        with heartbeat(f"ntk-verify {args.command}"):
+            return int(args.func(args) or 0)
     except InputError as err:
         print(f"ntk-verify: error: {err}", file=sys.stderr)
         return 2

@@ -98,3 +98,39 @@ def test_kernel_json_is_a_list_for_one_and_for_several_rho():
     one, two = run("0.5"), run("0.5", "0.9")
     assert isinstance(one, list) and isinstance(two, list) and len(one) == 1 and len(two) == 2
     assert one[0].keys() == two[1].keys() and [t["rho"] for t in two] == ["0.5", "0.9"]
+
+
+def test_heartbeat_prints_periodic_lines_on_a_non_terminal():
+    import io
+    import time
+
+    from proofs_checks.progress import heartbeat
+
+    stream = io.StringIO()  # not a terminal
+    with heartbeat("ntk-verify test", every=0.05, stream=stream):
+        time.sleep(0.3)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) >= 2 and all(line.startswith("ntk-verify test: running, ") for line in lines)
+    after = len(stream.getvalue())
+    time.sleep(0.15)
+    assert len(stream.getvalue()) == after  # stopped with the block
+
+
+def test_heartbeat_is_silent_on_a_terminal_and_when_disabled(monkeypatch):
+    import io
+    import time
+
+    from proofs_checks.progress import heartbeat
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    with heartbeat("x", every=0.02, stream=tty):
+        time.sleep(0.1)
+    monkeypatch.setenv("NTK_VERIFY_PROGRESS", "0")
+    plain = io.StringIO()
+    with heartbeat("x", every=0.02, stream=plain):
+        time.sleep(0.1)
+    assert tty.getvalue() == "" and plain.getvalue() == ""

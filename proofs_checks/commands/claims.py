@@ -94,6 +94,10 @@ def run_claims(claims, level: str, progress: bool = True):
     every PROGRESS_EVERY seconds); returns (results, seconds)."""
     start = time.perf_counter()
     results = []
+    if progress and level == "full" and len(claims) > 20:
+        print(f"ntk-verify: {len(claims)} claims at level full take tens of minutes (the claims of seeds "
+              "002-004 alone took 504 s on a 2-core machine); --level quick takes about a minute",
+              file=sys.stderr, flush=True)
     if progress and (sys.stderr.isatty() or os.environ.get("NTK_VERIFY_PROGRESS") == "1"):
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -84,13 +84,15 @@ def run(args) -> int:
 
 
 def _with_progress(network, rho, depths, args):
-    show = not args.no_progress and not args.json and depths[-1] >= 20000 and sys.stderr.isatty()
+    # a bar on a terminal's stderr (also with --json); elsewhere cli's periodic line (progress.py)
+    show = not args.no_progress and depths[-1] >= 20000 and sys.stderr.isatty()
     if not show:
         return kernel_at_depths(network, rho, depths, backend=args.backend, digits=args.digits,
                                 q_x=args.q_x, q_y=args.q_y)
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(f"rho={rho} {args.backend}", total=depths[-1])
         return kernel_at_depths(network, rho, depths, backend=args.backend, digits=args.digits,
                                 q_x=args.q_x, q_y=args.q_y,
