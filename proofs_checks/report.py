@@ -123,7 +123,18 @@ def claim_row(claim, verdict, timing: bool = False) -> dict:
     }
     if not timing:
         row.pop("seconds", None)
+        row["data"] = _without_times(row.get("data", {}))
     return row
+
+
+def _without_times(obj):
+    """Checker data without wall times (keys 'seconds' or '*_seconds'), for reproducible output."""
+    if isinstance(obj, dict):
+        return {k: _without_times(v) for k, v in obj.items()
+                if not (isinstance(k, str) and (k == "seconds" or k.endswith("_seconds")))}
+    if isinstance(obj, (list, tuple)):
+        return [_without_times(v) for v in obj]
+    return obj
 
 
 def rich_table(results, title: str = "ntk-verify claims", show_evidence: bool = False):

@@ -132,3 +132,12 @@ def test_document_selection_by_key_seed_file_and_prefix(key):
     assert by_key and all(c.source.seed == doc.seed or c.id.startswith(doc.prefix + ".") for c in by_key)
     assert by_key == registry.select([doc.seed]) == registry.select([doc.seed[:-4]]) == registry.select([doc.prefix])
     assert len(registry.select([doc.prefix + "."])) <= len(by_key)
+
+
+def test_no_timing_drops_wall_times_from_checker_data():
+    c = registry.get_claim("hayou.fact11.relu_eoc_variance")
+    v = Verdict(Status.CONFIRMED, data={"rates": {"erf": {"seconds": 0.46, "exponent": 0.5}},
+                                        "gram_seconds": 3.0, "runs": [{"seconds": 1.0, "n": 4}]})
+    row = report.to_json([(c, v)], timing=False)["claims"][0]
+    assert row["data"] == {"rates": {"erf": {"exponent": 0.5}}, "runs": [{"n": 4}]}
+    assert report.to_json([(c, v)])["claims"][0]["data"]["gram_seconds"] == 3.0
