@@ -107,8 +107,9 @@ def _grade_reason(verdict) -> str:
 
 
 def claim_row(claim, verdict, timing: bool = False) -> dict:
-    """Flat dictionary for one claim and its verdict (the JSON record); the checker's wall time
-    only with ``timing``."""
+    """Flat dictionary for one claim and its verdict (the JSON record).  The checker's wall time
+    is not in it (to_json puts it under 'timing'); without ``timing`` the checker data loses its
+    wall times too."""
     row = {
         "id": claim.id,
         "source": str(claim.source),
@@ -121,8 +122,8 @@ def claim_row(claim, verdict, timing: bool = False) -> dict:
         "statement": claim.statement,
         **verdict.as_dict(),
     }
+    row.pop("seconds", None)
     if not timing:
-        row.pop("seconds", None)
         row["data"] = _without_times(row.get("data", {}))
     return row
 
@@ -236,7 +237,7 @@ def to_json(results, level: str = "quick", seconds: float | None = None, timing:
         "counts": counts(results),
         "severity_counts": severity_counts(results),
         "strength_counts": strength_counts(results),
-        "claims": [_jsonable(claim_row(c, v)) for c, v in results],
+        "claims": [_jsonable(claim_row(c, v, timing)) for c, v in results],
     }
     if timing:
         out["timing"] = {"total_seconds": None if seconds is None else round(seconds, 3),
