@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import mpmath
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -41,9 +42,6 @@ def _relu_rho_after(rho, steps):
         for _ in range(steps):
             r = (mpmath.sqrt(1 - r * r) + (mpmath.pi - mpmath.acos(r)) * r) / mpmath.pi
         return r
-
-
-import mpmath  # noqa: E402  (after the script text, used by the reference only)
 
 
 def _check(out):
