@@ -1,8 +1,11 @@
 """``ntk-verify claims | check | report``: list claims, run their checkers, write reports.
 
 Exit status of ``check`` and ``report``: 0 when every checker ran (whatever it
-found), 1 when at least one checker crashed (status ``error``).  A refuted
-claim is a finding, not an error.
+found), 1 when at least one checker crashed (status ``error``), 2 when a claim of
+a user's claims file has bad input (each such claim is still listed, with a one-line
+error naming the file, the claim id and the field).  A refuted claim is a finding,
+not an error.  IDs may be mixed with paths of claims files (``*.toml``) and
+``--claims-module NAME`` adds the claims of a user's document module.
 """
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("claims", help="list the registered claims (id, source, kind, title)")
     p.add_argument("ids", nargs="*", metavar="ID", help="only claims whose id starts with one of these")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--template", action="store_true", help="print a commented starter claims file (TOML)")
+    _module_option(p)
     p.set_defaults(func=list_claims)
 
     p = subparsers.add_parser("check", help="run claim checkers and print a verdict table")
@@ -28,17 +33,57 @@ def register(subparsers) -> None:
     p.add_argument("--level", default="quick", choices=LEVELS, help="quick (seconds each) or full (deep)")
     p.add_argument("--json", action="store_true", help="print the verdicts as JSON instead of a table")
     p.add_argument("--evidence", action="store_true", help="show the evidence column instead of notes")
+    _module_option(p)
     p.set_defaults(func=check)
 
     p = subparsers.add_parser("report", help="write the verdict table as Markdown and JSON")
     p.add_argument("ids", nargs="*", metavar="ID", help="claim ids or prefixes (default: all)")
     p.add_argument("--out", default="reports", help="output directory (default: ./reports)")
     p.add_argument("--level", default="quick", choices=LEVELS)
+    _module_option(p)
     p.set_defaults(func=write_report)
 
 
+def _module_option(p) -> None:
+    p.add_argument("--claims-module", action="append", default=[], metavar="NAME",
+                   help="also the claims of this importable document module (repeatable)")
+
+
+def _select(ids, modules, everything=False):
+    """Claims named by ids/prefixes, claims files (*.toml) and document modules, in that order."""
+    from proofs_checks.user_claims import is_claims_path, load_claims_file
+
+    ids = list(ids or [])
+    files = [i for i in ids if is_claims_path(i)]
+    names = [i for i in ids if i not in files]
+    claims = []
+    if everything or names or not (files or modules):
+        claims += registry.select(None if everything else names)
+    for name in modules:
+        found = registry.load_document_module(name)
+        if not found:
+            raise InputError("--claims-module", f"module {name!r} registers no claims")
+        claims += [c for c in found if c not in claims]
+    for path in files:
+        claims += load_claims_file(path).claims
+    return claims
+
+
+def _input_errors(results) -> int:
+    """Print the one-line error of every broken user claim; 2 when there is one."""
+    errors = [v.data["input_error"] for _, v in results if v.data.get("input_error")]
+    for line in errors:
+        print(f"ntk-verify: error: {line}", file=sys.stderr)
+    return 2 if errors else 0
+
+
 def list_claims(args) -> int:
-    claims = registry.select(args.ids)
+    if args.template:
+        from proofs_checks.user_claims.template import TEMPLATE
+
+        sys.stdout.write(TEMPLATE)
+        return 0
+    claims = _select(args.ids, args.claims_module)
     if args.json:
         rows = [{"id": c.id, "source": str(c.source), "kind": c.kind, "title": c.title,
                  "statement": c.statement, "checkable": c.checker is not None} for c in claims]
@@ -84,9 +129,9 @@ def _exit_code(results) -> int:
 
 
 def check(args) -> int:
-    if not args.ids and not args.all:
+    if not args.ids and not args.all and not args.claims_module:
         raise InputError("ID", "name claim ids (or prefixes), or pass --all; 'ntk-verify claims' lists them")
-    claims = registry.select(None if args.all else args.ids)
+    claims = _select(args.ids, args.claims_module, args.all)
     results, seconds = run_claims(claims, args.level, progress=not args.json)
     if args.json:
         print(report.dumps(results, args.level, round(seconds, 3)))
@@ -97,11 +142,11 @@ def check(args) -> int:
         console.print(report.rich_table(results, title=f"ntk-verify check (level {args.level})",
                                         show_evidence=args.evidence))
         console.print(report.summary_line(results, seconds))
-    return _exit_code(results)
+    return _input_errors(results) or _exit_code(results)
 
 
 def write_report(args) -> int:
-    claims = registry.select(args.ids)
+    claims = _select(args.ids, args.claims_module)
     results, seconds = run_claims(claims, args.level)
     try:
         os.makedirs(args.out, exist_ok=True)
@@ -115,4 +160,4 @@ def write_report(args) -> int:
         fh.write(report.dumps(results, args.level, round(seconds, 3)))
     print(report.summary_line(results, seconds))
     print(f"wrote {md_path} and {json_path}")
-    return _exit_code(results)
+    return _input_errors(results) or _exit_code(results)

@@ -25,7 +25,8 @@ from proofs_checks.user_claims.values import parse_expression, text_of, to_sympy
 AGREE = ("two independent quadrature rules at two working precisions (asymptotics.eoc) agree to the "
          "stated radius; a systematic error shared by both rules would overturn it")
 EXACT = ("exact closed form of the ReLU family (positively homogeneous: sigma_w^2 (a^2 + b^2)/2 is the "
-         "gain of the variance map); only an error in that closed form would overturn it")
+         "gain of the variance map)")
+EXACT_OVERTURN = "only an error in that closed form"
 
 
 def _key(setting):
@@ -65,7 +66,7 @@ def eoc_sigma_w(params, setting, dps):
     if setting.is_relu_family:
         a, b = _relu_eoc_check(setting)
         sw2 = 2 / (a * a + b * b)
-        return Computed(what, exact=sw2 if label == "sigma_w^2" else sympy.sqrt(sw2), how=EXACT, overturn=EXACT)
+        return Computed(what, exact=sw2 if label == "sigma_w^2" else sympy.sqrt(sw2), how=EXACT, overturn=EXACT_OVERTURN)
     point = eoc_point(setting, dps)
     value = point.sigma_w if label == "sigma_w" else eoc_engine._square(point.sigma_w)
     return Computed(what, value, how=f"asymptotics.eoc.edge_of_chaos: {point.accuracy}", overturn=AGREE,
@@ -85,7 +86,7 @@ def eoc_q_star(params, setting, dps):
             raise FieldError("sigma_w", f"the variance map of {setting.name} has no finite fixed point for "
                                         f"sigma_w^2 (a^2+b^2)/2 = {gain} >= 1")
         return Computed(f"q* of {setting.describe()}", exact=to_sympy(setting.sb2) / (1 - gain), how=EXACT,
-                        overturn=EXACT)
+                        overturn=EXACT_OVERTURN)
     if setting.sw2 is None:
         point = eoc_point(setting, dps)
         return Computed(f"q* on the Edge of Chaos of {setting.name} at sigma_b^2 = {text_of(setting.sb2)}",
@@ -120,7 +121,7 @@ def chi_1(params, setting, dps):
     what = f"chi_1 of {setting.describe()}"
     if setting.is_relu_family:
         a, b = _relu_slopes(setting)
-        return Computed(what, exact=to_sympy(setting.sw2) * (a * a + b * b) / 2, how=EXACT, overturn=EXACT)
+        return Computed(what, exact=to_sympy(setting.sw2) * (a * a + b * b) / 2, how=EXACT, overturn=EXACT_OVERTURN)
     value = derivatives(setting, 1, dps)[1]
     return Computed(what, value, how="sigma_w^2 E[phi'(sqrt(q*) Z)^2] at the fixed point q* "
                     "(asymptotics.dual.derivatives_at_one, two quadrature rules)", overturn=AGREE)
@@ -139,10 +140,10 @@ def map_derivative(params, setting, dps):
         a, b = _relu_slopes(setting)
         if setting.sw2 is None:
             _relu_eoc_check(setting)
-            return Computed(what, exact=sympy.Integer(1), how=EXACT, overturn=EXACT)
+            return Computed(what, exact=sympy.Integer(1), how=EXACT, overturn=EXACT_OVERTURN)
         exact = 1 if order == 0 else to_sympy(setting.sw2) * (a * a + b * b) / 2
         return Computed(what, exact=sympy.sympify(exact), how=EXACT + " (f(1) = 1 at the fixed point)",
-                        overturn=EXACT)
+                        overturn=EXACT_OVERTURN)
     value = derivatives(setting, order, dps)[order]
     return Computed(what, value, how="sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2] at the fixed point "
                     "(asymptotics.dual.derivatives_at_one, two quadrature rules)", overturn=AGREE)
@@ -176,7 +177,7 @@ def map_expansion(params, setting, dps):
         what += " (Edge of Chaos)"
         return Computed(what, exact=_relu_coefficient(which, p, a, b),
                         how="exact Puiseux expansion of the closed-form dual map (asymptotics.series."
-                            "relu_family_puiseux)", overturn=EXACT)
+                            "relu_family_puiseux)", overturn=EXACT_OVERTURN)
     if not p.is_integer:
         return Computed(what, exact=sympy.Integer(0), how="a smooth activation's map is a Taylor series "
                         "(integer powers only)", overturn=AGREE)
@@ -228,7 +229,7 @@ def phase(params, setting, dps):
     from asymptotics.accuracy import format_approx
     how = (f"asymptotics.eoc.classify: chi_1 = {format_approx(result.chi_1)} ({result.chi_1.method}); "
            f"{result.note}")
-    overturn = EXACT if setting.is_relu_family else AGREE
+    overturn = EXACT_OVERTURN if setting.is_relu_family else AGREE
     undecided = ""
     if result.phase == "eoc" and not setting.is_relu_family:
         undecided = "chi_1 = 1 within its accuracy"

@@ -4,9 +4,9 @@
   exactly: decimals and rationals as :class:`fractions.Fraction` (0.2 means 1/5), anything else as
   a SymPy expression.  Variances are what the recursions need, so every sigma is kept as its exact
   square when that square is rational.
-* ``printed`` is a decimal (compared to half a unit in its last printed digit, unless ``tolerance``
-  or ``digits`` say otherwise) or an exact SymPy expression (pi, E, sqrt, log, rationals), compared
-  to the full accuracy of the computation.
+* ``printed`` is a decimal (with a decimal point or an exponent: compared to half a unit in its last
+  printed digit, unless ``tolerance`` or ``digits`` say otherwise) or an exact value, an integer or a
+  SymPy expression (pi, E, sqrt, log, rationals), compared to the full accuracy of the computation.
 """
 from __future__ import annotations
 
@@ -175,6 +175,8 @@ def parse_printed(value, tolerance=None, digits=None, categorical=False) -> Prin
     if tolerance is not None and digits is not None:
         raise FieldError("tolerance", "give tolerance or digits, not both")
     match = _DECIMAL.match(text)
+    if match and match.group(3) is None and match.group(4) is None and "." not in text:
+        match = None  # an integer is exact (a decimal point or an exponent makes it a decimal)
     if match and any(ch.isdigit() for ch in text):
         exact = Fraction(text.strip())
         _, _, frac, exp = match.groups()
@@ -184,6 +186,8 @@ def parse_printed(value, tolerance=None, digits=None, categorical=False) -> Prin
         is_exact = False
     else:
         expr = parse_expression("printed", text) if not _RATIONAL.match(text) else None
+        if isinstance(value, int):
+            expr = sympy.Integer(value)
         if expr is None:
             num, den = text.split("/")
             if int(den) == 0:
