@@ -37,6 +37,8 @@ def _approx_of_exact(expr, dps=60) -> Approx:
 
 def computed_text(computed) -> str:
     if computed.exact is not None:
+        if computed.exact.is_Rational:
+            return f"{computed.exact} (exact)"
         return f"{computed.exact} = {mpmath.nstr(_mp(computed.exact, 30), 20)} (exact)"
     if computed.value is not None:
         return f"{format_approx(computed.value)} [{computed.value.method}, {computed.value.correct_digits} digits]"
@@ -60,7 +62,7 @@ def judge_claim(printed, computed) -> Verdict:
             return confirmed(printed.interval_text(), text, "exact (symbolic equality)",
                              evidence + ". Would be overturned by: " + computed.overturn, **data) \
                 .grade(strength=("independent", "derived independently of the printed value; equal symbolically"))
-        corrected = f"{computed.exact} = {mpmath.nstr(_mp(computed.exact, 30), 20)} (exact, derived symbolically)"
+        corrected = computed_text(computed).replace("(exact)", "(exact, derived symbolically)")
         return refuted(printed.interval_text(), text, corrected,
                        evidence + f". The printed value is {mpmath.nstr(_mp(printed.value, 20), 15)}; "
                        f"the derived one {computed.exact} (exact). Would be overturned by: {computed.overturn}",
@@ -108,7 +110,7 @@ def _refute(printed, computed, value, evidence, data) -> Verdict:
     text = computed_text(computed)
     evidence += ". Would be overturned by: " + computed.overturn
     if computed.exact is not None:
-        corrected = f"{computed.exact} = {mpmath.nstr(_mp(computed.exact, 30), 20)} (exact, derived symbolically)"
+        corrected = computed_text(computed).replace("(exact)", "(exact, derived symbolically)")
     else:
         corrected = f"{format_approx(value)} ({value.correct_digits} digits, {value.method})"
         found = identify(value, printed.value if printed.exact else None)
@@ -132,7 +134,8 @@ def _judge_word(printed, computed, evidence, data) -> Verdict:
             ("weak", "chi_1 = 1 within the accuracy only: a phase very close to the edge would look the same")
         return confirmed(printed.word, text, "same phase", evidence + ". Would be overturned by: " + computed.overturn,
                          **data).grade(strength=strength)
-    return refuted(printed.word, text, got, evidence, "different phase", **data)
+    return refuted(printed.word, text, text, evidence + ". Would be overturned by: " + computed.overturn,
+                   "different phase", **data)
 
 
 def computed_text_value(computed) -> str:

@@ -224,6 +224,8 @@ def phase(params, setting, dps):
     word = params.get("printed")
     if isinstance(word, str) and word.strip().lower() not in PHASE_WORDS:
         raise FieldError("printed", f"expected one of ordered, chaotic, edge; got {word!r}")
+    if setting.is_relu_family:
+        return _relu_phase(setting)
     result = cached(("phase",) + _key(setting) + (str(setting.sw2), dps),
                     lambda: eoc_engine.classify(setting.activation, setting.sigma_b_arg(), setting.sigma_w_arg(), dps))
     from asymptotics.accuracy import format_approx
@@ -236,3 +238,17 @@ def phase(params, setting, dps):
     return Computed(f"phase of {setting.describe()}", result.chi_1, how=how, overturn=overturn,
                     word=result.phase, undecided=undecided, decide="more digits in chi_1 (raise dps)",
                     data={"phase": result.phase})
+
+
+def _relu_phase(setting):
+    """The ReLU family's phase in closed form, from the exact variances (as asymptotics.eoc._relu_phase)."""
+    a, b = _relu_slopes(setting)
+    chi = sympy.nsimplify(to_sympy(setting.sw2) * (a * a + b * b) / 2)
+    if chi < 1:
+        word, note = "ordered", "chi_1 < 1: q* = sigma_b^2 / (1 - chi_1) and c* = 1 attracts"
+    elif chi == 1 and setting.sb2 == 0:
+        word, note = "eoc", "chi_1 = 1 and sigma_b = 0: the ReLU family's Edge of Chaos"
+    else:
+        word, note = "chaotic", "the variance grows without bound with depth (no fixed point q*)"
+    return Computed(f"phase of {setting.describe()}", exact=chi, how=f"{EXACT}: chi_1 = {chi} exactly; {note}",
+                    overturn=EXACT_OVERTURN, word=word, data={"phase": word})

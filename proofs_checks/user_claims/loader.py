@@ -154,8 +154,8 @@ def _validate(item, header, convention):
     if conv not in CONVENTIONS:
         raise FieldError("convention", f"expected std or variance, got {conv!r}")
     dps = item.get("dps", header.get("dps"))
-    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, int) or not 5 <= dps <= 200):
-        raise FieldError("dps", f"expected a whole number of digits in [5, 200], got {dps!r}")
+    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, int) or not 5 <= dps <= 60):
+        raise FieldError("dps", f"expected a whole number of digits in [5, 60], got {dps!r}")
     printed = parse_printed(item["printed"], item.get("tolerance"), item.get("digits"), quantity.categorical)
     setting = setting_from(params, conv) if quantity.network else None
     return {"quantity": quantity, "printed": printed, "params": params, "convention": conv, "dps": dps,

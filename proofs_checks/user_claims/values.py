@@ -100,11 +100,12 @@ def square_root(x):
     return root
 
 
-def as_argument(x, dps: int = 60):
-    """An exact number in a form every engine of the package accepts.
+def as_argument(x, dps: int = 80):
+    """An exact number in a form every engine of the package accepts: a decimal string.
 
-    A Fraction with a terminating decimal expansion becomes that decimal string (exact); any other
-    number an mpf with ``dps`` digits (its rounding is far below any accuracy reported here).
+    A Fraction with a terminating decimal expansion becomes that decimal, exactly; any other number
+    (200/101, sqrt(3)) its rounding to ``dps`` significant digits, a relative 1e-80, far below any
+    accuracy reported here (claims ask for at most 60 digits).
     """
     if isinstance(x, Fraction):
         den = x.denominator
@@ -115,8 +116,8 @@ def as_argument(x, dps: int = 60):
         if den == 1:
             text = _fraction_decimal(x)
             return text
-    with mpmath.workdps(dps):
-        return mpmath.mpf(sympy.N(to_sympy(x), dps + 5))
+    with mpmath.workdps(dps + 5):
+        return mpmath.nstr(mpmath.mpf(sympy.N(to_sympy(x), dps + 10)), dps, min_fixed=-10**6, max_fixed=10**6)
 
 
 def _fraction_decimal(x: Fraction) -> str:
