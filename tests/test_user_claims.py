@@ -127,6 +127,32 @@ def test_catalogue_mix_printed_values_are_true_by_independent_references():
     assert sympy.simplify(fps.coeff(d, 1) + sympy.sqrt(2) / sympy.pi) == 0
 
 
+def test_ordered_phase_k_for_erf_against_williams_closed_form():
+    from proofs_checks.testing import assert_certified, value
+
+    import mpmath
+
+    k_ref, chi = ref.erf_ordered_k("0.5", "1", "0.2")
+    assert chi < 1
+    assert_certified(value("ordered_phase.K", activation="erf", sigma_w="1", sigma_b="0.2", rho="0.5"),
+                     mpmath.nstr(k_ref, 40), digits=18)
+
+
+def test_smooth_depth_laws_against_their_definitions():
+    """tanh on its EOC: 1 - c^l ~ 2/(f''(1) l) (leading order of delta' = delta - f''(1) delta^2/2),
+    f'(c^l) ~ 1 - 2/l, K^L/L -> q*/3 (alpha = 2), with f''(1) and q* from the scipy reference."""
+    from proofs_checks.testing import value
+
+    f2 = ref.tanh_f2_on_eoc(0.2)
+    _, q = ref.tanh_eoc(0.2)
+    lead = value("depth_law.coefficient", activation="tanh", sigma_b="0.2", series="one_minus_c", term="1/l")
+    assert abs(float(lead.mid) - 2 / f2) < 1e-8
+    slope = value("depth_law.coefficient", activation="tanh", sigma_b="0.2", series="derivative", term="1/l")
+    assert abs(float(slope.mid) + 2) < 1e-15
+    ntk = value("depth_law.coefficient", activation="tanh", sigma_b="0.2", series="ntk_rate", term="1")
+    assert abs(float(ntk.mid) - q / 3) < 1e-10
+
+
 def test_refuted_numeric_value_is_identified():
     """1 - rho^(2) for ReLU at rho = 0 is 1 - k(0)/k(1) = 1 - 1/pi; a wrong printed 1 - 2/pi is refuted and
     the computed value identified over the printed constant pi."""

@@ -103,3 +103,17 @@ def relu_ordered_k(rho, sw2, sb2, depth=400, dps=150):
 def gram_det_limit(n, lam):
     """det((1 - lam) I + lam 1 1^T) by numpy."""
     return float(np.linalg.det((1 - lam) * np.eye(n) + lam * np.ones((n, n))))
+
+
+def erf_ordered_k(rho, sigma_w, sigma_b, depth=1200, dps=120):
+    """K = (1 - c^L)/chi^L for phi = erf(x) at q*, from Williams' closed form
+    E[erf(u) erf(v)] = (2/pi) asin(2 S12 / sqrt((1 + 2 S11)(1 + 2 S22))), iterated in c at 120 digits."""
+    with mpmath.workdps(dps):
+        sw2, sb2 = mpmath.mpf(sigma_w) ** 2, mpmath.mpf(sigma_b) ** 2
+        q = mpmath.findroot(lambda q: sb2 + sw2 * 2 / mpmath.pi * mpmath.asin(2 * q / (1 + 2 * q)) - q, 0.5)
+        kappa = 2 * q / (1 + 2 * q)
+        chi = sw2 * 2 / mpmath.pi * kappa / mpmath.sqrt(1 - kappa**2) / q
+        c = mpmath.mpf(rho)
+        for _ in range(depth - 1):
+            c = (sb2 + sw2 * 2 / mpmath.pi * mpmath.asin(kappa * c)) / q
+        return (1 - c) / chi**depth, chi

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import mpmath
 import sympy
 
-from asymptotics.depth_laws import DEPTH, ELL0, ntk_depth_law, relu_eoc_depth_law, relu_family_depth_law, \
-    smooth_eoc_depth_law
-from asymptotics.series import numeric_value
+from asymptotics.accuracy import Approx
+from asymptotics.depth_laws import DEPTH, ELL0, depth_expansion, ntk_depth_law, relu_eoc_depth_law, \
+    relu_family_depth_law
+from asymptotics.series import derivative_symbol, numeric_value, smooth_taylor
 from proofs_checks.user_claims.cache import cached
 from proofs_checks.user_claims.catalogue import Computed, choice_param, quantity
-from proofs_checks.user_claims.eoc_quantities import _relu_eoc_check, eoc_point
+from proofs_checks.user_claims.eoc_quantities import _relu_eoc_check, derivatives, eoc_point
 from proofs_checks.user_claims.errors import FieldError
 from proofs_checks.user_claims.values import exact_number, parse_expression, text_of, to_sympy
 
@@ -52,23 +54,47 @@ def parse_term(text):
     return int(n), int(k)
 
 
-def _law(setting, terms, dps):
-    if setting.is_relu_family:
-        a, b = _relu_eoc_check(setting)
-        if setting.activation_key[0] == "relu":
-            return cached(("relu law", terms), lambda: relu_eoc_depth_law(terms))
-        return cached(("relu-family law", str(a), str(b), terms), lambda: relu_family_depth_law(terms, a, b))
+def _symbolic_smooth_law(terms):
+    """The smooth EOC depth law with the symbols f2, f3, ... (f^(j)(1)) left free: one derivation
+    serves every smooth activation and sigma_b (the values enter only when a coefficient is evaluated)."""
+    def derive():
+        placeholder = {j: Approx(mpmath.mpf(1), mpmath.mpf(0)) for j in range(1, terms + 5)}
+        return depth_expansion(smooth_taylor("phi", 0, terms + 2, 20, derivatives_at_one=placeholder), terms)
+
+    return cached(("smooth law", terms), derive)
+
+
+def _smooth_values(setting, terms, dps):
+    """{f_j: f^(j)(1)} on the EOC for the orders a law with ``terms`` terms uses (one quadrature grid)."""
     if setting.sw2 is not None:
         raise FieldError("sigma_w", "depth laws are derived on the Edge of Chaos: give sigma_b only")
     eoc_point(setting, dps)  # the EOC solve (cached), refusing early when there is none
-    key = ("smooth law", setting.activation_key, str(setting.sb2), terms, dps)
-    return cached(key, lambda: smooth_eoc_depth_law(setting.plain_name, setting.sigma_b_arg(), terms, dps))
+    values = derivatives(setting, terms + 3, dps)
+    return {derivative_symbol(j): values[j] for j in range(2, terms + 4)}
+
+
+def _law(setting, terms, dps):
+    """(DepthLaw, values of its symbols)."""
+    if setting.is_relu_family:
+        a, b = _relu_eoc_check(setting)
+        if setting.activation_key[0] == "relu":
+            law = cached(("relu law", terms), lambda: relu_eoc_depth_law(terms))
+        else:
+            law = cached(("relu-family law", str(a), str(b), terms), lambda: relu_family_depth_law(terms, a, b))
+        return law, dict(law.local.values)
+    return _symbolic_smooth_law(terms), _smooth_values(setting, terms, dps)
 
 
 def _ntk(setting, orders, q, dps):
-    law = _law(setting, orders + 3, dps)
-    key = ("ntk law", setting.activation_key, str(setting.sb2), orders, str(q), dps)
-    return cached(key, lambda: ntk_depth_law(law, q, orders))
+    """(NTKDepthLaw, values of its symbols) for K^L/L with fixed-point variance q (a number or a symbol)."""
+    if setting.activation_key == ("relu", ()) and orders <= 2 and q == 1:
+        from asymptotics.linalg import _normalized_law  # the same derivation seed 000's Gram limits use
+
+        law = _normalized_law()
+        return law, dict(law.off_diagonal.values)
+    law, values = _law(setting, orders + 3, dps)
+    key = ("ntk law", setting.activation_key if setting.is_relu_family else "smooth", orders, str(q))
+    return cached(key, lambda: ntk_depth_law(law, q, orders)), values
 
 
 @quantity("depth_law.coefficient", "coefficient of log(l)^k / l^n in a derived depth law on the EOC "
@@ -86,9 +112,8 @@ def depth_coefficient(params, setting, dps):
         terms = max(1, n - m + 1) if series == "one_minus_c" else max(1, n)
         if terms > MAX_TERMS:
             raise FieldError("term", f"at most {MAX_TERMS} orders are derived; l^-{n} is beyond")
-        law = _law(setting, terms, dps)
+        law, values = _law(setting, terms, dps)
         expansion = law.one_minus_c if series == "one_minus_c" else law.slope
-        values = dict(law.local.values)
     else:
         orders = max(1, n)
         if orders + 3 > MAX_TERMS:
@@ -108,9 +133,8 @@ def depth_coefficient(params, setting, dps):
             q_used = sympy.Integer(1)
         else:
             q_used = q
-        ntk = _ntk(setting, orders, q_used, dps)
+        ntk, values = _ntk(setting, orders, q_used, dps)
         expansion = ntk.off_diagonal
-        values = dict(expansion.values)
         if q_value is not None and series == "ntk_rate":
             values[q] = q_value
     if (n, k) == (0, 0):
