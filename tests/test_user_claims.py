@@ -153,6 +153,19 @@ def test_smooth_depth_laws_against_their_definitions():
     assert abs(float(ntk.mid) - q / 3) < 1e-10
 
 
+def test_kernel_from_input_vectors():
+    """x = (1, 0), y = (1/2, 1/2): rho = 1/sqrt(2) (irrational), against the textbook float64 recursion."""
+    from proofs_checks.testing import value
+
+    v = value("kernel.one_minus_rho", activation="relu", x=["1", "0"], y=["0.5", "0.5"], depth=10)
+    expected, _ = ref.relu_pair(0.5 / math.sqrt(0.5), 10)
+    assert v.method == "certified" and abs(float(v.mid) - expected) < 1e-13
+    w = value("kernel.normalised_ntk", activation="relu", sigma_w2="2", x=["3", "0"], y=["0", "1"], depth=5)
+    q_x, q_y = 2 * 9 / 2, 2 * 1 / 2
+    _, ntk_same = ref.relu_pair(0.0, 5, sw2=2.0)  # rho = 0; on the ReLU EOC the normalised NTK is scale-free
+    assert abs(float(w.mid) - ntk_same) < 1e-13 and q_x != q_y
+
+
 def test_refuted_numeric_value_is_identified():
     """1 - rho^(2) for ReLU at rho = 0 is 1 - k(0)/k(1) = 1 - 1/pi; a wrong printed 1 - 2/pi is refuted and
     the computed value identified over the printed constant pi."""

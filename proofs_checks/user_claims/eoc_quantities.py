@@ -22,8 +22,8 @@ from proofs_checks.user_claims.catalogue import Computed, choice_param, integer_
 from proofs_checks.user_claims.errors import FieldError
 from proofs_checks.user_claims.values import parse_expression, text_of, to_sympy
 
-AGREE = ("two independent quadrature rules at two working precisions (asymptotics.eoc) agree to the "
-         "stated radius; a systematic error shared by both rules would overturn it")
+AGREE = ("a systematic error shared by two independent quadrature rules at two working precisions "
+         "(they agree to the stated radius)")
 EXACT = ("exact closed form of the ReLU family (positively homogeneous: sigma_w^2 (a^2 + b^2)/2 is the "
          "gain of the variance map)")
 EXACT_OVERTURN = "only an error in that closed form"

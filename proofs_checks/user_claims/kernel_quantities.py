@@ -26,8 +26,10 @@ from proofs_checks.user_claims.values import as_argument, exact_number, text_of,
 
 KERNEL_FIELDS = {"one_minus_rho": "one_minus_rho", "sigma": "sigma_xy", "sigma_dot": "sigma_dot",
                  "ntk": "theta_xy", "normalised_ntk": "ntk_normalized"}
-KERNEL_PARAMETERS = {"rho": "layer-1 correlation in [-1, 1]", "depth": "L >= 1",
-                     "q_x": "layer-1 variance Sigma^1(x, x) (default 1)"}
+KERNEL_PARAMETERS = {"rho": "layer-1 correlation in [-1, 1] (or give the inputs x and y)",
+                     "x": "input vector (list of exact numbers): Sigma^1 = sigma_b^2 + sigma_w^2 x.y / d",
+                     "y": "second input vector, same length", "depth": "L >= 1",
+                     "q_x": "layer-1 variance Sigma^1(x, x) (default 1); sigma_w defaults to 1 (seed 000)"}
 CERTIFIED_HOW = ("certified ball enclosure: the delta-form recursion in arb (asymptotics.recursion, "
                  "monotone 1-Lipschitz steps); only a bug in the enclosure, not rounding, would overturn it")
 
@@ -48,23 +50,74 @@ def _network(setting):
     return Network(setting.activation, sigma_w2=as_argument(sw2), sigma_b2=as_argument(setting.sb2))
 
 
+def _vector(params, name):
+    value = params[name]
+    if not isinstance(value, list) or not value:
+        raise FieldError(name, f"expected a non-empty list of numbers, got {value!r}")
+    out = [exact_number(f"{name}[{i}]", v) for i, v in enumerate(value)]
+    if not all(isinstance(v, Fraction) for v in out):
+        raise FieldError(name, "expected exact rational entries (decimals or p/q)")
+    return out
+
+
+def _layer_one(params, setting):
+    """(rho, q_x, q_y, note): the layer-1 correlation and variances, from rho (and q_x) or from inputs x, y.
+
+    Sigma^1(x, y) = sigma_b^2 + sigma_w^2 x.y / d (the NTK parameterisation of asymptotics.recursion)."""
+    if "x" in params or "y" in params:
+        if "rho" in params or "q_x" in params:
+            raise FieldError("x", "give the inputs x and y, or rho (and q_x), not both")
+        if "x" not in params or "y" not in params:
+            raise FieldError("y" if "x" in params else "x", "required with the other input vector")
+        x, y = _vector(params, "x"), _vector(params, "y")
+        if len(x) != len(y):
+            raise FieldError("y", f"length {len(y)} differs from x's {len(x)}")
+        sw2 = setting.sw2 if setting.sw2 is not None else Fraction(1)
+        if not isinstance(sw2, Fraction) or not isinstance(setting.sb2, Fraction):
+            raise FieldError("sigma_w", "give rational variances with input vectors")
+        d = len(x)
+        dot = lambda u, v: sum(a * b for a, b in zip(u, v))  # noqa: E731
+        s_xy, q_x, q_y = (setting.sb2 + sw2 * dot(u, v) / d for u, v in ((x, y), (x, x), (y, y)))
+        if q_x <= 0 or q_y <= 0:
+            raise FieldError("x", "Sigma^1(x, x) must be > 0 (a zero input without bias)")
+        rho = sympy.Rational(s_xy.numerator, s_xy.denominator) / sympy.sqrt(
+            sympy.Rational((q_x * q_y).numerator, (q_x * q_y).denominator))
+        rho = Fraction(rho.p, rho.q) if rho.is_Rational else rho
+        return rho, q_x, q_y, f"inputs x, y (d = {d})"
+    rho = _correlation(params)
+    q_x = exact_number("q_x", params.get("q_x", 1))
+    if not isinstance(q_x, Fraction) or q_x <= 0:
+        raise FieldError("q_x", f"expected a positive rational, got {params.get('q_x')!r}")
+    return rho, q_x, q_x, f"rho = {text_of(rho)}, q_x = {text_of(q_x)}"
+
+
 def _kernel_quantity(name):
     def compute(params, setting, dps):
-        rho = _correlation(params)
+        rho, q_x, q_y, note = _layer_one(params, setting)
         depth = integer_param(params, "depth", minimum=1, maximum=10**7)
-        q_x = exact_number("q_x", params.get("q_x", 1))
-        if not isinstance(q_x, Fraction) or q_x <= 0:
-            raise FieldError("q_x", f"expected a positive rational, got {params.get('q_x')!r}")
-        what = f"{name} at depth {depth} of {setting.describe()}, rho = {text_of(rho)}, q_x = {text_of(q_x)}"
+        sw2 = text_of(setting.sw2) if setting.sw2 is not None else "1 (default)"
+        what = f"{name} at depth {depth} of {setting.name}, sigma_w^2 = {sw2}, sigma_b^2 = {text_of(setting.sb2)}, {note}"
         if not setting.is_relu_family:
+            if q_x != q_y or not isinstance(rho, Fraction):
+                return Computed(what, undecided="no depth path for smooth activations from two inputs here",
+                                decide="a delta-form kernel path for this activation")
             return _smooth_kernel(name, setting, rho, depth, q_x, dps, what)
-        key = ("kernel", setting.activation_key, str(setting.sw2), str(setting.sb2), str(rho), str(q_x), depth, dps)
+        key = ("kernel", setting.activation_key, str(setting.sw2), str(setting.sb2), str(rho), str(q_x), str(q_y),
+               depth, dps)
         traj = cached(key, lambda: kernel_at_depths(_network(setting), as_argument(rho), [depth], backend="arb",
-                                                    digits=dps + 5, q_x=as_argument(q_x)))
+                                                    digits=dps + 5, q_x=as_argument(q_x), q_y=as_argument(q_y)))
         value = getattr(traj.at(depth), KERNEL_FIELDS[name])
         if value is None:
             raise FieldError("depth", f"{name} is undefined at depth 1 (it needs the layer below)")
-        return Computed(what, value, how=CERTIFIED_HOW, overturn=CERTIFIED_HOW)
+        how = CERTIFIED_HOW
+        if not isinstance(rho, Fraction) or any(as_argument(v) != as_argument(v, 200) for v in (rho, q_x, q_y)):
+            # an irrational (or non-decimal) rho entered rounded to 80 digits: the ReLU-family map is
+            # 1-Lipschitz in 1 - rho, so the result moves by at most that rounding times the variance scale
+            with mpmath.workprec(Approx._EXACT_BITS):
+                scale = max(1, abs(value.mid)) * mpmath.mpf(10) ** -78
+                value = Approx(value.mid, value.rad + scale, value.method)
+            how += "; the layer-1 correlation entered rounded to 80 digits (its effect added to the radius)"
+        return Computed(what, value, how=how, overturn=CERTIFIED_HOW)
 
     return compute
 

@@ -123,13 +123,22 @@ def _make_claim(path, index, line, item, header, convention, seen):
         return _broken(path, cid, line, error), error
     quantity, printed = spec["quantity"], spec["printed"]
     where = str(item.get("where", ""))
-    statement = f"{quantity.name}[{', '.join(f'{k}={v}' for k, v in spec['params'].items())}] = {item['printed']}"
+    statement = _latex_statement(quantity.name, spec["params"], item["printed"])
 
     def checker(level):
         return run_claim(path, cid, item, spec, level)
 
-    title = str(item.get("title", "")) or f"{quantity.name} as printed ({where})" if where else quantity.name
+    title = str(item.get("title", "")) or (f"{quantity.name} as printed ({where})" if where else quantity.name)
     return Claim(cid, Source(path, (line, line), where), statement, "constant", checker, title), None
+
+
+def _latex_statement(name, params, printed) -> str:
+    """The claim as LaTeX text: \\texttt{quantity}(parameters) = printed (underscores escaped)."""
+    def tex(text):
+        return str(text).replace("\\", "").replace("_", "\\_").replace("$", "").replace("#", "\\#")
+
+    args = ", ".join(f"{tex(k)}={tex(v)}" for k, v in params.items())
+    return f"\\texttt{{{tex(name)}}}({args}) = {tex(printed)}"
 
 
 def _validate(item, header, convention):
