@@ -343,6 +343,17 @@ def test_pytest_plugin_finds_files_under_testpaths(pytester):
     result.assert_outcomes(passed=2, failed=3, skipped=1)
 
 
+def test_pytest_plugin_explicit_toml_and_broken_file(pytester):
+    pytester.syspathinsert(str(ROOT))
+    pytester.makefile(".toml", paper=PLUGIN_FILE)
+    result = pytester.runpytest("-p", "proofs_checks.pytest_plugin", "paper.toml")
+    result.assert_outcomes(passed=2, failed=3, skipped=1)
+    pytester.makefile(".claims.toml", malformed="[[claim]\nid = 1\n")
+    result = pytester.runpytest("-p", "proofs_checks.pytest_plugin", "malformed.claims.toml")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*malformed.claims.toml: field 'toml': malformed TOML*"])
+
+
 def test_example_test_file_passes(pytester):
     pytester.syspathinsert(str(ROOT))
     pytester.copy_example(str(ROOT / "examples" / "test_my_constants.py"))
