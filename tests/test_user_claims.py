@@ -460,3 +460,38 @@ def test_cache_serves_repeated_parameters():
     for c in doc.claims[:4]:
         registry.run_check(c)
     assert cache.STATS["misses"] == before["misses"]  # a second pass computes nothing new
+
+
+# --- properties of the printed-value rules --------------------------------------------------------
+
+from fractions import Fraction  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=-10**9, max_value=10**9), st.integers(min_value=0, max_value=9),
+       st.integers(min_value=-20, max_value=20))
+def test_printed_decimal_half_unit(mantissa, decimals, exponent):
+    from proofs_checks.user_claims.values import parse_printed
+
+    digits = str(abs(mantissa)).rjust(decimals + 1, "0")
+    text = ("-" if mantissa < 0 else "") + (digits[:len(digits) - decimals] + "." + digits[len(digits) - decimals:]
+                                            if decimals else digits + ".") + f"e{exponent}"
+    p = parse_printed(text)
+    assert not p.exact
+    assert Fraction(str(p.value)) == Fraction(mantissa) / 10**decimals * Fraction(10) ** exponent
+    assert p.half_width == Fraction(1, 2) * Fraction(10) ** (exponent - decimals)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=-10**6, max_value=10**6), st.integers(min_value=1, max_value=10**6))
+def test_exact_numbers_are_exact(p, q):
+    from proofs_checks.user_claims.values import as_argument, exact_number, parse_printed
+
+    x = exact_number("sigma_w2", f"{p}/{q}")
+    assert x == Fraction(p, q)
+    printed = parse_printed(f"{p}/{q}")
+    assert printed.exact and printed.value == sympy.Rational(p, q)
+    text = as_argument(x)
+    assert abs(Fraction(text) - x) <= abs(x) * Fraction(1, 10**79) + Fraction(1, 10**300)
