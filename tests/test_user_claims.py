@@ -445,6 +445,25 @@ def test_entry_point_group(tmp_path):
     assert json.loads(out.stdout.strip().splitlines()[-1]) == ["epdoc.eoc_tanh", "epdoc.wrong"]
 
 
+def test_user_registered_activation_through_document_import(tmp_path, monkeypatch):
+    """phi = sin registered by the user's module: sigma_b = 0 and phi(0) = 0 put the EOC at
+    sigma_w = 1/|phi'(0)| = 1; chi_1 at sigma_w = 1/2 is sigma_w^2 phi'(0)^2 = 1/4 (q* = 0)."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "my_acts_mod.py").write_text(
+        "import mpmath\nfrom asymptotics.smooth import register_custom_activation\n"
+        "register_custom_activation('my_sin', mpmath.sin, [mpmath.cos, lambda x: -mpmath.sin(x), "
+        "lambda x: -mpmath.cos(x)], odd=True)\n")
+    path = tmp_path / "sin.claims.toml"
+    path.write_text('[document]\nimport = ["my_acts_mod"]\n\n[[claim]]\nid = "s.eoc"\nquantity = "eoc.sigma_w"\n'
+                    'activation = "my_sin"\nsigma_b = 0\nprinted = "1"\n\n[[claim]]\nid = "s.wrong"\n'
+                    'quantity = "eoc.sigma_w"\nactivation = "my_sin"\nsigma_b = 0\nprinted = "2"\n')
+    v = verdicts(path)
+    assert v["s.eoc"].status is Status.CONFIRMED and v["s.wrong"].status is Status.REFUTED
+    path.write_text('[document]\nimport = ["no_such_acts_xyz"]\n[[claim]]\nid="a"\nquantity="chi_1"\nprinted="1"\n')
+    with pytest.raises(ClaimInputError, match="document.import"):
+        load_claims_file(path)
+
+
 # --- speed and the cache ---------------------------------------------------------------------------
 
 def test_cache_serves_repeated_parameters():

@@ -23,7 +23,7 @@ from proofs_checks.user_claims.errors import ClaimInputError, FieldError
 from proofs_checks.user_claims.values import parse_printed
 from proofs_checks.verdict import Claim, Source, Status, Verdict
 
-DOCUMENT_FIELDS = ("title", "source", "convention", "dps", "authors", "year", "url", "notes")
+DOCUMENT_FIELDS = ("title", "source", "convention", "dps", "authors", "year", "url", "notes", "import")
 DEFAULT_DPS = {"quick": 20, "full": 30}
 
 
@@ -70,6 +70,7 @@ def load_claims_file(path) -> ClaimsDocument:
     convention = header.get("convention", "std")
     if convention not in CONVENTIONS:
         raise ClaimInputError(path, None, "document.convention", f"expected std or variance, got {convention!r}")
+    _import_modules(path, header.get("import", []))
     items = data.get("claim")
     if not isinstance(items, list) or not items:
         raise ClaimInputError(path, None, "claim", "no [[claim]] tables in the file")
@@ -83,6 +84,22 @@ def load_claims_file(path) -> ClaimsDocument:
         if error is not None:
             doc.errors.append(error)
     return doc
+
+
+def _import_modules(path, modules):
+    """``import = ["my_package.activations"]``: modules imported first, e.g. to register activations
+    (``asymptotics.smooth.register_custom_activation``) that the claims then name."""
+    import importlib
+
+    if isinstance(modules, str):
+        modules = [modules]
+    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+        raise ClaimInputError(path, None, "document.import", f"expected a list of module names, got {modules!r}")
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except ImportError as err:
+            raise ClaimInputError(path, None, "document.import", f"cannot import {name!r}: {err}") from None
 
 
 def _claim_lines(text):

@@ -19,6 +19,7 @@ TEMPLATE = '''\
 title = "My paper"
 source = "Authors, title, venue, year"
 convention = "std"
+# import = ["my_package.activations"]   # modules imported first, e.g. to register your activations
 
 [[claim]]
 id = "mypaper.eoc"                 # stable id, unique in this file
