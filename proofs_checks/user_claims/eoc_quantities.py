@@ -14,7 +14,7 @@ import mpmath
 import sympy
 
 from asymptotics import eoc as eoc_engine
-from asymptotics.accuracy import AGREEMENT, Approx
+from asymptotics.accuracy import Approx
 from asymptotics.dual import derivatives_at_one
 from asymptotics.series import DELTA, C, relu_family_puiseux
 from proofs_checks.user_claims.cache import cached

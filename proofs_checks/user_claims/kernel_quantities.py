@@ -17,7 +17,7 @@ from fractions import Fraction
 import mpmath
 import sympy
 
-from asymptotics.accuracy import AGREEMENT, CERTIFIED, Approx
+from asymptotics.accuracy import AGREEMENT, Approx
 from asymptotics.recursion import Network, kernel_at_depths
 from proofs_checks.user_claims.cache import cached
 from proofs_checks.user_claims.catalogue import Computed, integer_param, quantity

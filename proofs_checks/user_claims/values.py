@@ -130,10 +130,6 @@ def _fraction_decimal(x: Fraction) -> str:
     return sign + (digits[:-k] + "." + digits[-k:] if k else digits)
 
 
-def is_exact_rational(x) -> bool:
-    return isinstance(x, Fraction)
-
-
 def text_of(x) -> str:
     return str(x) if not isinstance(x, Fraction) or x.denominator != 1 else str(x.numerator)
 
