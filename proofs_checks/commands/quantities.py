@@ -26,6 +26,7 @@ def list_quantities(args) -> int:
                           for q in items], indent=2))
         return 0
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"{len(items)} quantities (claims files: ntk-verify claims --template)", expand=True)
@@ -34,8 +35,11 @@ def list_quantities(args) -> int:
     table.add_column("parameters (required in bold)", ratio=4, overflow="fold")
     for q in items:
         own = [f"[bold]{p}[/]" if p in q.required else p for p in q.parameters]
-        network = "network: activation, slope | a, b, sigma_w | sigma_w2, sigma_b | sigma_b2" if q.network else ""
-        table.add_row(q.name, q.summary, ", ".join(own + ([network] if network else [])))
+        network = ""
+        if q.network:
+            sw = "[bold]sigma_w | sigma_w2[/]" if "sigma_w" in q.required else "sigma_w | sigma_w2"
+            network = f"network: activation, slope | a, b, {sw}, sigma_b | sigma_b2"
+        table.add_row(q.name, escape(q.summary), ", ".join(own + ([network] if network else [])))
     console = Console()
     console.print(table)
     console.print("activations: " + ", ".join(available_activations()))
