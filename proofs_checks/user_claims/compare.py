@@ -41,7 +41,7 @@ def computed_text(computed) -> str:
             return f"{computed.exact} (exact)"
         return f"{computed.exact} = {mpmath.nstr(_mp(computed.exact, 30), 20)} (exact)"
     if computed.value is not None:
-        return f"{format_approx(computed.value)} [{computed.value.method}, {computed.value.correct_digits} digits]"
+        return f"{format_approx(computed.value)} ({computed.value.method}, {computed.value.correct_digits} digits)"
     return computed.word or ""
 
 
