@@ -165,6 +165,14 @@ def test_kernel_from_input_vectors():
     assert abs(float(w.mid) - ntk_same) < 1e-13 and q_x != q_y
 
 
+def test_tanh_kernel_on_the_eoc_against_gauss_hermite():
+    from proofs_checks.testing import value
+
+    v = value("kernel.one_minus_rho", activation="tanh", sigma_b="0.2", rho="0.5", depth=10)
+    assert abs(float(v.mid) - ref.tanh_eoc_correlation(0.5, 10)) < 1e-10
+    assert v.correct_digits >= 15
+
+
 def test_refuted_numeric_value_is_identified():
     """1 - rho^(2) for ReLU at rho = 0 is 1 - k(0)/k(1) = 1 - 1/pi; a wrong printed 1 - 2/pi is refuted and
     the computed value identified over the printed constant pi."""

@@ -117,3 +117,18 @@ def erf_ordered_k(rho, sigma_w, sigma_b, depth=1200, dps=120):
         for _ in range(depth - 1):
             c = (sb2 + sw2 * 2 / mpmath.pi * mpmath.asin(kappa * c)) / q
         return (1 - c) / chi**depth, chi
+
+
+def tanh_eoc_correlation(c0, depth, sigma_b=0.2, nodes=120):
+    """1 - c^depth for tanh on its EOC (c^1 = c0) by two-dimensional Gauss-Hermite quadrature (numpy)."""
+    sw, q = tanh_eoc(sigma_b)
+    z, w = np.polynomial.hermite_e.hermegauss(nodes)
+    w = w / w.sum()
+    Z1, Z2 = np.meshgrid(z, z, indexing="ij")
+    W = np.outer(w, w)
+    c = c0
+    for _ in range(depth - 1):
+        u = math.sqrt(q) * Z1
+        v = math.sqrt(q) * (c * Z1 + math.sqrt(1 - c * c) * Z2)
+        c = (sigma_b**2 + sw**2 * float(np.sum(W * np.tanh(u) * np.tanh(v)))) / q
+    return 1 - c

@@ -94,8 +94,11 @@ def judge_claim(printed, computed) -> Verdict:
             if relative > WEAK_RELATIVE:
                 strength = ("weak", f"the printed value allows a relative {mpmath.nstr(relative, 2)}; "
                             "more printed digits (or digits = N) would strengthen it")
+            from asymptotics.accuracy import agreed_digits
+
             return confirmed(printed.interval_text(), text,
-                             f"within the printed precision ({printed.rule}: +/- {mpmath.nstr(half, 2)}); "
+                             f"{agreed_digits(value.mid, p)} digits agree, within the printed precision "
+                             f"({printed.rule}: +/- {mpmath.nstr(half, 2)}); "
                              f"|computed - printed| <= {mpmath.nstr(distance + value.rad, 3)}",
                              evidence + overturn, **data).grade(strength=strength)
         if distance - value.rad > half:
