@@ -68,6 +68,8 @@ def load_all() -> None:
         except ModuleNotFoundError as err:
             if err.name != name:  # a real import error inside the module
                 raise
+    if not _ENTRY_POINTS_LOADED[0]:
+        load_entry_point_documents()  # users' document modules (entry point group ntk_verify.documents)
 
 
 def all_claims() -> list[Claim]:
@@ -147,3 +149,46 @@ def run_check(c: Claim, level: str = "quick") -> Verdict:
                           data={"traceback": traceback.format_exc()})
     verdict.seconds = time.perf_counter() - start
     return verdict
+
+
+# --------------------------------------------------------------------------------------
+# users' own document modules: --claims-module NAME, or the entry point group below
+
+#: entry point group naming document modules of other packages, e.g. in their pyproject.toml
+#: ``[project.entry-points."ntk_verify.documents"] my_paper = "my_package.my_paper_claims"``
+ENTRY_POINT_GROUP = "ntk_verify.documents"
+_MODULE_CLAIMS: dict[str, list[str]] = {}
+_ENTRY_POINTS_LOADED = [False]
+
+
+def load_document_module(name: str, argument: str = "--claims-module") -> list[Claim]:
+    """Import a document module (claims registered with :func:`claim`) and return its claims."""
+    from asymptotics.validation import InputError
+
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(argument, f"expected a module name, got {name!r}")
+    name = name.strip()
+    if name not in _MODULE_CLAIMS:
+        before = set(_CLAIMS)
+        try:
+            importlib.import_module(name)
+        except ImportError as err:
+            raise InputError(argument, f"cannot import document module {name!r}: {err}") from None
+        except ValueError as err:  # e.g. a duplicate claim id
+            raise InputError(argument, f"document module {name!r}: {err}") from None
+        ids = [i for i in _CLAIMS if i not in before
+               or getattr(_CLAIMS[i].checker, "__module__", None) == name]
+        _MODULE_CLAIMS[name] = ids
+    return [_CLAIMS[i] for i in _MODULE_CLAIMS[name]]
+
+
+def load_entry_point_documents() -> list[Claim]:
+    """Claims of every document module registered under the entry point group ``ntk_verify.documents``."""
+    from importlib.metadata import entry_points
+
+    claims = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        module = ep.value.split(":")[0].strip()
+        claims += load_document_module(module, argument=f"entry point {ENTRY_POINT_GROUP}:{ep.name}")
+    _ENTRY_POINTS_LOADED[0] = True
+    return claims

@@ -1,8 +1,11 @@
 """``ntk-verify claims | check | report``: list claims, run their checkers, write reports.
 
 Exit status of ``check`` and ``report``: 0 when every checker ran (whatever it
-found), 1 when at least one checker crashed (status ``error``).  A refuted
-claim is a finding, not an error.
+found), 1 when at least one checker crashed (status ``error``), 2 when a claim of
+a user's claims file has bad input (each such claim is still listed, with a one-line
+error naming the file, the claim id and the field).  A refuted claim is a finding,
+not an error.  IDs may be mixed with paths of claims files (``*.toml``) and
+``--claims-module NAME`` adds the claims of a user's document module.
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ def register(subparsers) -> None:
     p.add_argument("ids", nargs="*", metavar="ID",
                    help="document (003, a seed file name, a prefix such as hayou) or claim-id prefix")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--template", action="store_true", help="print a commented starter claims file (TOML)")
+    _module_option(p)
     p.set_defaults(func=list_claims)
 
     p = subparsers.add_parser("check", help="run claim checkers and print a verdict table")
@@ -37,6 +42,7 @@ def register(subparsers) -> None:
     p.add_argument("--strength", action="append", choices=STRENGTHS,
                    help="show only confirmations of this strength (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress on stderr")
+    _module_option(p)
     p.set_defaults(func=check)
 
     p = subparsers.add_parser("report", help="write the verdict table as Markdown and JSON")
@@ -46,11 +52,50 @@ def register(subparsers) -> None:
     p.add_argument("--no-timing", action="store_true", help="JSON without the 'timing' field (byte-reproducible)")
     p.add_argument("--timestamp", action="store_true", help="put the generation time in the Markdown")
     p.add_argument("--no-progress", action="store_true", help="no progress on stderr")
+    _module_option(p)
     p.set_defaults(func=write_report)
 
 
+def _module_option(p) -> None:
+    p.add_argument("--claims-module", action="append", default=[], metavar="NAME",
+                   help="also the claims of this importable document module (repeatable)")
+
+
+def _select(ids, modules, everything=False):
+    """Claims named by ids/prefixes, claims files (*.toml) and document modules, in that order."""
+    from proofs_checks.user_claims import is_claims_path, load_claims_file
+
+    ids = list(ids or [])
+    files = [i for i in ids if is_claims_path(i)]
+    names = [i for i in ids if i not in files]
+    claims = []
+    if everything or names or not (files or modules):
+        claims += registry.select(None if everything else names)
+    for name in modules:
+        found = registry.load_document_module(name)
+        if not found:
+            raise InputError("--claims-module", f"module {name!r} registers no claims")
+        claims += [c for c in found if c not in claims]
+    for path in files:
+        claims += load_claims_file(path).claims
+    return claims
+
+
+def _input_errors(results) -> int:
+    """Print the one-line error of every broken user claim; 2 when there is one."""
+    errors = [v.data["input_error"] for _, v in results if v.data.get("input_error")]
+    for line in errors:
+        print(f"ntk-verify: error: {line}", file=sys.stderr)
+    return 2 if errors else 0
+
+
 def list_claims(args) -> int:
-    claims = registry.select(args.ids)
+    if args.template:
+        from proofs_checks.user_claims.template import TEMPLATE
+
+        sys.stdout.write(TEMPLATE)
+        return 0
+    claims = _select(args.ids, args.claims_module)
     if args.json:
         rows = [{"id": c.id, "source": str(c.source), "kind": c.kind, "title": c.title,
                  "statement": c.statement, "checkable": c.checker is not None} for c in claims]
@@ -136,14 +181,14 @@ def _shown(results, severities, strengths):
 
 
 def check(args) -> int:
-    if not args.ids and not args.all:
+    if not args.ids and not args.all and not args.claims_module:
         raise InputError("ID", "name claim ids (or prefixes), or pass --all; 'ntk-verify claims' lists them")
-    claims = registry.select(None if args.all else args.ids)
+    claims = _select(args.ids, args.claims_module, args.all)
     results, seconds = run_claims(claims, args.level, progress=not args.no_progress)
     shown = _shown(results, args.severity, args.strength)
     if args.json:
         sys.stdout.write(report.dumps(shown, args.level, seconds, timing=not args.no_timing))
-        return _exit_code(results)
+        return _input_errors(results) or _exit_code(results)
     title = f"ntk-verify check (level {args.level})"
     width = _width()
     if sys.stdout.isatty() and width >= report.WIDE_TABLE:
@@ -156,7 +201,7 @@ def check(args) -> int:
         print(f"showing {len(shown)} of {len(results)} checked claims "
               f"(--severity {' '.join(args.severity or ['-'])}, --strength {' '.join(args.strength or ['-'])})")
     print("\n".join(report.summary_lines(results, seconds)))
-    return _exit_code(results)
+    return _input_errors(results) or _exit_code(results)
 
 
 def _writable_out(path: str) -> None:
@@ -173,7 +218,7 @@ def _writable_out(path: str) -> None:
 
 def write_report(args) -> int:
     _writable_out(args.out)
-    claims = registry.select(args.ids)
+    claims = _select(args.ids, args.claims_module)
     results, seconds = run_claims(claims, args.level, progress=not args.no_progress)
     md_path = os.path.join(args.out, "claims_report.md")
     json_path = os.path.join(args.out, "claims_report.json")
@@ -183,4 +228,4 @@ def write_report(args) -> int:
         fh.write(report.dumps(results, args.level, seconds, timing=not args.no_timing))
     print("\n".join(report.summary_lines(results, seconds)))
     print(f"wrote {md_path} and {json_path}")
-    return _exit_code(results)
+    return _input_errors(results) or _exit_code(results)

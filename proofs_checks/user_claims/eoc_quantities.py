@@ -1,0 +1,260 @@
+"""Catalogue entries of the Edge of Chaos and of the correlation map at c = 1.
+
+eoc.sigma_w, eoc.q_star (seed 001 Facts 1-4, lines 627-646, via :func:`asymptotics.eoc.edge_of_chaos`),
+chi_1 = sigma_w^2 E[phi'(sqrt(q*) Z)^2], correlation_map.derivative f^(j)(1) = sigma_w^2 q^(j-1)
+E[phi^(j)(sqrt(q) Z)^2] (seed 001 Fact 6, lines 644-646), correlation_map.expansion (the local
+expansion of :mod:`asymptotics.series`: Puiseux in sqrt(1 - c) for the ReLU family, Taylor for smooth
+activations) and phase (:func:`asymptotics.eoc.classify`).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import sympy
+
+from asymptotics import eoc as eoc_engine
+from asymptotics.accuracy import Approx
+from asymptotics.dual import derivatives_at_one
+from asymptotics.series import DELTA, C, relu_family_puiseux
+from proofs_checks.user_claims.cache import cached
+from proofs_checks.user_claims.catalogue import Computed, choice_param, integer_param, quantity
+from proofs_checks.user_claims.errors import FieldError
+from proofs_checks.user_claims.values import parse_expression, text_of, to_sympy
+
+AGREE = ("a systematic error shared by two independent quadrature rules at two working precisions "
+         "(they agree to the stated radius)")
+EXACT = ("exact closed form of the ReLU family (positively homogeneous: sigma_w^2 (a^2 + b^2)/2 is the "
+         "gain of the variance map)")
+EXACT_OVERTURN = "only an error in that closed form"
+
+
+def _key(setting):
+    return setting.activation_key, str(setting.sb2)
+
+
+def eoc_point(setting, dps):
+    """One EOC solve per (activation, sigma_b, dps): every claim at those parameters reuses it."""
+    return cached(("eoc",) + _key(setting) + (dps,),
+                  lambda: eoc_engine.edge_of_chaos(setting.activation, setting.sigma_b_arg(), dps))
+
+
+def _relu_slopes(setting):
+    a, b = setting.activation.slopes
+    return to_sympy(Fraction(a)), to_sympy(Fraction(b))
+
+
+def _relu_eoc_check(setting):
+    """The ReLU family has its EOC at sigma_b = 0 and sigma_w^2 = 2/(a^2 + b^2) only."""
+    if setting.sb2 != 0:
+        raise FieldError("sigma_b", f"{setting.name} has Edge-of-Chaos points only at sigma_b = 0")
+    a, b = _relu_slopes(setting)
+    eoc_sw2 = 2 / (a * a + b * b)
+    if setting.sw2 is not None and sympy.simplify(to_sympy(setting.sw2) - eoc_sw2) != 0:
+        raise FieldError("sigma_w", f"this expansion of {setting.name} is derived on its Edge of Chaos, "
+                                    f"sigma_w^2 = {eoc_sw2}; got sigma_w^2 = {text_of(setting.sw2)}")
+    return a, b
+
+
+@quantity("eoc.sigma_w", "sigma_w on the Edge of Chaos at the given sigma_b (sigma_w^2 in convention variance)",
+          {}, ())
+def eoc_sigma_w(params, setting, dps):
+    if setting.sw2 is not None:
+        raise FieldError("sigma_w", "eoc.sigma_w computes sigma_w: give sigma_b only")
+    label = "sigma_w^2" if setting.convention == "variance" else "sigma_w"
+    what = f"{label} on the Edge of Chaos of {setting.name} at sigma_b^2 = {text_of(setting.sb2)}"
+    if setting.is_relu_family:
+        a, b = _relu_eoc_check(setting)
+        sw2 = 2 / (a * a + b * b)
+        return Computed(what, exact=sw2 if label == "sigma_w^2" else sympy.sqrt(sw2), how=EXACT, overturn=EXACT_OVERTURN)
+    point = eoc_point(setting, dps)
+    value = point.sigma_w if label == "sigma_w" else eoc_engine._square(point.sigma_w)
+    return Computed(what, value, how=f"asymptotics.eoc.edge_of_chaos: {point.accuracy}", overturn=AGREE,
+                    data={"chi_1": point.chi_1.as_dict()})
+
+
+@quantity("eoc.q_star", "fixed point q* of the variance map: on the Edge of Chaos (sigma_b given) or at (sigma_w, sigma_b)",
+          {}, ())
+def eoc_q_star(params, setting, dps):
+    if setting.is_relu_family:
+        if setting.sw2 is None:
+            raise FieldError("activation", f"q* is not determined on the Edge of Chaos of {setting.name} "
+                                           "(every q is a fixed point there)")
+        a, b = _relu_slopes(setting)
+        gain = to_sympy(setting.sw2) * (a * a + b * b) / 2
+        if gain >= 1:
+            raise FieldError("sigma_w", f"the variance map of {setting.name} has no finite fixed point for "
+                                        f"sigma_w^2 (a^2+b^2)/2 = {gain} >= 1")
+        return Computed(f"q* of {setting.describe()}", exact=to_sympy(setting.sb2) / (1 - gain), how=EXACT,
+                        overturn=EXACT_OVERTURN)
+    if setting.sw2 is None:
+        point = eoc_point(setting, dps)
+        return Computed(f"q* on the Edge of Chaos of {setting.name} at sigma_b^2 = {text_of(setting.sb2)}",
+                        point.q_star, how=f"asymptotics.eoc.edge_of_chaos: {point.accuracy}", overturn=AGREE)
+    q = _fixed_point(setting, dps)
+    return Computed(f"q* of {setting.describe()}", q, how="asymptotics.eoc.variance_fixed_point: trapezoid "
+                    "(or closed form) against tanh-sinh quadrature", overturn=AGREE)
+
+
+def _fixed_point(setting, dps):
+    return cached(("q*",) + _key(setting) + (str(setting.sw2), dps),
+                  lambda: eoc_engine.variance_fixed_point(setting.activation, setting.sigma_w_arg(),
+                                                          setting.sigma_b_arg(), dps))
+
+
+def derivatives(setting, order, dps):
+    """[f(1), ..., f^(order)(1)] as Approx, on the EOC (sigma_w not given) or at the given sigma_w."""
+    if setting.sw2 is None:
+        point = eoc_point(setting, dps + 5)
+        sw = point.sigma_w
+        q = point.q_star
+    else:
+        sw, q = setting.sigma_w_arg(), _fixed_point(setting, dps + 5)
+    from proofs_checks.user_claims import cache
+
+    key = ("f^j(1)",) + _key(setting) + (str(setting.sw2), dps)
+    for higher in range(order, order + 12):  # one grid serves every lower order: reuse a longer list
+        if key + (higher,) in cache._STORE and cache._ENABLED[0]:
+            return cached(key + (higher,), None)[:order + 1]
+    return cached(key + (order,),
+                  lambda: derivatives_at_one(setting.activation, sw, setting.sigma_b_arg(), order, dps, q))
+
+
+@quantity("chi_1", "chi_1 = sigma_w^2 E[phi'(sqrt(q*) Z)^2] = f'(1) at (sigma_w, sigma_b)", {}, ("sigma_w",))
+def chi_1(params, setting, dps):
+    if setting.sw2 is None:
+        raise FieldError("sigma_w", "required (chi_1 = 1 on the Edge of Chaos by definition)")
+    what = f"chi_1 of {setting.describe()}"
+    if setting.is_relu_family:
+        a, b = _relu_slopes(setting)
+        return Computed(what, exact=to_sympy(setting.sw2) * (a * a + b * b) / 2, how=EXACT, overturn=EXACT_OVERTURN)
+    value = derivatives(setting, 1, dps)[1]
+    return Computed(what, value, how="sigma_w^2 E[phi'(sqrt(q*) Z)^2] at the fixed point q* "
+                    "(asymptotics.dual.derivatives_at_one, two quadrature rules)", overturn=AGREE)
+
+
+@quantity("correlation_map.derivative", "f^(j)(1), the j-th derivative of the correlation map at c = 1 "
+          "(on the Edge of Chaos when sigma_w is not given)", {"order": "j >= 0"}, ("order",))
+def map_derivative(params, setting, dps):
+    order = integer_param(params, "order", minimum=0, maximum=30)
+    where = "on the Edge of Chaos" if setting.sw2 is None else f"at sigma_w^2 = {text_of(setting.sw2)}"
+    what = f"f^({order})(1) of {setting.name} {where}, sigma_b^2 = {text_of(setting.sb2)}"
+    if setting.is_relu_family:
+        if order >= 2:
+            raise FieldError("order", f"f^({order})(1) is infinite for {setting.name}: its correlation map is a "
+                                      "Puiseux series in sqrt(1 - c) (use correlation_map.expansion)")
+        a, b = _relu_slopes(setting)
+        if setting.sw2 is None:
+            _relu_eoc_check(setting)
+            return Computed(what, exact=sympy.Integer(1), how=EXACT, overturn=EXACT_OVERTURN)
+        exact = 1 if order == 0 else to_sympy(setting.sw2) * (a * a + b * b) / 2
+        return Computed(what, exact=sympy.sympify(exact), how=EXACT + " (f(1) = 1 at the fixed point)",
+                        overturn=EXACT_OVERTURN)
+    value = derivatives(setting, order, dps)[order]
+    return Computed(what, value, how="sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2] at the fixed point "
+                    "(asymptotics.dual.derivatives_at_one, two quadrature rules)", overturn=AGREE)
+
+
+def _delta_power(params):
+    text = params.get("term")
+    if text is None:
+        raise FieldError("term", "required: a power of (1 - c), e.g. \"(1 - c)**(3/2)\" or \"delta**2\"")
+    expr = parse_expression("term", str(text), {"c": C, "delta": DELTA})
+    expr = sympy.powsimp(sympy.expand_power_base(expr.subs(C, 1 - DELTA), force=True), force=True)
+    if expr == 1:
+        return sympy.Integer(0)
+    base, power = expr.as_base_exp()
+    if base != DELTA or not power.is_Rational or power < 0:
+        raise FieldError("term", f"expected a power (1 - c)^p with rational p >= 0, got {text!r}")
+    return power
+
+
+@quantity("correlation_map.expansion",
+          "coefficient of (1 - c)^p in the expansion of f(c) (series = map) or f'(c) (series = derivative) "
+          "at c = 1: Puiseux (ReLU family, on its EOC) or Taylor (smooth)",
+          {"series": "map (default) or derivative", "term": "(1 - c)**p or delta**p"}, ("term",))
+def map_expansion(params, setting, dps):
+    which = choice_param(params, "series", ("map", "derivative"), "map")
+    p = _delta_power(params)
+    fname = "f(c)" if which == "map" else "f'(c)"
+    what = f"coefficient of (1 - c)^{p} in {fname} of {setting.name} at c = 1"
+    if setting.is_relu_family:
+        a, b = _relu_eoc_check(setting)
+        what += " (Edge of Chaos)"
+        return Computed(what, exact=_relu_coefficient(which, p, a, b),
+                        how="exact Puiseux expansion of the closed-form dual map (asymptotics.series."
+                            "relu_family_puiseux)", overturn=EXACT_OVERTURN)
+    if not p.is_integer:
+        return Computed(what, exact=sympy.Integer(0), how="a smooth activation's map is a Taylor series "
+                        "(integer powers only)", overturn=AGREE)
+    k = int(p)
+    order = k if which == "map" else k + 1
+    value = derivatives(setting, order, dps)[order]
+    sign = (-1) ** k / mpmath.factorial(k)
+    with mpmath.workprec(Approx._EXACT_BITS):
+        approx = Approx(value.mid * sign, value.rad * abs(sign), value.method)
+    return Computed(what, approx, how=f"Taylor coefficient (-1)^{k} f^({order})(1)/{k}! with f^({order})(1) = "
+                    "sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2] (two quadrature rules)", overturn=AGREE)
+
+
+def _relu_coefficient(which, p, a, b):
+    m = 2
+    if which == "map":
+        if p == 0:
+            return sympy.Integer(1)
+        if p == 1:
+            return sympy.Integer(-1)
+        j = (p - 1) * m
+        if not j.is_integer or j < 1:
+            return sympy.Integer(0)
+        local = relu_family_puiseux(int(j) + 1, a, b)
+        return sympy.simplify(local.map_coefficients[int(j) - 1])
+    if p == 0:
+        return sympy.Integer(1)
+    j = p * m
+    if not j.is_integer:
+        return sympy.Integer(0)
+    local = relu_family_puiseux(int(j) + 1, a, b)
+    return sympy.simplify(-local.derivative_coefficients[int(j) - 1])
+
+
+PHASE_WORDS = {"ordered": "ordered", "chaotic": "chaotic", "edge": "eoc", "eoc": "eoc", "edge of chaos": "eoc",
+               "edge_of_chaos": "eoc", "critical": "eoc"}
+
+
+@quantity("phase", "ordered (chi_1 < 1), edge (chi_1 = 1) or chaotic (chi_1 > 1) at (sigma_w, sigma_b); "
+          "printed is the word", {}, ("sigma_w",), categorical=True)
+def phase(params, setting, dps):
+    if setting.sw2 is None:
+        raise FieldError("sigma_w", "required")
+    word = params.get("printed")
+    if isinstance(word, str) and word.strip().lower() not in PHASE_WORDS:
+        raise FieldError("printed", f"expected one of ordered, chaotic, edge; got {word!r}")
+    if setting.is_relu_family:
+        return _relu_phase(setting)
+    result = cached(("phase",) + _key(setting) + (str(setting.sw2), dps),
+                    lambda: eoc_engine.classify(setting.activation, setting.sigma_b_arg(), setting.sigma_w_arg(), dps))
+    from asymptotics.accuracy import format_approx
+    how = (f"asymptotics.eoc.classify: chi_1 = {format_approx(result.chi_1)} ({result.chi_1.method}); "
+           f"{result.note}")
+    overturn = EXACT_OVERTURN if setting.is_relu_family else AGREE
+    undecided = ""
+    if result.phase == "eoc" and not setting.is_relu_family:
+        undecided = "chi_1 = 1 within its accuracy"
+    return Computed(f"phase of {setting.describe()}", result.chi_1, how=how, overturn=overturn,
+                    word=result.phase, undecided=undecided, decide="more digits in chi_1 (raise dps)",
+                    data={"phase": result.phase})
+
+
+def _relu_phase(setting):
+    """The ReLU family's phase in closed form, from the exact variances (as asymptotics.eoc._relu_phase)."""
+    a, b = _relu_slopes(setting)
+    chi = sympy.nsimplify(to_sympy(setting.sw2) * (a * a + b * b) / 2)
+    if chi < 1:
+        word, note = "ordered", "chi_1 < 1: q* = sigma_b^2 / (1 - chi_1) and c* = 1 attracts"
+    elif chi == 1 and setting.sb2 == 0:
+        word, note = "eoc", "chi_1 = 1 and sigma_b = 0: the ReLU family's Edge of Chaos"
+    else:
+        word, note = "chaotic", "the variance grows without bound with depth (no fixed point q*)"
+    return Computed(f"phase of {setting.describe()}", exact=chi, how=f"{EXACT}: chi_1 = {chi} exactly; {note}",
+                    overturn=EXACT_OVERTURN, word=word, data={"phase": word})
