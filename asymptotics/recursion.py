@@ -246,17 +246,27 @@ def _check_inputs(rho, depths, q_x, q_y):
 
 def kernel_at_depths(network: Network, rho, depths, backend: str = "float64", digits: int = 50,
                      q_x=1, q_y=None, progress: Optional[Callable[[int, int], None]] = None,
-                     check_precision: bool = True) -> KernelTrajectory:
+                     check_precision: bool = True, method: str = "auto") -> KernelTrajectory:
     """Sigma, Sigma-dot, Theta and the normalised NTK of one pair at each requested depth.
 
     ``rho`` is the layer-1 correlation, ``q_x``, ``q_y`` the layer-1 variances
     Sigma^1(x,x), Sigma^1(x',x').  ``backend``: 'float64' (an estimate of the error is
     attached), 'mpmath' (two working precisions; their difference is the stated
     accuracy) or 'arb' (certified enclosures).  ``progress(done, total)`` is called
-    now and then on long runs.
+    now and then on long runs.  ``method``: 'iterate' (every layer), 'jump' (iterate to a moderate
+    depth, then jump along the Fatou coordinate; certified on arb for the bias-free ReLU family) or
+    'auto' (the jump where it is covered and pays); see :mod:`asymptotics.depth_jump`.
     """
     import time
 
+    # --- depth-method dispatch (issue 15): everything but 'iterate' goes to asymptotics.depth_jump,
+    # which reports the method used (traj.method, traj.depth_methods, traj.method_note)
+    if method != "iterate":
+        from asymptotics.depth_jump import kernel_by_method
+
+        return kernel_by_method(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
+                                method=method, progress=progress, check_precision=check_precision)
+    # --- end of depth-method dispatch
     if backend not in BACKENDS:
         raise InputError("backend", f"expected one of {', '.join(BACKENDS)}, got {backend!r}")
     if not isinstance(network, Network):

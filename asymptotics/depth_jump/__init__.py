@@ -1,0 +1,122 @@
+"""Depth at O(1) cost: jumps along the Fatou coordinate instead of iterating every layer (issue 15).
+
+:func:`kernel_by_method` is what :func:`asymptotics.recursion.kernel_at_depths` calls for
+``method="auto"`` or ``"jump"``; :func:`gram_by_method` likewise for
+:func:`asymptotics.recursion.gram_at_depths`.  Covered (certified on the arb backend):
+
+* the ReLU family without biases (ReLU, leaky ReLU, abrelu; any sigma_w) on its parabolic fixed
+  point rho = 1 (:mod:`~asymptotics.depth_jump.relu_fatou`, the NTK by
+  :mod:`~asymptotics.depth_jump.ntk_along_orbit`, assembled in :mod:`~asymptotics.depth_jump.relu_jump`).
+
+Everything else iterates, and the trajectory says so: ``traj.method`` is ``"iterate"`` or
+``"jump"``, ``traj.depth_methods`` maps each depth to how it was computed and
+``traj.method_note`` gives the reason.  Jumped depths also get ``traj.extras[L]`` with
+``ntk_minus_limit`` (N_L - 1/4) and ``orbit_shift`` (1/(A s_L) - L), certified to their own
+absolute accuracy (N_L itself is limited by the working precision near 1/4).  ``method="jump"`` outside the covered cases refuses
+(:class:`~asymptotics.validation.InputError` naming ``method``).
+"""
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+from asymptotics.validation import InputError, check_depths
+
+METHODS = ("auto", "iterate", "jump")
+#: ``auto`` jumps only for depths beyond this (below it iteration takes about a second or less)
+AUTO_JUMP_ABOVE = 10**5
+
+
+def check_method(method) -> str:
+    if method not in METHODS:
+        raise InputError("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+    return method
+
+
+def exact_depths(depths):
+    """Depths with decimal strings read exactly ('1e100' is 10^100, not float(1e100))."""
+    if isinstance(depths, (int, float, str)) or not hasattr(depths, "__iter__"):
+        depths = [depths]
+    out = []
+    for d in depths:
+        if isinstance(d, str):
+            try:
+                q = Fraction(d.strip())
+            except (ValueError, ZeroDivisionError):
+                raise InputError("depths", f"expected an integer depth, got {d!r}") from None
+            if q.denominator != 1:
+                raise InputError("depths", f"a depth must be an integer, got {d!r}")
+            d = int(q)
+        out.append(d)
+    return check_depths("depths", out)
+
+
+def jump_unavailable(network, backend) -> str | None:
+    """Why no certified jump covers this case (None when one does)."""
+    from asymptotics.depth_jump.relu_jump import choose_l0
+
+    if backend != "arb":
+        return f"the certified jump runs on the arb backend only (got {backend!r})"
+    if network.bias_variance != 0:
+        return "biases (sigma_b > 0) are not covered by the ReLU-family jump"
+    try:
+        l0 = choose_l0(network.activation)
+    except InputError:
+        return f"{network.activation!r} is not in the ReLU family"
+    if l0 is None:
+        return "the activation is (nearly) linear: the orbit reaches the fixed point too slowly for the jump"
+    return None
+
+
+def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=1, q_y=None, method="auto",
+                     progress=None, check_precision=True):
+    """:func:`asymptotics.recursion.kernel_at_depths` with the depth method chosen (see module doc)."""
+    from asymptotics.recursion import Network, kernel_at_depths
+
+    method = check_method(method)
+    if not isinstance(network, Network):
+        raise InputError("network", f"expected a Network, got {network!r}")
+    depths = exact_depths(depths)
+    reason = jump_unavailable(network, backend)
+    if method == "jump" and reason:
+        raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
+    if method == "iterate" or reason or (method == "auto" and depths[-1] <= AUTO_JUMP_ABOVE):
+        traj = kernel_at_depths(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
+                                progress=progress, check_precision=check_precision, method="iterate")
+        note = reason or (f"depths up to {AUTO_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
+        return _annotate(traj, "iterate", {d: "iterate" for d in depths}, note)
+    return _jump(network, rho, depths, digits, q_x, q_y, progress)
+
+
+def _jump(network, rho, depths, digits, q_x, q_y, progress):
+    from asymptotics.depth_jump.relu_jump import choose_l0, jump_layers
+    from asymptotics.recursion import kernel_at_depths
+    from asymptotics.validation import check_digits
+
+    start = time.perf_counter()
+    digits = check_digits("digits", digits)
+    l0 = choose_l0(network.activation)
+    iterated = sorted({d for d in depths if d <= l0} | {l0})
+    base = kernel_at_depths(network, rho, iterated, backend="arb", digits=digits + 10, q_x=q_x, q_y=q_y,
+                            progress=progress, method="iterate")
+    q_y = q_x if q_y is None else q_y
+    jumped = [d for d in depths if d > l0]
+    layers = {d: base.at(d) for d in depths if d <= l0}
+    extras = {}
+    layers.update(jump_layers(network, base.at(l0), l0, jumped, digits, q_x, q_y, extras))
+    base.extras = extras
+    base.layers = layers
+    base.digits = digits
+    base.seconds = time.perf_counter() - start
+    from asymptotics.depth_jump.relu_jump import terms_for, working_precision
+
+    base.working_precision_bits = working_precision(digits)
+    methods = {d: ("iterate" if d <= l0 else f"jump(L0={l0}, K={terms_for(digits)})") for d in depths}
+    return _annotate(base, "jump", methods, f"iterated to L0 = {l0} (certified), then the Fatou-coordinate jump")
+
+
+def _annotate(traj, method, depth_methods, note):
+    traj.method = method
+    traj.depth_methods = depth_methods
+    traj.method_note = note
+    return traj
