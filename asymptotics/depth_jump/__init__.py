@@ -33,7 +33,7 @@ def check_method(method) -> str:
     return method
 
 
-def exact_depths(depths):
+def exact_depths(depths, name: str = "depths"):
     """Depths with decimal strings read exactly ('1e100' is 10^100, not float(1e100))."""
     if isinstance(depths, (int, float, str)) or not hasattr(depths, "__iter__"):
         depths = [depths]
@@ -43,12 +43,12 @@ def exact_depths(depths):
             try:
                 q = Fraction(d.strip())
             except (ValueError, ZeroDivisionError):
-                raise InputError("depths", f"expected an integer depth, got {d!r}") from None
+                raise InputError(name, f"expected an integer depth, got {d!r}") from None
             if q.denominator != 1:
-                raise InputError("depths", f"a depth must be an integer, got {d!r}")
+                raise InputError(name, f"a depth must be an integer, got {d!r}")
             d = int(q)
         out.append(d)
-    return check_depths("depths", out)
+    return check_depths(name, out)
 
 
 def jump_unavailable(network, backend) -> str | None:
@@ -85,17 +85,22 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
                                 progress=progress, check_precision=check_precision, method="iterate")
         note = reason or (f"depths up to {AUTO_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
         return _annotate(traj, "iterate", {d: "iterate" for d in depths}, note)
-    return _jump(network, rho, depths, digits, q_x, q_y, progress)
+    return jump_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, progress=progress)
 
 
-def _jump(network, rho, depths, digits, q_x, q_y, progress):
+def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progress=None):
+    """The certified jump (arb) from a chosen depth ``l0`` (default: :func:`relu_jump.choose_l0`)."""
     from asymptotics.depth_jump.relu_jump import choose_l0, jump_layers
     from asymptotics.recursion import kernel_at_depths
-    from asymptotics.validation import check_digits
+    from asymptotics.validation import check_depth, check_digits
 
     start = time.perf_counter()
     digits = check_digits("digits", digits)
-    l0 = choose_l0(network.activation)
+    depths = exact_depths(depths)
+    reason = jump_unavailable(network, "arb")
+    if reason:
+        raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
+    l0 = choose_l0(network.activation) if l0 is None else check_depth("l0", l0, minimum=2)
     iterated = sorted({d for d in depths if d <= l0} | {l0})
     base = kernel_at_depths(network, rho, iterated, backend="arb", digits=digits + 10, q_x=q_x, q_y=q_y,
                             progress=progress, method="iterate")

@@ -94,7 +94,8 @@ def jump_layers(network, at_l0, l0: int, targets, digits: int, q_x, q_y, extras=
             lo = st.lower(st.lower(delta0).sqrt())
             hi = st.upper(st.upper(delta0).sqrt())
             if not lo > 0:
-                raise ComputationError("1 - rho at the jump's start is not proved positive")
+                raise ComputationError("1 - rho at the jump's start is not proved positive (the pair is at the fixed point "
+                                       "within the working precision): iterate, or ask for more digits")
         q_x, q_y = _frac(q_x), _frac(q_y)
         s1 = _q(q_x * q_y).sqrt()
         gamma2 = _q((b - a) ** 2) / arb.pi()  # 2 gamma

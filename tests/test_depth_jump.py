@@ -1,0 +1,210 @@
+"""The depth jump (asymptotics.depth_jump) against full iteration, the symbolic Fatou coordinate,
+direct evaluation of the maps, and the derived depth law of the normalised NTK."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import mpmath
+import pytest
+from flint import arb
+
+from asymptotics.activations import abrelu
+from asymptotics.depth_jump import AUTO_JUMP_ABOVE, jump_kernel
+from asymptotics.depth_jump import series_tools as st
+from asymptotics.depth_jump.relu_germ import ReluGerm
+from asymptotics.depth_jump.relu_jump import machinery_for, working_precision
+from asymptotics.recursion import LayerValues, Network, kernel_at_depths
+from asymptotics.validation import InputError
+
+
+def _overlap_all(a: LayerValues, b: LayerValues):
+    for name in LayerValues.FIELDS:
+        x, y = getattr(a, name), getattr(b, name)
+        if x is None or y is None:
+            assert x is None and y is None, name
+            continue
+        assert x.overlaps(y), (name, x, y)
+
+
+CASES = [
+    (Network("relu", sigma_w2=2), "0.5"),
+    (Network("relu"), "0"),
+    (Network("relu", sigma_w2=3), "-0.9"),
+    (Network("leaky_relu", sigma_w2=2), "0.3"),
+    (Network(abrelu(-0.5, 1)), "0.99"),
+    (Network(abrelu(-1, 1)), "-0.5"),
+]
+
+
+@pytest.mark.parametrize("network,rho", CASES)
+def test_jump_ball_overlaps_full_iteration_at_depth_1e4(network, rho):
+    depth = 10**4
+    it = kernel_at_depths(network, rho, [depth], backend="arb", digits=30, method="iterate")
+    jp = jump_kernel(network, rho, [depth], digits=30, l0=300)
+    assert jp.method == "jump" and jp.depth_methods[depth].startswith("jump(L0=300")
+    _overlap_all(jp.at(depth), it.at(depth))
+    for name in ("one_minus_rho", "ntk_normalized", "theta_xy", "sigma_dot"):
+        assert getattr(jp.at(depth), name).correct_digits >= 30, name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("network,rho", CASES[:3])
+def test_jump_ball_overlaps_full_iteration_at_depth_1e5(network, rho):
+    depth = 10**5
+    it = kernel_at_depths(network, rho, [depth], backend="arb", digits=40, method="iterate")
+    jp = jump_kernel(network, rho, [depth], digits=40)
+    _overlap_all(jp.at(depth), it.at(depth))
+
+
+@pytest.mark.parametrize("depth", [10**12, 10**100])
+def test_two_starting_depths_agree_within_their_balls(depth):
+    net = Network("relu", sigma_w2=2)
+    a = jump_kernel(net, "0.25", [depth], digits=50, l0=500)
+    b = jump_kernel(net, "0.25", [depth], digits=50, l0=2000)
+    _overlap_all(a.at(depth), b.at(depth))
+    assert a.at(depth).one_minus_rho.correct_digits >= 50
+    ea, eb = a.extras[depth]["ntk_minus_limit"], b.extras[depth]["ntk_minus_limit"]
+    assert ea.overlaps(eb) and ea.correct_digits >= 45
+
+
+def test_fatou_coefficients_match_the_symbolic_fatou_coordinate():
+    from asymptotics.depth_laws import fatou_coordinate
+    from asymptotics.series import numeric_value, relu_family_puiseux
+
+    symbolic = fatou_coordinate(relu_family_puiseux(10, 0, 1), 8)
+    _, fatou, _ = machinery_for("relu", 30)
+    assert abs(fatou.beta - 1.5) < 1e-25  # the symbolic beta is 3/2
+    assert sympy_equal(symbolic.beta, 1.5)
+    with mpmath.workdps(40):
+        for k, ck in enumerate(symbolic.c):
+            ref = numeric_value(ck, symbolic.values, 35).mid
+            got = mpmath.mpf(fatou.phi[k].mid().str(35, radius=False))
+            assert abs(got - ref) <= 1e-25 * abs(ref), (k + 1, got, ref)
+        g1 = numeric_value(symbolic.g[0], symbolic.values, 35).mid
+        assert abs(mpmath.mpf(fatou.A.mid().str(35, radius=False)) - g1) < 1e-28
+
+
+def sympy_equal(expr, value):
+    return abs(float(expr) - value) < 1e-14
+
+
+@pytest.mark.parametrize("activation", ["relu", abrelu(-0.5, 1)])
+def test_abel_defect_bound_holds_at_points(activation):
+    """|Phi_K(F(s)) - Phi_K(s) - 1|, F evaluated by the direct formula, is within the certified bound."""
+    _, fatou, _ = machinery_for(activation, 40)
+    with st.arb_precision(working_precision(40) + 100):
+        germ = ReluGerm(activation, 4)  # its constants at the higher precision (F's ball must be narrow)
+        for s in ("0.05", "0.03", "0.02"):
+            s = arb(s)
+            F = germ.map_real(s)
+            # Phi_K(F) - Phi_K(s) - 1 grouped so that the ball of 1/A is not counted twice
+            direct = (fatou.inv_A * (s - F) / (s * F) + fatou.beta * (F / s).log() - 1
+                      + sum(p * (F ** k - s ** k) for k, p in enumerate(fatou.phi, 1)))
+            bound = st.series_bound_on(fatou.defect, s, fatou.circle_E, fatou.radius)
+            assert abs(direct).lower() <= bound.upper(), (s, direct, bound)  # the true value can lie within
+            if not direct.contains(0):  # resolved: the bound is not absurdly loose either
+                assert abs(direct).lower() >= bound.lower() * 1e-9, (s, direct, bound)
+
+
+def test_ntk_particular_solution_defect_bound_holds_at_points():
+    """Psi(F(s)) - m(s) Psi(s) - b(s) from the direct maps vs |P1(s)| + |c| s^3 |X(s)| log(1/s)."""
+    _, fatou, ntk = machinery_for("relu", 40)
+    with st.arb_precision(working_precision(40) + 100):
+        germ = ReluGerm("relu", 4)
+        for s in ("0.05", "0.03", "0.02"):
+            s = arb(s)
+            F = germ.map_real(s)
+            m = 1 - germ.kappa * (s * germ.inv_sqrt2).asin()
+            u = ntk.u[-1]  # its 1/s terms grouped, as above
+            direct = (u * (1 / F - m / s) + ntk.regular(F) - m * ntk.regular(s) - (1 - F * F))
+            p1 = st.series_bound_on(ntk.P1, s, ntk.circle_P1, ntk.radius)
+            x = st.series_bound_on(ntk.X, s, ntk.circle_X, ntk.radius)
+            bound = p1 + abs(ntk.c) * s**3 * x * (-s.log())
+            assert abs(direct).lower() <= bound.upper(), (s, direct, bound)  # the true value can lie within
+            if not direct.contains(0):  # resolved: the bound is not absurdly loose either
+                assert abs(direct).lower() >= bound.lower() * 1e-9, (s, direct, bound)
+
+
+def test_orbit_stays_below_its_majorant():
+    net = Network("relu")
+    traj = kernel_at_depths(net, "0", list(range(400, 1401, 100)), backend="arb", digits=20, method="iterate")
+    _, fatou, _ = machinery_for("relu", 20)
+    with st.arb_precision(working_precision(20)):
+        s0 = st.upper(st.arb_from_approx(traj.at(400).one_minus_rho).sqrt())
+        a_lower, c0 = fatou.orbit_majorant(s0)
+        assert a_lower < fatou.A
+        for depth in range(500, 1401, 100):
+            s = st.arb_from_approx(traj.at(depth).one_minus_rho).sqrt()
+            assert s.upper() <= (1 / (a_lower * (c0 + depth - 400))).lower()
+
+
+def test_normalised_ntk_follows_the_derived_depth_law_at_huge_depth():
+    """L (N_L - 1/4) - (3/8) log L -> ell_0/4 - 1/8, with ell_0 from the symbolic Fatou coordinate."""
+    from asymptotics.depth_laws import normalized_ntk_depth_law
+
+    law = normalized_ntk_depth_law(1)
+    rate = law.rate_constant
+    assert rate == mpmath.mpf(3) / 8 or float(rate) == 0.375
+    net = Network("relu", sigma_w2=2)
+    for depth in (10**12, 10**40):
+        traj = jump_kernel(net, "0.5", [depth], digits=40)
+        excess = traj.extras[depth]["ntk_minus_limit"]
+        delta = traj.at(depth).one_minus_rho.mid
+        with mpmath.workdps(60):
+            ell0 = law.law.fatou.depth_shift(delta, depth, dps=50)
+            lhs = depth * excess.mid - mpmath.mpf(float(rate)) * mpmath.log(depth)
+            rhs = ell0 / 4 - mpmath.mpf(1) / 8
+            # next order is O(log(L)^2 / L)
+            assert abs(lhs - rhs) < 1e-8, (depth, lhs, rhs)
+
+
+def test_auto_picks_the_jump_only_where_covered_and_says_so():
+    net = Network("relu")
+    big = kernel_at_depths(net, "0.5", [10**6], backend="arb", digits=20)
+    assert big.method == "jump"
+    small = kernel_at_depths(net, "0.5", [100], backend="arb", digits=20)
+    assert small.method == "iterate" and "iterated" in small.method_note
+    biased = kernel_at_depths(Network("relu", sigma_b=0.1), "0.5", [AUTO_JUMP_ABOVE + 1], backend="float64")
+    assert biased.method == "iterate" and "bias" in biased.method_note or "arb" in biased.method_note
+    mixed = jump_kernel(net, "0.5", [10, 10**9], digits=20)
+    assert mixed.depth_methods[10] == "iterate" and mixed.depth_methods[10**9].startswith("jump")
+
+
+def test_exact_rho_one_stays_put():
+    traj = jump_kernel(Network("relu"), 1, [10**30], digits=20)
+    v = traj.at(10**30)
+    assert v.one_minus_rho.mid == 0 and v.one_minus_rho.rad == 0
+    assert v.ntk_normalized.contains(1)
+
+
+def test_bad_input_refuses_in_one_line():
+    net = Network("relu")
+    with pytest.raises(InputError, match="method"):
+        kernel_at_depths(net, "0.5", [10], method="fast")
+    with pytest.raises(InputError, match="method"):
+        kernel_at_depths(Network("relu", sigma_b=0.1), "0.5", [10**6], backend="arb", method="jump")
+    with pytest.raises(InputError, match="method"):
+        kernel_at_depths(net, "0.5", [10**6], backend="mpmath", method="jump")
+    with pytest.raises(InputError, match="depths"):
+        kernel_at_depths(net, "0.5", ["1e-3"], backend="arb")
+    with pytest.raises(InputError, match="l0"):
+        jump_kernel(net, "0.5", [10**6], l0=1)
+    for argv in (["--method", "fast"], ["--depth", "2.5"], ["--rho", "2"]):
+        cmd = [sys.executable, "-m", "proofs_checks.cli", "kernel", "--rho", "0.5", "--depth", "1e100"] + argv
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        assert out.returncode == 2, (argv, out.stderr)
+        assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+def test_cli_reports_the_jump_at_depth_1e100():
+    cmd = [sys.executable, "-m", "proofs_checks.cli", "kernel", "--rho", "0.5", "--depth", "1e100", "--json",
+           "--digits", "30"]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    payload = json.loads(out.stdout)
+    assert payload["method"] == "jump"
+    assert payload["layers"][0]["depth"] == 10**100
+    assert payload["layers"][0]["one_minus_rho"]["method"] == "certified"
