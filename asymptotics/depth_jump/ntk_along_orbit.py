@@ -43,7 +43,7 @@ from asymptotics.validation import ComputationError
 class OrbitNTK:
     """Psi, H and the defect bounds for the normalised-NTK recursion along an orbit of ``fatou``."""
 
-    def __init__(self, fatou, terms: int, pieces: int = 400):
+    def __init__(self, fatou, terms: int, pieces: int = 200):
         germ = fatou.germ
         self.fatou, self.radius = fatou, fatou.radius
         n = germ.n
@@ -86,6 +86,7 @@ class OrbitNTK:
             if k == -1:
                 P1[0] = arb(0)
         self.P1 = P1
+        self._u_regular = [self.u.get(k, arb(0)) for k in range(0, terms + 1)]  # u_3 = 0
         self.circle_X = st.circle_max(self._X_at, self.radius, pieces)
         self.circle_P1 = st.circle_max(self._P1_at, self.radius, pieces)
         if self.circle_X is None or self.circle_P1 is None:
@@ -103,10 +104,7 @@ class OrbitNTK:
         return R**3 * self._h(z * R) - m * self._h(z)
 
     def _U(self, z):
-        total = 0 * z
-        for k, uk in self.u.items():
-            total += uk * z**k
-        return total
+        return self.u[-1] / z + st.horner_ball(self._u_regular, z)
 
     def _P1_at(self, z):
         vals = self.fatou.germ.at(z)
@@ -121,11 +119,7 @@ class OrbitNTK:
 
     def regular(self, s):
         """Psi(s) - u_{-1}/s, summed without the large term (no cancellation at tiny s)."""
-        total = 0 * s
-        for k, uk in self.u.items():
-            if k >= 0:
-                total += uk * s**k
-        return total + self.c * s**3 * self._h(s) * s.log()
+        return st.horner_ball(self._u_regular, s) + self.c * s**3 * self._h(s) * s.log()
 
     def homogeneous(self, s):
         return s**3 * self._h(s)

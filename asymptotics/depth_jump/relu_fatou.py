@@ -56,7 +56,7 @@ class AbelCoordinate:
     ``terms`` = K; defect coefficients e_0..e_{n-2} are kept explicitly.
     """
 
-    def __init__(self, germ, terms: int, radius=arb("0.5"), pieces: int = 400):
+    def __init__(self, germ, terms: int, radius=arb("0.5"), pieces: int = 200):
         n = germ.n
         if terms + 3 > n:
             raise ValueError("the germ's series is too short for this many terms")

@@ -45,6 +45,7 @@ class ReluGerm:
         self.n = n
         self.inv_sqrt2 = 1 / arb(2).sqrt()
         self.R, self.m, self.b = self._series(n)
+        self._asin_c, self._g_c = _asin_coeffs(), _g_coeffs()
 
     # ---- series ------------------------------------------------------------------
     def _series(self, n):
@@ -80,10 +81,10 @@ class ReluGerm:
         the direct sin(theta) - theta cos(theta) cancels and its enclosure is ~10x too wide.
         """
         w = z * self.inv_sqrt2
-        tau = 2 * self.inv_sqrt2 * _asin_over_w(w * w)  # theta / z, no division by a ball
+        tau = 2 * self.inv_sqrt2 * _asin_over_w(w * w, self._asin_c)  # theta / z, no division by a ball
         theta = z * tau
         theta2 = theta * theta
-        kg = self.kappa * z * tau**3 * _g_half_over_cube(theta2)
+        kg = self.kappa * z * tau**3 * _g_half_over_cube(theta2, self._g_c)
         if not (abs_upper_of(kg) < 1):
             return None
         R = (1 - kg).sqrt()
@@ -97,26 +98,38 @@ class ReluGerm:
         return delta.sqrt()
 
 
-def _asin_over_w(w2, terms: int = 60):
+_ASIN_TERMS, _G_TERMS = 40, 16
+
+
+def _asin_coeffs():
+    coeffs, a = [], arb(1)
+    for n in range(_ASIN_TERMS):
+        coeffs.append(a / (2 * n + 1))
+        a = a * (2 * n + 1) / (2 * n + 2)
+    return coeffs
+
+
+def _g_coeffs():
+    return [arb(fmpq((-1) ** (k + 1) * k, _factorial(2 * k + 1))) for k in range(1, _G_TERMS + 1)]
+
+
+def _asin_over_w(w2, coeffs):
     """asin(w)/w = sum_n a_n w^(2n) for |w| <= 1/2 (acb ball w2 = w^2), plus a ball for the tail:
     a_n = (2n)!/(4^n n!^2 (2n+1)) <= 1, so the tail is at most |w|^(2N)/(1 - |w|^2)."""
     size = arb(w2.abs_upper())
     if not size <= arb("0.25"):
         raise ValueError("asin series outside its range")
-    coeffs, a = [], arb(1)
-    for n in range(terms):
-        coeffs.append(a / (2 * n + 1))
-        a = a * (2 * n + 1) / (2 * n + 2)
+    terms = len(coeffs)
     tail = st.upper(size**terms / (1 - size))
     return st.horner_ball(coeffs, w2) + acb(arb(0, tail), arb(0, tail))
 
 
-def _g_half_over_cube(theta2, terms: int = 30):
+def _g_half_over_cube(theta2, coeffs):
     """g_half(theta)/theta^3 = sum_k (-1)^(k+1) k theta^(2k-2)/(2k+1)! with a bounded tail (|theta| <= 2)."""
     size = arb(theta2.abs_upper())
     if not size <= 4:
         raise ValueError("theta outside the series' range")
-    coeffs = [arb(fmpq((-1) ** (k + 1) * k, _factorial(2 * k + 1))) for k in range(1, terms + 1)]
+    terms = len(coeffs)
     total = st.horner_ball(coeffs, theta2)
     # |terms k > N| <= sum_k k |theta|^(2k-2)/(2k+1)! <= 2 (N+1) 4^N/(2N+3)!  for |theta|^2 <= 4
     tail = st.upper(arb(2 * (terms + 1)) * size**terms / arb(_factorial(2 * terms + 3)))
