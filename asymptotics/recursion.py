@@ -853,14 +853,22 @@ def _check_data(xp, X, name):
     return X
 
 
-def gram_at_depths(network: Network, X, depths, Y=None, xp=None, progress=None) -> dict:
+def gram_at_depths(network: Network, X, depths, Y=None, xp=None, progress=None, method: str = "auto") -> dict:
     """Kernel matrices at each depth for the rows of X (and Y x X when Y is given).
 
     Returns {depth: {field: (m x n) array}} with fields one_minus_rho, rho, sigma, theta,
     ntk_normalized, one_minus_ntk_normalized (sigma/theta are None when they leave float64's
     range).  Float64, iterated in 1 - rho; with xp=cupy on a GPU.  For X alone only the
     n(n-1)/2 pairs above the diagonal are iterated (the diagonal has rho = 1 exactly).
+    ``method``: 'iterate', 'jump' or 'auto', as for :func:`kernel_at_depths` (float64 jump).
     """
+    # --- depth-method dispatch (issue 15): everything but 'iterate' goes to asymptotics.depth_jump
+    # (a dict subclass with .method, .depth_methods, .method_note)
+    if method != "iterate":
+        from asymptotics.depth_jump import gram_by_method
+
+        return gram_by_method(network, X, depths, Y=Y, xp=xp, progress=progress, method=method)
+    # --- end of depth-method dispatch
     if xp is None:
         import numpy as xp
     depths = check_depths("depths", depths)

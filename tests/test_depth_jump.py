@@ -208,3 +208,64 @@ def test_cli_reports_the_jump_at_depth_1e100():
     assert payload["method"] == "jump"
     assert payload["layers"][0]["depth"] == 10**100
     assert payload["layers"][0]["one_minus_rho"]["method"] == "certified"
+
+
+# ---------------------------------------------------------------------------------------------
+# float64 Gram matrices
+
+
+def _points(n, d=6, seed=3):
+    import numpy as np
+
+    return np.random.default_rng(seed).standard_normal((n, d))
+
+
+def test_float64_gram_jump_agrees_with_iteration():
+    import numpy as np
+
+    from asymptotics.recursion import gram_at_depths
+
+    net = Network("relu", sigma_w2=2)
+    X = _points(40)
+    depths = [50, 3000]
+    a = gram_at_depths(net, X, depths, method="jump")
+    b = gram_at_depths(net, X, depths, method="iterate")
+    assert a.method == "jump" and a.depth_methods[50] == "iterate" and "jump" in a.depth_methods[3000]
+    for f in ("one_minus_rho", "one_minus_ntk_normalized", "theta", "rho", "ntk_normalized"):
+        x, y = a[3000][f], b[3000][f]
+        assert np.allclose(x, y, rtol=1e-13, atol=0), f
+    assert np.array_equal(a[50]["one_minus_rho"], b[50]["one_minus_rho"])
+
+
+def test_float64_gram_jump_against_the_certified_jump_at_depth_1e9():
+    from fractions import Fraction
+
+    import numpy as np
+
+    from asymptotics.recursion import gram_at_depths
+
+    net = Network("leaky_relu")
+    X = _points(5)
+    depth = 10**9
+    g = gram_at_depths(net, X, [1, depth], method="jump")
+    for i, j in ((0, 1), (2, 4)):
+        rho = 1 - Fraction(float(g[1]["one_minus_rho"][i, j]))
+        cert = jump_kernel(net, rho, [depth], digits=25).at(depth)
+        assert abs(g[depth]["one_minus_rho"][i, j] / float(cert.one_minus_rho.mid) - 1) < 1e-13
+        assert abs(g[depth]["one_minus_ntk_normalized"][i, j] / float(cert.one_minus_ntk_normalized.mid) - 1) < 1e-13
+    assert np.all(np.diag(g[depth]["one_minus_rho"]) == 0)
+
+
+def test_float64_gram_rectangular_and_auto():
+    import numpy as np
+
+    from asymptotics.recursion import gram_at_depths
+
+    net = Network("relu")
+    X, Y = _points(7), _points(4, seed=9)
+    a = gram_at_depths(net, X, [10**6], Y=Y)
+    assert a.method == "jump" and a[10**6]["one_minus_rho"].shape == (4, 7)
+    assert a[10**6]["sigma"] is None  # sigma_w = 1: c^(L-1) = 2^-(L-1) leaves float64, no confident 0
+    small = gram_at_depths(net, X, [100], Y=Y)
+    assert small.method == "iterate"
+    assert np.all(np.isfinite(a[10**6]["one_minus_ntk_normalized"]))

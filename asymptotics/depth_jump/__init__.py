@@ -125,3 +125,95 @@ def _annotate(traj, method, depth_methods, note):
     traj.depth_methods = depth_methods
     traj.method_note = note
     return traj
+
+
+class GramResult(dict):
+    """{depth: {field: array}} as :func:`asymptotics.recursion.gram_at_depths` returns it, plus
+    ``method``, ``depth_methods`` and ``method_note`` (how each depth was computed, and why)."""
+
+    method = "iterate"
+    depth_methods: dict = {}
+    method_note = ""
+
+
+#: float64 Gram matrices jump beyond this depth under ``auto`` (iterating L0 = 1000 layers is the floor)
+AUTO_GRAM_JUMP_ABOVE = 4000
+
+
+def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="auto"):
+    """:func:`asymptotics.recursion.gram_at_depths` with the depth method chosen (float64 jump)."""
+    from asymptotics.depth_jump.relu_jump import choose_l0
+    from asymptotics.recursion import Network, gram_at_depths
+
+    method = check_method(method)
+    if not isinstance(network, Network):
+        raise InputError("network", f"expected a Network, got {network!r}")
+    depths = exact_depths(depths)
+    reason = jump_unavailable(network, "arb")  # the float64 jump covers what the arb jump covers
+    if method == "jump" and reason:
+        raise InputError("method", f"no jump here: {reason}; use method='iterate'")
+    if method == "iterate" or reason or (method == "auto" and depths[-1] <= AUTO_GRAM_JUMP_ABOVE):
+        out = GramResult(gram_at_depths(network, X, depths, Y=Y, xp=xp, progress=progress, method="iterate"))
+        out.method, out.depth_methods = "iterate", {d: "iterate" for d in depths}
+        out.method_note = reason or (f"depths up to {AUTO_GRAM_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
+        return out
+    # float64 needs far fewer orders than 50 certified digits: s_L0 ~ 1/30 leaves a Fatou truncation
+    # error (K = 16) below 1e-25, so L0 is 5x smaller than for the arb jump
+    return _gram_jump(network, X, depths, Y, xp, progress, max(100, choose_l0(network.activation) // 5))
+
+
+def _gram_jump(network, X, depths, Y, xp, progress, l0):
+    import math
+
+    from asymptotics.depth_jump.float64_jump import jump_pairs
+    from asymptotics.relu_family import constants_for
+    from asymptotics.recursion import one_minus_rho_from_inputs, pair_arrays_at_depths
+
+    if xp is None:
+        import numpy as xp
+    delta, q_x, q_y = one_minus_rho_from_inputs(network, X, Y, xp)
+    symmetric = Y is None
+    m, n = delta.shape
+    flat = delta[xp.triu_indices(n, 1)] if symmetric else delta.reshape(-1)
+    iterated = sorted({d for d in depths if d <= l0} | {l0})
+    pairs = pair_arrays_at_depths(network, None, iterated, one_minus_rho=flat, xp=xp, progress=progress)
+    phi = constants_for(network.activation)
+    slopes = (Fraction(phi.a), Fraction(phi.b))
+    c = float(network.weight_variance * (slopes[0] ** 2 + slopes[1] ** 2) / 2)
+    roots = xp.sqrt(q_x[:, None] * q_y[None, :])
+    out = GramResult()
+    for depth in depths:
+        if depth <= l0:
+            one_minus_rho, one_minus_ntk = pairs[depth]["one_minus_rho"], pairs[depth]["one_minus_ntk_normalized"]
+        else:
+            one_minus_rho, one_minus_ntk = jump_pairs(xp, slopes, pairs[l0]["one_minus_rho"],
+                                                      pairs[l0]["ntk_normalized"], l0, depth)
+        fields = {"one_minus_rho": _assemble(xp, one_minus_rho, symmetric, (m, n)),
+                  "one_minus_ntk_normalized": _assemble(xp, one_minus_ntk, symmetric, (m, n))}
+        fields["rho"] = 1.0 - fields["one_minus_rho"]
+        fields["ntk_normalized"] = 1.0 - fields["one_minus_ntk_normalized"]
+        try:
+            scale = c ** (depth - 1)
+        except OverflowError:
+            scale = math.inf
+        if scale == 0.0 or not math.isfinite(scale) or not math.isfinite(float(depth) * scale):
+            fields["sigma"] = fields["theta"] = None  # outside float64's range: no confident 0 or inf
+        else:
+            fields["sigma"] = scale * roots * fields["rho"]
+            fields["theta"] = float(depth) * scale * roots * fields["ntk_normalized"]
+        out[depth] = fields
+    out.method = "jump"
+    out.depth_methods = {d: ("iterate" if d <= l0 else f"float64 jump(L0={l0})") for d in depths}
+    out.method_note = f"float64: iterated to L0 = {l0}, then the Fatou-coordinate jump per pair (an estimate)"
+    return out
+
+
+def _assemble(xp, flat, symmetric, shape):
+    if not symmetric:
+        return flat.reshape(shape)
+    n = shape[0]
+    full = xp.zeros(shape, dtype=float)
+    iu = xp.triu_indices(n, 1)
+    full[iu] = flat
+    full[(iu[1], iu[0])] = flat
+    return full
