@@ -269,3 +269,16 @@ def test_float64_gram_rectangular_and_auto():
     small = gram_at_depths(net, X, [100], Y=Y)
     assert small.method == "iterate"
     assert np.all(np.isfinite(a[10**6]["one_minus_ntk_normalized"]))
+
+
+@pytest.mark.slow
+def test_tanh_eoc_jump_overlaps_iteration_and_reaches_1e9():
+    """tanh on the EOC (sigma_b = 0.2) from c = 0.5: the jump from L0 = 600 against the iteration to 1500."""
+    from asymptotics.depth_jump.smooth_fatou import tanh_eoc_jump
+    from asymptotics.smooth_depth import eoc_correlation_depths
+
+    it = eoc_correlation_depths("tanh", 0.2, 0.5, [1500], digits=35).at(1500)
+    vals, info = tanh_eoc_jump("0.2", "0.5", [1500, 10**9], digits=30, l0=600)
+    assert vals[1500].one_minus_c.overlaps(it.one_minus_c) and vals[1500].f_prime.overlaps(it.f_prime)
+    assert vals[10**9].one_minus_c.correct_digits >= 30
+    assert vals[10**9].one_minus_c.method == "agreement"

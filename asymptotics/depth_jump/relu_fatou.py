@@ -119,7 +119,7 @@ class AbelCoordinate:
         tail = st.series_bound_on(self.psi[1:], s0, arb(0), self.radius) * s0  # sum_{n>=1} |psi_n| s0^n
         q = s0 / self.radius
         tail += self.circle_psi * q ** len(self.psi) / (1 - q)
-        a_lower = st.lower(self.psi[0] - st.upper(tail))
+        a_lower = st.lower(self.psi[0] - st.upper(tail) - self.psi_correction(s0))
         if not a_lower > 0:
             raise ComputationError("no positive lower bound of 1/F(s) - 1/s near the fixed point")
         c0 = st.lower(1 / (a_lower * s0))
@@ -142,7 +142,14 @@ class AbelCoordinate:
         q0 = s0 / self.radius
         total += (self.circle_E / (1 - q0) * self.radius ** (-N1)
                   * st.orbit_power_sum(N1, c0, count, a_lower))
-        return st.upper(total)
+        return st.upper(total + self.extra_defect_sum(s0, count, a_lower, c0))
+
+    # hooks for germs known only up to a remainder (asymptotics.depth_jump.smooth_fatou)
+    def psi_correction(self, s0):
+        return arb(0)
+
+    def extra_defect_sum(self, s0, count, a_lower, c0):
+        return arb(0)
 
     def excess(self, lo: arb, hi: arb, steps, s_end: arb) -> arb:
         """A ball containing 1/(A s_L) - L for L = L0 + steps, given a ball s_end around s_L.
