@@ -185,7 +185,9 @@ def test_bad_input_refuses_in_one_line():
     with pytest.raises(InputError, match="method"):
         kernel_at_depths(Network("relu", sigma_b=0.1), "0.5", [10**6], backend="arb", method="jump")
     with pytest.raises(InputError, match="method"):
-        kernel_at_depths(net, "0.5", [10**6], backend="mpmath", method="jump")
+        kernel_at_depths(Network("linear"), "0.5", [10**6], backend="arb", method="jump")
+    with pytest.raises(InputError, match="backend"):
+        kernel_at_depths(net, "0.5", [10**6], backend="quad", method="auto")
     with pytest.raises(InputError, match="depths"):
         kernel_at_depths(net, "0.5", ["1e-3"], backend="arb")
     with pytest.raises(InputError, match="l0"):
@@ -282,3 +284,19 @@ def test_tanh_eoc_jump_overlaps_iteration_and_reaches_1e9():
     assert vals[1500].one_minus_c.overlaps(it.one_minus_c) and vals[1500].f_prime.overlaps(it.f_prime)
     assert vals[10**9].one_minus_c.correct_digits >= 30
     assert vals[10**9].one_minus_c.method == "agreement"
+
+
+def test_float64_and_mpmath_backends_jump_too():
+    net = Network("leaky_relu", sigma_w2=2)  # sigma_w^2 K1 = 1.0001: Theta ~ 1.0001^L leaves float64
+    depth = 10**12
+    cert = kernel_at_depths(net, "0.3", [depth], backend="arb", digits=25, method="jump").at(depth)
+    f64 = kernel_at_depths(net, "0.3", [depth], backend="float64", method="jump")
+    assert f64.method == "jump" and "estimate" in f64.method_note
+    assert f64.at(depth).theta_xy is None and cert.theta_xy is not None  # no confident inf in float64
+    for name in ("one_minus_rho", "ntk_normalized", "one_minus_ntk_normalized", "sigma_dot"):
+        got, ref = getattr(f64.at(depth), name), getattr(cert, name)
+        assert got.method == "estimate" and got.overlaps(ref), name
+        assert abs(got.mid / ref.mid - 1) < 1e-14, name
+    mp = kernel_at_depths(net, "0.3", [depth], backend="mpmath", digits=25)
+    assert mp.method == "jump" and "arb" in mp.method_note
+    assert mp.at(depth).one_minus_rho.method == "certified" and mp.at(depth).one_minus_rho.overlaps(cert.one_minus_rho)

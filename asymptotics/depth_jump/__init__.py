@@ -1,5 +1,8 @@
 """Depth at O(1) cost: jumps along the Fatou coordinate instead of iterating every layer (issue 15).
 
+Source: the parabolic fixed point c = 1 on the Edge of Chaos (seed 001 Fact 12 for ReLU,
+../shared/seeds/; the depth laws it implies are :mod:`asymptotics.depth_laws`).
+
 :func:`kernel_by_method` is what :func:`asymptotics.recursion.kernel_at_depths` calls for
 ``method="auto"`` or ``"jump"``; :func:`gram_by_method` likewise for
 :func:`asymptotics.recursion.gram_at_depths`.  Covered (certified on the arb backend):
@@ -8,6 +11,11 @@
   point rho = 1 (:mod:`~asymptotics.depth_jump.relu_fatou`, the NTK by
   :mod:`~asymptotics.depth_jump.ntk_along_orbit`, assembled in :mod:`~asymptotics.depth_jump.relu_jump`).
 
+* tanh on the Edge of Chaos in delta = 1 - c (:mod:`~asymptotics.depth_jump.smooth_fatou`,
+  :func:`~asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; 'agreement', like its quadrature constants).
+
+``backend="mpmath"`` runs the arb jump (certified, stronger than agreement; the note says so);
+``backend="float64"`` and Gram matrices use :mod:`~asymptotics.depth_jump.float64_jump` (estimates).
 Everything else iterates, and the trajectory says so: ``traj.method`` is ``"iterate"`` or
 ``"jump"``, ``traj.depth_methods`` maps each depth to how it was computed and
 ``traj.method_note`` gives the reason.  Jumped depths also get ``traj.extras[L]`` with
@@ -19,6 +27,8 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
+
+import mpmath
 
 from asymptotics.validation import InputError, check_depths
 
@@ -55,8 +65,8 @@ def jump_unavailable(network, backend) -> str | None:
     """Why no certified jump covers this case (None when one does)."""
     from asymptotics.depth_jump.relu_jump import choose_l0
 
-    if backend != "arb":
-        return f"the certified jump runs on the arb backend only (got {backend!r})"
+    if backend not in ("arb", "mpmath", "float64"):
+        return f"unknown backend {backend!r}"
     if network.bias_variance != 0:
         return "biases (sigma_b > 0) are not covered by the ReLU-family jump"
     try:
@@ -85,7 +95,73 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
                                 progress=progress, check_precision=check_precision, method="iterate")
         note = reason or (f"depths up to {AUTO_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
         return _annotate(traj, "iterate", {d: "iterate" for d in depths}, note)
-    return jump_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, progress=progress)
+    if backend == "float64":
+        return float64_jump_kernel(network, rho, depths, q_x=q_x, q_y=q_y, progress=progress)
+    traj = jump_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, progress=progress)
+    if backend == "mpmath":
+        traj.method_note += "; mpmath was asked for: the jump runs in arb balls (certified, stronger than agreement)"
+    return traj
+
+
+def float64_jump_kernel(network, rho, depths, q_x=1, q_y=None, progress=None):
+    """One pair in float64: iterate to L0, then the float64 jump (an estimate, like every float64 figure).
+
+    The stated error, (8 L0 + 64) eps |value|, covers the a-priori bound of the L0 iterated layers
+    (the jump shrinks their error by L0/L) plus the jump's own roundings; labelled 'estimate'.
+    """
+    import math
+
+    import numpy as np
+
+    from asymptotics.accuracy import ESTIMATE, Approx
+    from asymptotics.depth_jump.float64_jump import jump_pairs
+    from asymptotics.depth_jump.relu_jump import choose_l0
+    from asymptotics.recursion import LayerValues, kernel_at_depths
+    from asymptotics.relu_family import constants_for
+
+    start = time.perf_counter()
+    depths = exact_depths(depths)
+    l0 = max(100, choose_l0(network.activation) // 5)
+    iterated = sorted({d for d in depths if d <= l0} | {l0})
+    base = kernel_at_depths(network, rho, iterated, backend="float64", q_x=q_x, q_y=q_y, progress=progress,
+                            method="iterate")
+    phi = constants_for(network.activation)
+    slopes = (Fraction(phi.a), Fraction(phi.b))
+    k1 = (slopes[0] ** 2 + slopes[1] ** 2) / 2
+    c, sw2, gamma2 = float(network.weight_variance * k1), float(network.weight_variance), float((slopes[1] - slopes[0]) ** 2) / math.pi
+    qx, qy = float(q_x), float(q_x if q_y is None else q_y)
+    d0 = np.array([float(base.at(l0).one_minus_rho.mid)])
+    n0 = np.array([float(base.at(l0).ntk_normalized.mid)])
+    eps = 2.0**-53
+    layers = {d: base.at(d) for d in depths if d <= l0}
+    for L in (d for d in depths if d > l0):
+        delta, one_minus_n = (float(x[0]) for x in jump_pairs(np, slopes, d0, n0, l0, L))
+        prev = float(jump_pairs(np, slopes, d0, n0, l0, L - 1)[0][0]) if L - 1 > l0 else float(d0[0])
+        N = 1.0 - one_minus_n
+        try:
+            scale = c ** (L - 1)
+        except OverflowError:
+            scale = math.inf
+        big = not math.isfinite(scale * float(L)) or scale == 0.0
+
+        def ap(v, _L=L):
+            if v is None or not math.isfinite(v):
+                return None
+            return Approx(mpmath.mpf(v), mpmath.mpf((8 * l0 + 64) * eps * abs(v)), ESTIMATE)
+
+        s1 = math.sqrt(qx * qy)
+        fields = {"rho": 1.0 - delta, "one_minus_rho": delta,
+                  "sigma_xy": None if big else scale * s1 * (1 - delta),
+                  "sigma_xx": None if big else scale * qx, "sigma_yy": None if big else scale * qy,
+                  "sigma_dot": sw2 * float(k1) - sw2 * gamma2 * math.asin(math.sqrt(prev / 2)),
+                  "theta_xy": None if big else float(L) * scale * s1 * N,
+                  "theta_xx": None if big else float(L) * scale * qx, "theta_yy": None if big else float(L) * scale * qy,
+                  "ntk_normalized": N, "one_minus_ntk_normalized": one_minus_n}
+        layers[L] = LayerValues(L, **{k: ap(v) for k, v in fields.items()})
+    base.layers = layers
+    base.seconds = time.perf_counter() - start
+    methods = {d: ("iterate" if d <= l0 else f"float64 jump(L0={l0})") for d in depths}
+    return _annotate(base, "jump", methods, f"float64: iterated to L0 = {l0}, then the Fatou-coordinate jump (an estimate)")
 
 
 def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progress=None):
