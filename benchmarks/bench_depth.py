@@ -74,6 +74,7 @@ def arb_section(quick: bool):
     law = normalized_ntk_depth_law(1)
     rate = mpmath.mpf(3) / 8
     assert float(law.rate_constant) == 0.375
+    ell0s = {}
     for depth in (10**12, 10**100):
         for rho in ("0", "0.5"):
             (a, ta) = timed(lambda: jump_kernel(net, rho, [depth], digits=50, l0=1000))
@@ -84,7 +85,11 @@ def arb_section(quick: bool):
             with mpmath.workdps(80):
                 lo = mpmath.log(depth)
                 ratio = ea.mid / (rate * lo / depth)
-                ell0 = law.law.fatou.depth_shift(va.one_minus_rho.mid, depth, dps=60)
+                # ell_0 = Phi(u_L) - L is a constant of the orbit: from depth_laws' symbolic Fatou coordinate at
+                # L = 10^12 (its evaluate() loses digits at 10^100), and used at both depths
+                if rho not in ell0s:
+                    ell0s[rho] = law.law.fatou.depth_shift(va.one_minus_rho.mid, depth, dps=60)
+                ell0 = ell0s[rho]
                 lhs = depth * ea.mid - rate * lo
                 rhs = ell0 / 4 - mpmath.mpf(1) / 8
             row = {"depth": f"10^{len(str(depth)) - 1}", "rho": rho, "jump_s_L0_1000": ta, "jump_s_L0_3000": tb,
@@ -93,12 +98,25 @@ def arb_section(quick: bool):
                    "digits_ntk_minus_limit": ea.correct_digits, "two_L0_agree": agree,
                    "distance_over_rate": mpmath.nstr(ratio, 12),
                    "L(N-1/4) - (3/8) log L": mpmath.nstr(lhs, 15), "ell0/4 - 1/8 (depth_laws)": mpmath.nstr(rhs, 15)}
+            # the derived expansion of 1 - rho (depth_laws, 5 orders, ell_0 from the same Fatou coordinate)
+            import sympy
+
+            from asymptotics.depth_laws import DEPTH, ELL0
+
+            with mpmath.workdps(len(str(depth)) + 60):
+                expr = law.law.one_minus_c.expr()
+                predicted = mpmath.mpf(str(sympy.N(expr.subs({DEPTH: sympy.Integer(depth), ELL0: sympy.Float(str(ell0), 80)}),
+                                                   len(str(depth)) + 50)))
+                rel_law = (va.one_minus_rho.mid - predicted) / predicted
+            row["1-rho vs derived 5-order law (relative)"] = mpmath.nstr(rel_law, 5)
             out["huge"].append(row)
             say(f"L={row['depth']} rho={rho}: {ta:.3f} s (L0=1000), {tb:.3f} s (L0=3000); two L0 agree: {agree}")
             say(f"   1 - rho = {row['one_minus_rho']} ({row['digits_one_minus_rho']} digits)")
             say(f"   N_L - 1/4 = {row['ntk_minus_limit']} ({row['digits_ntk_minus_limit']} digits)")
             say(f"   (N_L - 1/4) / ((3/8) log L / L) = {row['distance_over_rate']};  L(N_L - 1/4) - (3/8) log L = "
                 f"{row['L(N-1/4) - (3/8) log L']} vs ell_0/4 - 1/8 = {row['ell0/4 - 1/8 (depth_laws)']}")
+            say(f"   1 - rho against the derived law 9 pi^2/(2 L^2) - 27 pi^2 log L/(2 L^3) + ... (ell_0 terms, to "
+                f"O(log^4 L / L^6)): relative difference {row['1-rho vs derived 5-order law (relative)']}")
     return out
 
 
@@ -145,17 +163,40 @@ def gram_section(quick: bool):
     return out
 
 
+def tanh_section():
+    from asymptotics.depth_jump.smooth_fatou import tanh_eoc_jump
+    from asymptotics.smooth_depth import eoc_correlation_depths
+
+    say("== tanh on the Edge of Chaos (sigma_b = 0.2) from c = 0.5, 30 digits ==")
+    (it, t_it) = timed(lambda: eoc_correlation_depths("tanh", 0.2, 0.5, [3000], digits=35).at(3000))
+    ((vals, info), t_jp) = timed(lambda: tanh_eoc_jump("0.2", "0.5", [3000, 10**6, 10**9], digits=30, l0=1000))
+    rows = {}
+    for depth, v in vals.items():
+        rows[str(depth)] = {"one_minus_c": format_approx(v.one_minus_c), "digits": v.one_minus_c.correct_digits,
+                            "f_prime": format_approx(v.f_prime), "method": v.one_minus_c.method}
+        say(f"L={depth}: 1 - c = {rows[str(depth)]['one_minus_c']} ({rows[str(depth)]['digits']} digits, "
+            f"{v.one_minus_c.method}); f'(c) = {rows[str(depth)]['f_prime']}")
+    overlap = vals[3000].one_minus_c.overlaps(it.one_minus_c) and vals[3000].f_prime.overlaps(it.f_prime)
+    say(f"jump (iterate to 1000, then jump) {t_jp:.1f} s incl. the EOC constants; iteration to 3000: {t_it:.1f} s; "
+        f"balls at 3000 overlap: {overlap}")
+    return {"values": rows, "jump_s": t_jp, "iterate_3000_s": t_it, "overlap_at_3000": overlap, "info": info}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--skip-gram", action="store_true")
     ap.add_argument("--skip-arb", action="store_true")
+    ap.add_argument("--skip-tanh", action="store_true")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results", "bench_depth"))
     args = ap.parse_args()
     result = {"load_before": os.getloadavg()}
     say(f"load average before: {result['load_before']}")
     if not args.skip_arb:
         result["arb"] = arb_section(args.quick)
+    if not args.skip_tanh:
+        say()
+        result["tanh"] = tanh_section()
     if not args.skip_gram:
         say()
         result["gram"] = gram_section(args.quick)

@@ -115,13 +115,12 @@ def float64_jump_kernel(network, rho, depths, q_x=1, q_y=None, progress=None):
 
     from asymptotics.accuracy import ESTIMATE, Approx
     from asymptotics.depth_jump.float64_jump import jump_pairs
-    from asymptotics.depth_jump.relu_jump import choose_l0
     from asymptotics.recursion import LayerValues, kernel_at_depths
     from asymptotics.relu_family import constants_for
 
     start = time.perf_counter()
     depths = exact_depths(depths)
-    l0 = max(100, choose_l0(network.activation) // 5)
+    l0 = float64_l0(network.activation)
     iterated = sorted({d for d in depths if d <= l0} | {l0})
     base = kernel_at_depths(network, rho, iterated, backend="float64", q_x=q_x, q_y=q_y, progress=progress,
                             method="iterate")
@@ -218,7 +217,6 @@ AUTO_GRAM_JUMP_ABOVE = 4000
 
 def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="auto"):
     """:func:`asymptotics.recursion.gram_at_depths` with the depth method chosen (float64 jump)."""
-    from asymptotics.depth_jump.relu_jump import choose_l0
     from asymptotics.recursion import Network, gram_at_depths
 
     method = check_method(method)
@@ -233,9 +231,15 @@ def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="a
         out.method, out.depth_methods = "iterate", {d: "iterate" for d in depths}
         out.method_note = reason or (f"depths up to {AUTO_GRAM_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
         return out
-    # float64 needs far fewer orders than 50 certified digits: s_L0 ~ 1/30 leaves a Fatou truncation
-    # error (K = 16) below 1e-25, so L0 is 5x smaller than for the arb jump
-    return _gram_jump(network, X, depths, Y, xp, progress, max(100, choose_l0(network.activation) // 5))
+    return _gram_jump(network, X, depths, Y, xp, progress, float64_l0(network.activation))
+
+
+def float64_l0(activation) -> int:
+    """float64 needs far fewer orders than 50 certified digits: s_L0 ~ 1/15 leaves a Fatou truncation
+    error (K = 16 orders, |e_n| <~ 1e-7 (s/0.5)^n) near 1e-22, so L0 is 10x smaller than for the arb jump."""
+    from asymptotics.depth_jump.relu_jump import choose_l0
+
+    return max(100, choose_l0(activation) // 10)
 
 
 def _gram_jump(network, X, depths, Y, xp, progress, l0):
