@@ -18,6 +18,10 @@ with exact dyadic coefficients fixed order by order so that (all series analytic
     P1(s) := U(F) - m U - b + c H(F) log R = O(s^(K+2))
     E_Psi(s) := Psi(F(s)) - m(s) Psi(s) - b(s) = P1(s) + c s^3 X(s) log s.
 
+Two coefficients are set by identities of the ReLU family rather than computed: m_1 = -kappa/sqrt 2
+= -3A, so [1/R - m]_1 = 4A and u_{-1} = 1/(4A) (as a ball) makes P1_0 = 1 - 4A u_{-1} = 0 exactly; the
+exponent 3 = m_1/R_1 is exact for the same reason (checked numerically as well).
+
 Why the ball contains D_L (every inequality used; s_j in (0, s0] and s_j <= sigma_i from
 :mod:`asymptotics.depth_jump.relu_fatou`):
 1. e_j := D_j - Psi(s_j) obeys e_{j+1} = m(s_j) e_j - E_Psi(s_j) exactly, so

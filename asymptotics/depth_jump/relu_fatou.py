@@ -6,9 +6,9 @@ With R(s) = 1 - A s + ... (A > 0), the truncated Fatou coordinate
 
     Phi_K(s) = 1/(A~ s) + beta~ log s + sum_{k=1}^{K} phi~_k s^k
 
-has exact coefficients (1/A~ = 1/A itself, as a ball; the others the midpoints of the balls that solve Phi(F) = Phi + 1 order by
-order; A~ ~ A, beta~ ~ beta = 3/2 for the ReLU family).  Phi_K is one fixed function; its Abel
-defect E(s) = Phi_K(F(s)) - Phi_K(s) - 1 is, in the form
+with 1/A~ = 1/A itself (A = -R_1, carried as a ball that contains it) and beta~, phi~_k the exact
+dyadic midpoints of the balls that solve Phi(F) = Phi + 1 order by order (beta = 3/2 for the ReLU
+family).  Phi_K is one fixed function; its Abel defect E(s) = Phi_K(F(s)) - Phi_K(s) - 1 is, in the form
 
     E(s) = (1/A~) (1/R(s) - 1)/s + beta~ log R(s) + sum_k phi~_k s^k (R(s)^k - 1) - 1,
 
@@ -19,22 +19,24 @@ M_E >= max_{|z|=r} |E(z)| (acb).
 
 Why the ball contains the true s_L (every inequality used)
 ---------------------------------------------------------
-0. A~ is the true A (carried as a ball), so e_0 = 0 exactly; beta~, phi~_k are exact dyadics.
+0. [1/R]_1 = -R_1 = A for any R with R_0 = 1, so e_0 = (1/A) A - 1 = 0 exactly (set so, not computed).
 1. s_{L0} lies in [lo, hi] (the certified iteration of :mod:`asymptotics.recursion`), hi = s0.
 2. psi(s) = 1/F(s) - 1/s = (1/R(s) - 1)/s >= A' > 0 on [0, s0]: A' = psi_0 - sum_{n>=1} |psi_n| s0^n
-   - Cauchy tail (lower bound from the series in balls).  So F(s) < s, F(s) > 0 (R > 0 there), and by
+   - Cauchy tail - (for a germ known up to a remainder) :meth:`psi_correction`.  psi is analytic on the
+   disc, so R != 0 there and R > 0 on [0, s0] (R_0 = 1, continuity); hence 0 < F(s) < s and, by
    induction every s_j, j >= L0, lies in (0, s0] with 1/s_j >= 1/s0 + A'(j - L0) >= A'(c0 + j - L0),
    c0 <= 1/(A' s0).
 3. By definition of E, Phi_K(s_L) = Phi_K(s_L0) + (L - L0) + sum_{j=L0}^{L-1} E(s_j)  exactly.
    |E(s)| <= sum_n |e_n| s^n + M_E (s/r)^(N+1)/(1 - s0/r) on [0, s0] (s^n increasing), so with
    sigma_i = 1/(A'(c0 + i)) >= s_j the sum is at most sum_n |e_n| S_n + ..., S_n the bound of
-   :func:`~asymptotics.depth_jump.series_tools.orbit_power_sum` (first term plus integral).
+   :func:`~asymptotics.depth_jump.series_tools.orbit_power_sum` (first term plus integral), plus
+   :meth:`extra_defect_sum` for a germ known up to a remainder.
 4. s^2 Phi_K'(s) = -1/A~ + beta~ s + sum k phi~_k s^(k+1) < 0 on [0, s0] (checked on the ball
    [0, s0]): Phi_K is strictly decreasing there, so Phi_K(s_L0) lies in [Phi_K(hi), Phi_K(lo)] and
    Phi_K(s_L) lies in [T_lo, T_hi] (those bounds plus L - L0 and -+ the defect sum).
 5. Points s_a < s_b in (0, s0] with Phi_K(s_a) >= T_hi and Phi_K(s_b) <= T_lo, both checked in
    ball arithmetic at exact (dyadic) points, bracket s_L: Phi_K(s_L) <= T_hi <= Phi_K(s_a) gives
-   s_L >= s_a by monotonicity, and likewise s_L <= s_b.  The inversion itself is a plain Newton
+   s_L >= s_a by monotonicity, and likewise s_L <= s_b (s_a > 0 and s_b <= hi are checked).  The inversion itself is a plain Newton
    iteration on midpoints; only the check at the two end points matters for the certificate.
 No radius passes through a float: every bound is an arb ball, rounded outward by arb.
 """
