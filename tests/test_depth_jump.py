@@ -300,3 +300,26 @@ def test_float64_and_mpmath_backends_jump_too():
     mp = kernel_at_depths(net, "0.3", [depth], backend="mpmath", digits=25)
     assert mp.method == "jump" and "arb" in mp.method_note
     assert mp.at(depth).one_minus_rho.method == "certified" and mp.at(depth).one_minus_rho.overlaps(cert.one_minus_rho)
+
+
+def test_jump_overlaps_iteration_for_random_slopes_and_correlations():
+    """Property: for any abrelu(a, 1), rho and depth, the jump's ball meets the iterated ball (hypothesis)."""
+    from fractions import Fraction
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as hs
+
+    @settings(max_examples=6, deadline=None, derandomize=True)
+    @given(a=hs.fractions(min_value=-1, max_value=Fraction(1, 2), max_denominator=8),
+           rho=hs.fractions(min_value=-1, max_value=Fraction(49, 50), max_denominator=50),
+           depth=hs.integers(min_value=1200, max_value=4000))
+    def check(a, rho, depth):
+        net = Network(abrelu(a, 1))
+        it = kernel_at_depths(net, rho, [depth], backend="arb", digits=20, method="iterate")
+        jp = jump_kernel(net, rho, [depth], digits=20, l0=1000 if a < Fraction(1, 4) else None)
+        if jp.depth_methods[depth] == "iterate":
+            return
+        _overlap_all(jp.at(depth), it.at(depth))
+        assert jp.at(depth).one_minus_rho.correct_digits >= 20
+
+    check()
