@@ -95,9 +95,19 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
                                 progress=progress, check_precision=check_precision, method="iterate")
         note = reason or (f"depths up to {AUTO_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
         return _annotate(traj, "iterate", {d: "iterate" for d in depths}, note)
-    if backend == "float64":
-        return float64_jump_kernel(network, rho, depths, q_x=q_x, q_y=q_y, progress=progress)
-    traj = jump_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, progress=progress)
+    from asymptotics.validation import ComputationError
+
+    try:
+        if backend == "float64":
+            return float64_jump_kernel(network, rho, depths, q_x=q_x, q_y=q_y, progress=progress)
+        traj = jump_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, progress=progress)
+    except ComputationError as err:
+        if method == "jump":
+            raise
+        # auto: fall back to iterating (which refuses depths it cannot reach in reasonable time)
+        traj = kernel_at_depths(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
+                                progress=progress, check_precision=check_precision, method="iterate")
+        return _annotate(traj, "iterate", {d: "iterate" for d in depths}, f"the jump failed ({err}); iterated")
     if backend == "mpmath":
         traj.method_note += "; mpmath was asked for: the jump runs in arb balls (certified, stronger than agreement)"
     return traj
