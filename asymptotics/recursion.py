@@ -246,17 +246,27 @@ def _check_inputs(rho, depths, q_x, q_y):
 
 def kernel_at_depths(network: Network, rho, depths, backend: str = "float64", digits: int = 50,
                      q_x=1, q_y=None, progress: Optional[Callable[[int, int], None]] = None,
-                     check_precision: bool = True) -> KernelTrajectory:
+                     check_precision: bool = True, method: str = "auto") -> KernelTrajectory:
     """Sigma, Sigma-dot, Theta and the normalised NTK of one pair at each requested depth.
 
     ``rho`` is the layer-1 correlation, ``q_x``, ``q_y`` the layer-1 variances
     Sigma^1(x,x), Sigma^1(x',x').  ``backend``: 'float64' (an estimate of the error is
     attached), 'mpmath' (two working precisions; their difference is the stated
     accuracy) or 'arb' (certified enclosures).  ``progress(done, total)`` is called
-    now and then on long runs.
+    now and then on long runs.  ``method``: 'iterate' (every layer), 'jump' (iterate to a moderate
+    depth, then jump along the Fatou coordinate; certified on arb for the bias-free ReLU family) or
+    'auto' (the jump where it is covered and pays); see :mod:`asymptotics.depth_jump`.
     """
     import time
 
+    # --- depth-method dispatch (issue 15): everything but 'iterate' goes to asymptotics.depth_jump,
+    # which reports the method used (traj.method, traj.depth_methods, traj.method_note)
+    if method != "iterate":
+        from asymptotics.depth_jump import kernel_by_method
+
+        return kernel_by_method(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
+                                method=method, progress=progress, check_precision=check_precision)
+    # --- end of depth-method dispatch
     if backend not in BACKENDS:
         raise InputError("backend", f"expected one of {', '.join(BACKENDS)}, got {backend!r}")
     if not isinstance(network, Network):
@@ -843,14 +853,22 @@ def _check_data(xp, X, name):
     return X
 
 
-def gram_at_depths(network: Network, X, depths, Y=None, xp=None, progress=None) -> dict:
+def gram_at_depths(network: Network, X, depths, Y=None, xp=None, progress=None, method: str = "auto") -> dict:
     """Kernel matrices at each depth for the rows of X (and Y x X when Y is given).
 
     Returns {depth: {field: (m x n) array}} with fields one_minus_rho, rho, sigma, theta,
     ntk_normalized, one_minus_ntk_normalized (sigma/theta are None when they leave float64's
     range).  Float64, iterated in 1 - rho; with xp=cupy on a GPU.  For X alone only the
     n(n-1)/2 pairs above the diagonal are iterated (the diagonal has rho = 1 exactly).
+    ``method``: 'iterate', 'jump' or 'auto', as for :func:`kernel_at_depths` (float64 jump).
     """
+    # --- depth-method dispatch (issue 15): everything but 'iterate' goes to asymptotics.depth_jump
+    # (a dict subclass with .method, .depth_methods, .method_note)
+    if method != "iterate":
+        from asymptotics.depth_jump import gram_by_method
+
+        return gram_by_method(network, X, depths, Y=Y, xp=xp, progress=progress, method=method)
+    # --- end of depth-method dispatch
     if xp is None:
         import numpy as xp
     depths = check_depths("depths", depths)

@@ -5,7 +5,8 @@ import json
 import sys
 
 from asymptotics.recursion import BACKENDS, LayerValues, Network, kernel_at_depths
-from asymptotics.validation import InputError, check_depth
+from asymptotics.depth_jump import exact_depths
+from asymptotics.validation import InputError
 from proofs_checks.commands._options import ExtendList
 
 LABELS = {
@@ -46,6 +47,7 @@ def register(subparsers) -> None:
     p.add_argument("--q-x", default="1", help="layer-1 variance Sigma^1(x,x) (default 1)")
     p.add_argument("--q-y", default=None, help="layer-1 variance Sigma^1(x',x') (default q-x)")
     p.add_argument("--fields", nargs="+", choices=list(LABELS), default=None, help="quantities to print")
+    p.add_argument("--method", default="auto", help="auto (default), iterate or jump (Fatou-coordinate jump; any depth)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -55,7 +57,7 @@ def _depths(values):
     out = []
     for v in values:
         for part in str(v).replace(",", " ").split():
-            out.append(check_depth("depth", part))
+            out.extend(exact_depths([part], "depth"))  # exact: 1e100 is 10^100
     return sorted(set(out))
 
 
@@ -74,6 +76,7 @@ def run(args) -> int:
         payload = [{
             "network": network.describe(), "rho": str(t.rho), "backend": t.backend, "digits_requested": t.digits,
             "working_precision_bits": t.working_precision_bits, "seconds": round(t.seconds, 3),
+            "method": getattr(t, "method", "iterate"), "method_note": getattr(t, "method_note", ""),
             "layers": [t.at(d).as_dict() for d in depths],
         } for t in results]
         json.dump(payload, sys.stdout, indent=1)  # a list, one entry per --rho
@@ -88,14 +91,14 @@ def _with_progress(network, rho, depths, args):
     show = not args.no_progress and depths[-1] >= 20000 and sys.stderr.isatty()
     if not show:
         return kernel_at_depths(network, rho, depths, backend=args.backend, digits=args.digits,
-                                q_x=args.q_x, q_y=args.q_y)
+                                q_x=args.q_x, q_y=args.q_y, method=args.method)
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(f"rho={rho} {args.backend}", total=depths[-1])
         return kernel_at_depths(network, rho, depths, backend=args.backend, digits=args.digits,
-                                q_x=args.q_x, q_y=args.q_y,
+                                q_x=args.q_x, q_y=args.q_y, method=args.method,
                                 progress=lambda done, total: bar.update(task, completed=done))
 
 
@@ -107,7 +110,7 @@ def _print_tables(results, depths, fields):
     console = Console()
     for t in results:
         title = (f"{t.network.describe()}; rho^(1) = {t.rho}; backend {t.backend}"
-                 f" ({t.working_precision_bits} bits); {t.seconds:.2f} s")
+                 f" ({t.working_precision_bits} bits); {t.seconds:.2f} s; method {getattr(t, 'method', 'iterate')}")
         table = Table(title=title, title_justify="left")
         table.add_column("L", justify="right")
         table.add_column("quantity")

@@ -1,0 +1,309 @@
+"""Depth at O(1) cost: jumps along the Fatou coordinate instead of iterating every layer (issue 15).
+
+Source: the parabolic fixed point c = 1 on the Edge of Chaos (seed 001 Fact 12 for ReLU,
+../shared/seeds/; the depth laws it implies are :mod:`asymptotics.depth_laws`).
+
+:func:`kernel_by_method` is what :func:`asymptotics.recursion.kernel_at_depths` calls for
+``method="auto"`` or ``"jump"``; :func:`gram_by_method` likewise for
+:func:`asymptotics.recursion.gram_at_depths`.  Covered (certified on the arb backend):
+
+* the ReLU family without biases (ReLU, leaky ReLU, abrelu; any sigma_w) on its parabolic fixed
+  point rho = 1 (:mod:`~asymptotics.depth_jump.relu_fatou`, the NTK by
+  :mod:`~asymptotics.depth_jump.ntk_along_orbit`, assembled in :mod:`~asymptotics.depth_jump.relu_jump`).
+
+* tanh on the Edge of Chaos in delta = 1 - c (:mod:`~asymptotics.depth_jump.smooth_fatou`,
+  :func:`~asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; 'agreement', like its quadrature constants).
+
+``backend="mpmath"`` runs the arb jump (certified, stronger than agreement; the note says so);
+``backend="float64"`` and Gram matrices use :mod:`~asymptotics.depth_jump.float64_jump` (estimates).
+Everything else iterates, and the trajectory says so: ``traj.method`` is ``"iterate"`` or
+``"jump"``, ``traj.depth_methods`` maps each depth to how it was computed and
+``traj.method_note`` gives the reason.  Jumped depths also get ``traj.extras[L]`` with
+``ntk_minus_limit`` (N_L - 1/4) and ``orbit_shift`` (1/(A s_L) - L), certified to their own
+absolute accuracy (N_L itself is limited by the working precision near 1/4).  ``method="jump"`` outside the covered cases refuses
+(:class:`~asymptotics.validation.InputError` naming ``method``).
+"""
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import mpmath
+
+from asymptotics.validation import InputError, check_depths
+
+METHODS = ("auto", "iterate", "jump")
+#: ``auto`` jumps only for depths beyond this (below it iteration takes about a second or less)
+AUTO_JUMP_ABOVE = 10**5
+
+
+def check_method(method) -> str:
+    if method not in METHODS:
+        raise InputError("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+    return method
+
+
+def exact_depths(depths, name: str = "depths"):
+    """Depths with decimal strings read exactly ('1e100' is 10^100, not float(1e100))."""
+    if isinstance(depths, (int, float, str)) or not hasattr(depths, "__iter__"):
+        depths = [depths]
+    out = []
+    for d in depths:
+        if isinstance(d, str):
+            try:
+                q = Fraction(d.strip())
+            except (ValueError, ZeroDivisionError):
+                raise InputError(name, f"expected an integer depth, got {d!r}") from None
+            if q.denominator != 1:
+                raise InputError(name, f"a depth must be an integer, got {d!r}")
+            d = int(q)
+        out.append(d)
+    return check_depths(name, out)
+
+
+def jump_unavailable(network, backend) -> str | None:
+    """Why no certified jump covers this case (None when one does)."""
+    from asymptotics.depth_jump.relu_jump import choose_l0
+
+    if backend not in ("arb", "mpmath", "float64"):
+        return f"unknown backend {backend!r}"
+    if network.bias_variance != 0:
+        return "biases (sigma_b > 0) are not covered by the ReLU-family jump"
+    try:
+        l0 = choose_l0(network.activation)
+    except InputError:
+        return f"{network.activation!r} is not in the ReLU family"
+    if l0 is None:
+        return "the activation is (nearly) linear: the orbit reaches the fixed point too slowly for the jump"
+    return None
+
+
+def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=1, q_y=None, method="auto",
+                     progress=None, check_precision=True):
+    """:func:`asymptotics.recursion.kernel_at_depths` with the depth method chosen (see module doc)."""
+    from asymptotics.recursion import Network, kernel_at_depths
+
+    method = check_method(method)
+    if not isinstance(network, Network):
+        raise InputError("network", f"expected a Network, got {network!r}")
+    depths = exact_depths(depths)
+    reason = jump_unavailable(network, backend)
+    if method == "jump" and reason:
+        raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
+    if method == "iterate" or reason or (method == "auto" and depths[-1] <= AUTO_JUMP_ABOVE):
+        traj = kernel_at_depths(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
+                                progress=progress, check_precision=check_precision, method="iterate")
+        note = reason or (f"depths up to {AUTO_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
+        return _annotate(traj, "iterate", {d: "iterate" for d in depths}, note)
+    from asymptotics.validation import ComputationError
+
+    try:
+        if backend == "float64":
+            return float64_jump_kernel(network, rho, depths, q_x=q_x, q_y=q_y, progress=progress)
+        traj = jump_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, progress=progress)
+    except ComputationError as err:
+        if method == "jump":
+            raise
+        # auto: fall back to iterating (which refuses depths it cannot reach in reasonable time)
+        traj = kernel_at_depths(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
+                                progress=progress, check_precision=check_precision, method="iterate")
+        return _annotate(traj, "iterate", {d: "iterate" for d in depths}, f"the jump failed ({err}); iterated")
+    if backend == "mpmath":
+        traj.method_note += "; mpmath was asked for: the jump runs in arb balls (certified, stronger than agreement)"
+    return traj
+
+
+def float64_jump_kernel(network, rho, depths, q_x=1, q_y=None, progress=None):
+    """One pair in float64: iterate to L0, then the float64 jump (an estimate, like every float64 figure).
+
+    The stated error, (8 L0 + 64) eps |value|, covers the a-priori bound of the L0 iterated layers
+    (the jump shrinks their error by L0/L) plus the jump's own roundings; labelled 'estimate'.
+    """
+    import math
+
+    import numpy as np
+
+    from asymptotics.accuracy import ESTIMATE, Approx
+    from asymptotics.depth_jump.float64_jump import jump_pairs
+    from asymptotics.recursion import LayerValues, kernel_at_depths
+    from asymptotics.relu_family import constants_for
+
+    start = time.perf_counter()
+    depths = exact_depths(depths)
+    l0 = float64_l0(network.activation)
+    iterated = sorted({d for d in depths if d <= l0} | {l0})
+    base = kernel_at_depths(network, rho, iterated, backend="float64", q_x=q_x, q_y=q_y, progress=progress,
+                            method="iterate")
+    phi = constants_for(network.activation)
+    slopes = (Fraction(phi.a), Fraction(phi.b))
+    k1 = (slopes[0] ** 2 + slopes[1] ** 2) / 2
+    c, sw2, gamma2 = float(network.weight_variance * k1), float(network.weight_variance), float((slopes[1] - slopes[0]) ** 2) / math.pi
+    qx, qy = float(q_x), float(q_x if q_y is None else q_y)
+    d0 = np.array([float(base.at(l0).one_minus_rho.mid)])
+    n0 = np.array([float(base.at(l0).ntk_normalized.mid)])
+    eps = 2.0**-53
+    layers = {d: base.at(d) for d in depths if d <= l0}
+    for L in (d for d in depths if d > l0):
+        delta, one_minus_n = (float(x[0]) for x in jump_pairs(np, slopes, d0, n0, l0, L))
+        prev = float(jump_pairs(np, slopes, d0, n0, l0, L - 1)[0][0]) if L - 1 > l0 else float(d0[0])
+        N = 1.0 - one_minus_n
+        try:
+            scale = c ** (L - 1)
+        except OverflowError:
+            scale = math.inf
+        big = not math.isfinite(scale * float(L)) or scale == 0.0
+
+        def ap(v, _L=L):
+            if v is None or not math.isfinite(v):
+                return None
+            return Approx(mpmath.mpf(v), mpmath.mpf((8 * l0 + 64) * eps * abs(v)), ESTIMATE)
+
+        s1 = math.sqrt(qx * qy)
+        fields = {"rho": 1.0 - delta, "one_minus_rho": delta,
+                  "sigma_xy": None if big else scale * s1 * (1 - delta),
+                  "sigma_xx": None if big else scale * qx, "sigma_yy": None if big else scale * qy,
+                  "sigma_dot": sw2 * float(k1) - sw2 * gamma2 * math.asin(math.sqrt(prev / 2)),
+                  "theta_xy": None if big else float(L) * scale * s1 * N,
+                  "theta_xx": None if big else float(L) * scale * qx, "theta_yy": None if big else float(L) * scale * qy,
+                  "ntk_normalized": N, "one_minus_ntk_normalized": one_minus_n}
+        layers[L] = LayerValues(L, **{k: ap(v) for k, v in fields.items()})
+    base.layers = layers
+    base.seconds = time.perf_counter() - start
+    methods = {d: ("iterate" if d <= l0 else f"float64 jump(L0={l0})") for d in depths}
+    return _annotate(base, "jump", methods, f"float64: iterated to L0 = {l0}, then the Fatou-coordinate jump (an estimate)")
+
+
+def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progress=None):
+    """The certified jump (arb) from a chosen depth ``l0`` (default: :func:`relu_jump.choose_l0`)."""
+    from asymptotics.depth_jump.relu_jump import choose_l0, jump_layers
+    from asymptotics.recursion import kernel_at_depths
+    from asymptotics.validation import check_depth, check_digits
+
+    start = time.perf_counter()
+    digits = check_digits("digits", digits)
+    depths = exact_depths(depths)
+    reason = jump_unavailable(network, "arb")
+    if reason:
+        raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
+    l0 = choose_l0(network.activation) if l0 is None else check_depth("l0", l0, minimum=2)
+    iterated = sorted({d for d in depths if d <= l0} | {l0})
+    base = kernel_at_depths(network, rho, iterated, backend="arb", digits=digits + 10, q_x=q_x, q_y=q_y,
+                            progress=progress, method="iterate")
+    q_y = q_x if q_y is None else q_y
+    jumped = [d for d in depths if d > l0]
+    layers = {d: base.at(d) for d in depths if d <= l0}
+    extras = {}
+    layers.update(jump_layers(network, base.at(l0), l0, jumped, digits, q_x, q_y, extras))
+    base.extras = extras
+    base.layers = layers
+    base.digits = digits
+    base.seconds = time.perf_counter() - start
+    from asymptotics.depth_jump.relu_jump import terms_for, working_precision
+
+    base.working_precision_bits = working_precision(digits)
+    methods = {d: ("iterate" if d <= l0 else f"jump(L0={l0}, K={terms_for(digits)})") for d in depths}
+    return _annotate(base, "jump", methods, f"iterated to L0 = {l0} (certified), then the Fatou-coordinate jump")
+
+
+def _annotate(traj, method, depth_methods, note):
+    traj.method = method
+    traj.depth_methods = depth_methods
+    traj.method_note = note
+    return traj
+
+
+class GramResult(dict):
+    """{depth: {field: array}} as :func:`asymptotics.recursion.gram_at_depths` returns it, plus
+    ``method``, ``depth_methods`` and ``method_note`` (how each depth was computed, and why)."""
+
+    method = "iterate"
+    depth_methods: dict = {}
+    method_note = ""
+
+
+#: float64 Gram matrices jump beyond this depth under ``auto`` (iterating L0 = 1000 layers is the floor)
+AUTO_GRAM_JUMP_ABOVE = 4000
+
+
+def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="auto"):
+    """:func:`asymptotics.recursion.gram_at_depths` with the depth method chosen (float64 jump)."""
+    from asymptotics.recursion import Network, gram_at_depths
+
+    method = check_method(method)
+    if not isinstance(network, Network):
+        raise InputError("network", f"expected a Network, got {network!r}")
+    depths = exact_depths(depths)
+    reason = jump_unavailable(network, "arb")  # the float64 jump covers what the arb jump covers
+    if method == "jump" and reason:
+        raise InputError("method", f"no jump here: {reason}; use method='iterate'")
+    if method == "iterate" or reason or (method == "auto" and depths[-1] <= AUTO_GRAM_JUMP_ABOVE):
+        out = GramResult(gram_at_depths(network, X, depths, Y=Y, xp=xp, progress=progress, method="iterate"))
+        out.method, out.depth_methods = "iterate", {d: "iterate" for d in depths}
+        out.method_note = reason or (f"depths up to {AUTO_GRAM_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
+        return out
+    return _gram_jump(network, X, depths, Y, xp, progress, float64_l0(network.activation))
+
+
+def float64_l0(activation) -> int:
+    """float64 needs far fewer orders than 50 certified digits: s_L0 ~ 1/15 leaves a Fatou truncation
+    error (K = 16 orders, |e_n| <~ 1e-7 (s/0.5)^n) near 1e-22, so L0 is 10x smaller than for the arb jump."""
+    from asymptotics.depth_jump.relu_jump import choose_l0
+
+    return max(100, choose_l0(activation) // 10)
+
+
+def _gram_jump(network, X, depths, Y, xp, progress, l0):
+    import math
+
+    from asymptotics.depth_jump.float64_jump import jump_pairs
+    from asymptotics.relu_family import constants_for
+    from asymptotics.recursion import one_minus_rho_from_inputs, pair_arrays_at_depths
+
+    if xp is None:
+        import numpy as xp
+    delta, q_x, q_y = one_minus_rho_from_inputs(network, X, Y, xp)
+    symmetric = Y is None
+    m, n = delta.shape
+    flat = delta[xp.triu_indices(n, 1)] if symmetric else delta.reshape(-1)
+    iterated = sorted({d for d in depths if d <= l0} | {l0})
+    pairs = pair_arrays_at_depths(network, None, iterated, one_minus_rho=flat, xp=xp, progress=progress)
+    phi = constants_for(network.activation)
+    slopes = (Fraction(phi.a), Fraction(phi.b))
+    c = float(network.weight_variance * (slopes[0] ** 2 + slopes[1] ** 2) / 2)
+    roots = xp.sqrt(q_x[:, None] * q_y[None, :])
+    out = GramResult()
+    for depth in depths:
+        if depth <= l0:
+            one_minus_rho, one_minus_ntk = pairs[depth]["one_minus_rho"], pairs[depth]["one_minus_ntk_normalized"]
+        else:
+            one_minus_rho, one_minus_ntk = jump_pairs(xp, slopes, pairs[l0]["one_minus_rho"],
+                                                      pairs[l0]["ntk_normalized"], l0, depth)
+        fields = {"one_minus_rho": _assemble(xp, one_minus_rho, symmetric, (m, n)),
+                  "one_minus_ntk_normalized": _assemble(xp, one_minus_ntk, symmetric, (m, n))}
+        fields["rho"] = 1.0 - fields["one_minus_rho"]
+        fields["ntk_normalized"] = 1.0 - fields["one_minus_ntk_normalized"]
+        try:
+            scale = c ** (depth - 1)
+        except OverflowError:
+            scale = math.inf
+        if scale == 0.0 or not math.isfinite(scale) or not math.isfinite(float(depth) * scale):
+            fields["sigma"] = fields["theta"] = None  # outside float64's range: no confident 0 or inf
+        else:
+            fields["sigma"] = scale * roots * fields["rho"]
+            fields["theta"] = float(depth) * scale * roots * fields["ntk_normalized"]
+        out[depth] = fields
+    out.method = "jump"
+    out.depth_methods = {d: ("iterate" if d <= l0 else f"float64 jump(L0={l0})") for d in depths}
+    out.method_note = f"float64: iterated to L0 = {l0}, then the Fatou-coordinate jump per pair (an estimate)"
+    return out
+
+
+def _assemble(xp, flat, symmetric, shape):
+    if not symmetric:
+        return flat.reshape(shape)
+    n = shape[0]
+    full = xp.zeros(shape, dtype=float)
+    iu = xp.triu_indices(n, 1)
+    full[iu] = flat
+    full[(iu[1], iu[0])] = flat
+    return full
