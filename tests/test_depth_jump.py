@@ -206,7 +206,7 @@ def test_cli_reports_the_jump_at_depth_1e100():
     assert out.returncode == 0, out.stderr
     import json
 
-    payload = json.loads(out.stdout)
+    (payload,) = json.loads(out.stdout)  # kernel --json is a list, one entry per --rho
     assert payload["method"] == "jump"
     assert payload["layers"][0]["depth"] == 10**100
     assert payload["layers"][0]["one_minus_rho"]["method"] == "certified"
