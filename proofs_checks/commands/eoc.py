@@ -15,6 +15,7 @@ import sys
 from fractions import Fraction
 
 from asymptotics.accuracy import format_approx
+from proofs_checks.commands.printing import add_max_digits, max_digits_from
 from asymptotics.validation import InputError, check_depth, check_digits
 
 
@@ -36,6 +37,7 @@ def register(subparsers) -> None:
     p.add_argument("--c", default="0.5", help="starting correlation c^1 for --depth (default 0.5)")
     p.add_argument("--digits", default=None, help="target digits (default 30; the curve defaults to 20)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    add_max_digits(p)
     p.set_defaults(func=run)
 
 
@@ -66,6 +68,11 @@ def _decimal(x: Fraction) -> str:
 
 
 def run(args) -> int:
+    with max_digits_from(args):
+        return _run(args)
+
+
+def _run(args) -> int:
     from asymptotics import eoc
 
     if args.curve is not None:

@@ -15,6 +15,7 @@ import mpmath
 import sympy
 
 from asymptotics.accuracy import format_approx
+from proofs_checks.commands.printing import add_max_digits, max_digits_from
 from asymptotics.validation import InputError, check_digits
 
 HELP = "expansions of f(c), f'(c) at c = 1 and the derived depth laws (1 - c^l, f'(c^l), K^L/L)"
@@ -31,6 +32,7 @@ def register(subparsers):
     p.add_argument("--digits", type=int, default=15, help="digits for numerical values (default 15)")
     p.add_argument("--latex", action="store_true", help="print LaTeX")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_max_digits(p)
     p.set_defaults(func=run)
 
 
@@ -164,6 +166,11 @@ def as_text(result, latex=False):
 
 
 def run(args) -> int:
+    with max_digits_from(args):
+        return _run(args)
+
+
+def _run(args) -> int:
     result = build(args)
     if args.json:
         print(json.dumps(as_json(result), indent=1, default=str))
