@@ -72,10 +72,6 @@ def _relu_constants(act: Activation):
     return param(a), param(b)
 
 
-def _erf_scale(act: Activation):
-    return param(act.extra["erf_scale"]) if act.extra and "erf_scale" in act.extra else None
-
-
 def _quadrature_kinks(act: Activation):
     return tuple(act.kink)
 
@@ -147,7 +143,7 @@ def moments_raw(activation, q, orders, method: str = "trapezoid", tol=None):
     q = param(q)
     if act.is_relu_family:
         return [_relu_moment(act, q, j) for j in orders], [mpmath.mpf(0)] * len(orders)
-    scale = _erf_scale(act)
+    scale = act.erf_scale
     if scale is not None and method == "closed":
         return [erf_moment(scale, q, j) for j in orders], [mpmath.mpf(0)] * len(orders)
     top = max(orders)
@@ -196,7 +192,7 @@ def gaussian_moment(activation, q, order: int = 0, dps: int = 30) -> Approx:
     dps = check_digits("dps", dps)
     check_nonnegative("q", q)
     act = activation_of(activation)
-    closed = act.is_relu_family or _erf_scale(act) is not None
+    closed = act.is_relu_family or act.erf_scale is not None
     return _two_ways(lambda m, tol: moments_raw(act, q, [order], m, tol), dps, closed)[0]
 
 
@@ -232,12 +228,17 @@ def derivatives_at_one(activation, sigma_w, sigma_b, max_order: int, dps: int = 
     act = activation_of(activation)
     for j in range(max_order + 1):
         act.derivative(j)
+    if not act.is_relu_family:
+        act.require_taylor_order(max_order, f"f^({max_order})(1)")
     if act.is_relu_family and max_order >= 2:
         _relu_moment(act, 1, max_order)  # raises the explanatory InputError
     if q is None:
         q = _fixed_point(act, sigma_w, sigma_b, dps + 5)
+    if param(q) <= 0:
+        raise InputError("q", f"the variance q must be > 0 for f(1) = V(q)/q, got {q}"
+                              " (sigma_b = 0 with phi(0) = 0 gives q* = 0: use sigma_b > 0)")
     q_rad = q.rad if isinstance(q, Approx) else 0
-    closed = act.is_relu_family or _erf_scale(act) is not None
+    closed = act.is_relu_family or act.erf_scale is not None
     orders = list(range(max_order + 1))
     # high orders lose ~ j*log10(2) digits to cancellation inside phi^(j): raise the precision
     extra = max_order // 2
@@ -267,6 +268,8 @@ def derivative_at_one(activation, sigma_w, sigma_b, order: int, dps: int = 30, q
         raise InputError("order", f"expected an integer >= 0, got {order!r}")
     act = activation_of(activation)
     act.derivative(order)
+    if not act.is_relu_family:
+        act.require_taylor_order(order, f"f^({order})(1)")
     if act.is_relu_family and order >= 2:
         _relu_moment(act, 1, order)
     if q is None:
@@ -283,7 +286,7 @@ def cross_raw(activation, q, c, order: int = 0, method: str = "trapezoid", tol=N
     q, c = param(q), param(c)
     if act.is_relu_family:
         return _relu_cross(act, q, c, order), mpmath.mpf(0)
-    scale = _erf_scale(act)
+    scale = act.erf_scale
     if scale is not None and method == "closed":
         return erf_cross(scale, q, c, order), mpmath.mpf(0)
     dj = act.derivative(order)
@@ -320,7 +323,7 @@ def correlation_map(activation, c, sigma_w, sigma_b, q=None, dps: int = 20, orde
     act.derivative(order)
     if q is None:
         q = _fixed_point(act, sigma_w, sigma_b, dps + 5)
-    closed = act.is_relu_family or _erf_scale(act) is not None
+    closed = act.is_relu_family or act.erf_scale is not None
 
     def compute(method, tol):
         value, err = cross_raw(act, q, c, order, method, tol)

@@ -28,7 +28,7 @@ import mpmath
 from asymptotics import gaussian
 from asymptotics.accuracy import AGREEMENT, Approx, format_approx, rounded_rational
 from asymptotics.activations import Activation
-from asymptotics.dual import (_erf_scale, activation_of, check_sigma, derivatives_at_one, erf_cross, erf_moment,
+from asymptotics.dual import (activation_of, check_sigma, derivatives_at_one, erf_cross, erf_moment,
                               erf_one_minus_correlation, moments_raw, one_minus_correlation_map_raw, param)
 from asymptotics.validation import ComputationError, InputError, check_digits
 
@@ -73,7 +73,7 @@ def _solver_moments(act: Activation, q, method: str, tol, with_derivative: bool)
     """[E phi^2, E phi'^2] (+ [E phi phi'', E phi''^2, E phi' phi''']) at sqrt(q) Z."""
     q = param(q)
     if method == "closed":
-        scale = _erf_scale(act)
+        scale = act.erf_scale
         base = [erf_moment(scale, q, 0), erf_moment(scale, q, 1)]
         return base
     top = 3 if with_derivative else 1
@@ -97,12 +97,23 @@ def _solver_moments(act: Activation, q, method: str, tol, with_derivative: bool)
     return [gaussian.tanh_sinh_raw(lambda x, i=i: products(all_d(x, top))[i], q, act.kink)[0] for i in range(n)]
 
 
+def _rule_label(act: Activation, method: str) -> str:
+    """The rule :func:`_solver_moments` really uses for ``method`` (kinks force tanh-sinh split there)."""
+    if method == "closed":
+        return "closed form"
+    if act.kink:
+        return f"tanh-sinh split at x = {', '.join(str(k) for k in act.kink)}"
+    return "trapezoid rule" if method == "trapezoid" else "tanh-sinh"
+
+
 def _has_order(act: Activation, order: int) -> bool:
+    """phi^(order) is available and is the true derivative (phi^(order-1) continuous: no Dirac part),
+    as Newton's slope formulas need."""
     try:
         act.derivative(order)
-        return True
     except InputError:
         return False
+    return act.derivative_is_continuous(order - 1)
 
 
 def _newton(fun_and_derivative, q0, target_digits: int, max_iter: int = 40):
@@ -212,7 +223,7 @@ def _edge_of_chaos(activation, sigma_b, dps: int = 30) -> EOCPoint:
         at_zero = act.derivative(0)(mpmath.mpf(0))
         if sb2 == 0 and at_zero == 0:
             return _zero_variance_eoc(act, sb_text, dps)
-    first = "closed" if _erf_scale(act) is not None else "trapezoid"
+    first = "closed" if act.erf_scale is not None else "trapezoid"
     with mpmath.workdps(dps + 12):
         q_a = _eoc_q_raw(act, param(sigma_b) ** 2, first, dps + 8)
         m_a = _solver_moments(act, q_a, first, mpmath.mpf(10) ** (-(dps + 10)), False)
@@ -227,7 +238,7 @@ def _edge_of_chaos(activation, sigma_b, dps: int = 30) -> EOCPoint:
         sigma_w = Approx(+sw_a, max(abs(sw_a - sw_b), floor * sw_a), AGREEMENT)
         q_star = Approx(+q_a, max(abs(q_a - q_b), floor * q_a), AGREEMENT)
         chi_1 = Approx(mpmath.mpf(1), max(abs(chi_check - 1), floor), AGREEMENT)
-    rules = ("closed form" if first == "closed" else "trapezoid rule") + f" (dps {dps + 12}) vs tanh-sinh (dps {dps + 6})"
+    rules = f"{_rule_label(act, first)} (dps {dps + 12}) vs {_rule_label(act, 'tanh-sinh')} (dps {dps + 6})"
     accuracy = f"{min(sigma_w.correct_digits, q_star.correct_digits)} digits: agreement of {rules}"
     return EOCPoint(act.name, sb_text, sigma_w, q_star, chi_1, accuracy)
 
@@ -343,7 +354,7 @@ def variance_fixed_point(activation, sigma_w, sigma_b, dps: int = 30) -> Approx:
         with mpmath.workdps(dps + 20):
             exact = sb2 / (1 - gain)
             return Approx(param(exact), mpmath.mpf(0), AGREEMENT)
-    first = "closed" if _erf_scale(act) is not None else "trapezoid"
+    first = "closed" if act.erf_scale is not None else "trapezoid"
     with mpmath.workdps(dps + 12):
         q_a = _fixed_point_raw(act, param(sigma_w) ** 2, param(sigma_b) ** 2, first, dps + 8)
     with mpmath.workdps(dps + 6):
@@ -432,7 +443,7 @@ def _chaotic_fixed_point(act, sigma_w, sigma_b, q: Approx, dps: int):
         with mpmath.workdps(wp):
             tol = mpmath.mpf(10) ** (-(wp - 3))
             sw2, qq = param(sigma_w) ** 2, param(q)
-            scale = _erf_scale(act)
+            scale = act.erf_scale
 
             def gain(delta):  # (1 - f(1 - delta)) - delta, at the fixed point q*
                 if scale is not None:  # closed form (quadrature of erf differences is slow)
