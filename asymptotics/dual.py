@@ -39,7 +39,7 @@ import mpmath
 from asymptotics.accuracy import AGREEMENT, Approx
 from asymptotics.activations import Activation, get_activation
 from asymptotics import gaussian
-from asymptotics.gaussian import _mpf
+from asymptotics.gaussian import as_mpf
 from asymptotics.validation import InputError, check_correlation, check_digits, check_finite, check_nonnegative
 
 
@@ -64,7 +64,7 @@ def param(value):
         return +value.mid
     if isinstance(value, Fraction):
         return mpmath.mpf(value.numerator) / value.denominator
-    return _mpf(value)
+    return as_mpf(value)
 
 
 def _relu_constants(act: Activation):
@@ -208,21 +208,26 @@ def variance_map(activation, q, sigma_w, sigma_b, dps: int = 30) -> Approx:
 
 # --- f^(j)(1) ------------------------------------------------------------------------------
 
-def _fixed_point(activation, sigma_w, sigma_b, dps):
-    from asymptotics.eoc import variance_fixed_point  # eoc builds on this module
-    return variance_fixed_point(activation, sigma_w, sigma_b, dps)
+def _require_q(q):
+    """The variance q is an argument here: its fixed point q* is solved one layer up, in
+    :mod:`asymptotics.eoc` (``variance_fixed_point``, ``derivatives_at_fixed_point``), which builds on
+    this module (so this module never imports it)."""
+    if q is None:
+        raise InputError("q", "the variance q is required; asymptotics.eoc.variance_fixed_point(activation, "
+                              "sigma_w, sigma_b) gives the fixed point q*")
+    return q
 
 
 def derivatives_at_one(activation, sigma_w, sigma_b, max_order: int, dps: int = 30, q=None) -> list:
     """[f(1), f'(1), ..., f^(max_order)(1)] as Approx, f^(j)(1) = sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2].
 
-    ``q`` defaults to the fixed point q*(sigma_b, sigma_w) of the variance map (then f(1) = 1 up to
+    ``q`` is the variance; at the fixed point q*(sigma_b, sigma_w) of the variance map (then f(1) = 1 up to
     the accuracy of q*).  One quadrature grid serves all orders.  Accuracy: trapezoid against
     tanh-sinh (closed forms for erf and the ReLU family, which has orders <= 1 only).
     """
     check_sigma("sigma_w", sigma_w)
     check_sigma("sigma_b", sigma_b)
-    dps = check_digits("dps", dps)
+    dps = gaussian.check_quadrature_digits("dps", dps)
     if isinstance(max_order, bool) or not isinstance(max_order, int) or max_order < 0:
         raise InputError("max_order", f"expected an integer >= 0, got {max_order!r}")
     act = activation_of(activation)
@@ -232,8 +237,7 @@ def derivatives_at_one(activation, sigma_w, sigma_b, max_order: int, dps: int = 
         act.require_taylor_order(max_order, f"f^({max_order})(1)")
     if act.is_relu_family and max_order >= 2:
         _relu_moment(act, 1, max_order)  # raises the explanatory InputError
-    if q is None:
-        q = _fixed_point(act, sigma_w, sigma_b, dps + 5)
+    q = _require_q(q)
     if param(q) <= 0:
         raise InputError("q", f"the variance q must be > 0 for f(1) = V(q)/q, got {q}"
                               " (sigma_b = 0 with phi(0) = 0 gives q* = 0: use sigma_b > 0)")
@@ -263,7 +267,7 @@ def derivatives_at_one(activation, sigma_w, sigma_b, max_order: int, dps: int = 
 
 
 def derivative_at_one(activation, sigma_w, sigma_b, order: int, dps: int = 30, q=None) -> Approx:
-    """f^(order)(1) = sigma_w^2 q^(order-1) E[phi^(order)(sqrt(q) Z)^2] (seed 001 Fact 6), q = q* by default."""
+    """f^(order)(1) = sigma_w^2 q^(order-1) E[phi^(order)(sqrt(q) Z)^2] (seed 001 Fact 6) at variance q."""
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise InputError("order", f"expected an integer >= 0, got {order!r}")
     act = activation_of(activation)
@@ -272,8 +276,7 @@ def derivative_at_one(activation, sigma_w, sigma_b, order: int, dps: int = 30, q
         act.require_taylor_order(order, f"f^({order})(1)")
     if act.is_relu_family and order >= 2:
         _relu_moment(act, 1, order)
-    if q is None:
-        q = _fixed_point(act, sigma_w, sigma_b, dps + 5)
+    q = _require_q(q)
     values = derivatives_at_one(act, sigma_w, sigma_b, order, dps, q)
     return values[order]
 
@@ -307,7 +310,7 @@ def cross_raw(activation, q, c, order: int = 0, method: str = "trapezoid", tol=N
 
 
 def correlation_map(activation, c, sigma_w, sigma_b, q=None, dps: int = 20, order: int = 0) -> Approx:
-    """f^(order)(c) (order 0: f(c) of Fact 5), with its accuracy; q = q* by default.
+    """f^(order)(c) (order 0: f(c) of Fact 5), with its accuracy, at variance q.
 
     Two-dimensional quadrature (principal-axis trapezoid against plain-coordinate trapezoid) except for
     the closed forms (ReLU family, erf).  Costs seconds at 20 digits: for depth recursions use
@@ -321,8 +324,7 @@ def correlation_map(activation, c, sigma_w, sigma_b, q=None, dps: int = 20, orde
         raise InputError("order", f"expected an integer >= 0, got {order!r}")
     act = activation_of(activation)
     act.derivative(order)
-    if q is None:
-        q = _fixed_point(act, sigma_w, sigma_b, dps + 5)
+    q = _require_q(q)
     closed = act.is_relu_family or act.erf_scale is not None
 
     def compute(method, tol):

@@ -26,6 +26,7 @@ from typing import Optional
 import mpmath
 
 from asymptotics import gaussian
+from asymptotics.gaussian import check_quadrature_digits
 from asymptotics.accuracy import AGREEMENT, Approx, format_approx, rounded_rational
 from asymptotics.activations import Activation
 from asymptotics.dual import (activation_of, check_sigma, derivatives_at_one, erf_cross, erf_moment,
@@ -143,7 +144,46 @@ def _newton(fun_and_derivative, q0, target_digits: int, max_iter: int = 40):
                            f"(last relative step {mpmath.nstr(last, 3)})")
 
 
-def _scan_bracket(fun, lo=mpmath.mpf("1e-6"), hi=mpmath.mpf("1e6"), factor=mpmath.mpf("1.6")):
+Q_SEARCH_MAX = mpmath.mpf("1e6")  # quadratures of phi(sqrt(q) Z) need ~sqrt(q) nodes: search no further
+
+
+def _search_start(sb2):
+    """Every root of R(q) = sigma_b^2 + M(q) - q with M(q) >= 0 lies above sigma_b^2 (R(q) >= sigma_b^2 - q)."""
+    return max(mpmath.mpf("1e-6"), mpmath.mpf(sb2))
+
+
+def check_search_range(sb2, name: str = "sigma_b") -> None:
+    """Refuse up front when q* > sigma_b^2 lies beyond the searched range (cost: ~sqrt(q) nodes per integral)."""
+    if mpmath.mpf(sb2) * 2 >= Q_SEARCH_MAX:
+        raise InputError(name, f"sigma_b^2 = {mpmath.nstr(mpmath.mpf(sb2), 3)} puts q* (> sigma_b^2) beyond the "
+                               f"range q < {mpmath.nstr(Q_SEARCH_MAX, 2)} that the quadratures search (their cost grows "
+                               "like sqrt(q) nodes per integral); the limit is sigma_b^2 < 5e5 (sigma_b < 707)")
+
+
+def no_eoc_reason(act: Activation) -> Optional[str]:
+    """Why ``act`` has no Edge of Chaos for any sigma_b, when its declared properties prove it.
+
+    Criterion ('convex_tangent_intercepts' in ``Activation.extra``): phi >= 0, phi'' >= 0 and not
+    identically 0 where phi > 0, and the tangent intercept I(x) = phi(x) - x phi'(x) has limits >= 0
+    at x -> +-infinity.  Proof that R(q) = sigma_b^2 + E[phi^2]/E[phi'^2] - q > sigma_b^2 >= 0 for
+    every q > 0 (so the EOC equations sigma_w^2 E[phi'^2] = 1, q = V(q) have no solution), with
+    x = sqrt(q) Z:
+      * I'(x) = -x phi''(x): I increases on x < 0 and decreases on x > 0, so I >= min of its limits
+        >= 0, i.e. x phi'(x) <= phi(x); multiplied by phi >= 0: x phi phi' <= phi^2.
+      * Gaussian integration by parts, E[x h(x)] = q E[h'(x)] with h = phi phi':
+        q E[phi'^2] = E[x phi phi'] - q E[phi phi''] < E[x phi phi'] <= E[phi^2].
+    Hence E[phi^2] / E[phi'^2] > q.  (For the ReLU family I = 0 and phi phi'' = 0: R = sigma_b^2,
+    EOC only at sigma_b = 0, as its closed form says.)  Softplus: phi = log(1 + e^x) > 0,
+    phi'' = sigma'(x) > 0, I(x) = log(1 + e^x) - x sigma(x) -> 0 at both ends.
+    """
+    reason = act.extra.get("convex_tangent_intercepts") if act.extra else None
+    if not reason:
+        return None
+    return ("E[phi^2]/E[phi'^2] > q for every q > 0, so R(q) = sigma_b^2 + E[phi^2]/E[phi'^2] - q > 0 never "
+            f"vanishes ({reason}; proof in asymptotics.eoc.no_eoc_reason)")
+
+
+def _scan_bracket(fun, lo=mpmath.mpf("1e-6"), hi=Q_SEARCH_MAX, factor=mpmath.mpf("1.6")):
     """First sign change + -> - of fun on a geometric grid."""
     q_prev, f_prev = lo, fun(lo)
     q = lo * factor
@@ -180,10 +220,12 @@ def _eoc_q_raw(act: Activation, sb2, method: str, target: int):
             m = _solver_moments(act, q, "closed" if method == "closed" else "trapezoid", low_tol, False)
             return mpmath.mpf(sb2) + m[0] / m[1] - q
 
-        bracket = _scan_bracket(low_residual)
+        start = _search_start(sb2)
+        bracket = _scan_bracket(low_residual, start)
         if bracket is None:
-            raise InputError("sigma_b", f"no Edge-of-Chaos point for {act.name} with sigma_b^2 = "
-                                        f"{mpmath.nstr(sb2, 8)} (R(q) has no sign change for q in [1e-6, 1e6])")
+            raise ComputationError(f"no Edge-of-Chaos point found for {act.name} with sigma_b^2 = "
+                                   f"{mpmath.nstr(sb2, 8)}: R(q) has no sign change for q in [{mpmath.nstr(start, 3)}, "
+                                   f"{mpmath.nstr(Q_SEARCH_MAX, 2)}], the range searched (larger q: too costly)")
         q0 = mpmath.findroot(low_residual, bracket, solver="anderson")
     q0 = mpmath.mpf(q0)
     if newton:
@@ -218,6 +260,12 @@ def _edge_of_chaos(activation, sigma_b, dps: int = 30) -> EOCPoint:
     act.derivative(1)
     if act.is_relu_family:
         return _relu_eoc(act, sigma_b, sb_text)
+    reason = no_eoc_reason(act)
+    if reason:
+        raise InputError("activation", f"{act.name} has no Edge of Chaos for any sigma_b: {reason}")
+    dps = check_quadrature_digits("dps", dps)
+    with mpmath.workdps(30):
+        check_search_range(param(sigma_b) ** 2)
     with mpmath.workdps(dps + 12):
         sb2 = param(sigma_b) ** 2
         at_zero = act.derivative(0)(mpmath.mpf(0))
@@ -302,6 +350,12 @@ def _derivatives_at_one_eoc(activation, sigma_b, max_order, dps):
     return derivatives_at_one(activation, point.sigma_w, sigma_b, max_order, dps, q=point.q_star)
 
 
+def derivatives_at_fixed_point(activation, sigma_w, sigma_b, max_order: int, dps: int = 30) -> list:
+    """[f(1), ..., f^(max_order)(1)] at the fixed point q*(sigma_b, sigma_w) of the variance map."""
+    q = variance_fixed_point(activation, sigma_w, sigma_b, dps + 5)
+    return derivatives_at_one(activation, sigma_w, sigma_b, max_order, dps, q=q)
+
+
 # --- fixed point of the variance map, phases, depth scales ------------------------------------
 
 def _fixed_point_raw(act: Activation, sw2, sb2, method: str, target: int):
@@ -321,12 +375,12 @@ def _fixed_point_raw(act: Activation, sw2, sb2, method: str, target: int):
         def low_gap(q):
             return mpmath.mpf(sb2) + mpmath.mpf(sw2) * _solver_moments(act, q, low_method, mpmath.mpf("1e-13"), False)[0] - q
 
-        bracket = _scan_bracket(low_gap)
+        bracket = _scan_bracket(low_gap, _search_start(sb2) if sb2 > 0 else mpmath.mpf("1e-6"))
         if bracket is None:
             if low_gap(mpmath.mpf("1e-6")) <= 0:
                 return mpmath.mpf(0)  # q* = 0 is the stable fixed point (sigma_b = 0, phi(0) = 0)
-            raise InputError("sigma_w", f"the variance map of {act.name} has no finite fixed point "
-                                        "below q = 1e6 (variance diverges with depth)")
+            raise ComputationError(f"the variance map of {act.name} has no fixed point below q = 1e6, the range "
+                                   "searched (the variance may diverge with depth; larger q: too costly)")
         q0 = mpmath.mpf(mpmath.findroot(low_gap, bracket, solver="anderson"))
     if newton and _has_order(act, 3):
         return _newton(gap_and_slope, q0, target)
@@ -354,6 +408,9 @@ def variance_fixed_point(activation, sigma_w, sigma_b, dps: int = 30) -> Approx:
         with mpmath.workdps(dps + 20):
             exact = sb2 / (1 - gain)
             return Approx(param(exact), mpmath.mpf(0), AGREEMENT)
+    dps = check_quadrature_digits("dps", dps)
+    with mpmath.workdps(30):
+        check_search_range(param(sigma_b) ** 2)
     first = "closed" if act.erf_scale is not None else "trapezoid"
     with mpmath.workdps(dps + 12):
         q_a = _fixed_point_raw(act, param(sigma_w) ** 2, param(sigma_b) ** 2, first, dps + 8)
@@ -477,10 +534,37 @@ def _chaotic_fixed_point(act, sigma_w, sigma_b, q: Approx, dps: int):
                 Approx(+chi_hi, abs(chi_hi - chi_lo) + mpmath.mpf(10) ** (-(dps + 3)), AGREEMENT))
 
 
+def relu_phase_from_variances(activation, sigma_b2, sigma_w2) -> Phase:
+    """Phase of a ReLU-family network given the exact variances sigma_b^2, sigma_w^2 (rationals such as
+    Fraction(200, 101) or the text '200/101'): no square root, so the EOC sigma_w^2 = 2/(a^2+b^2) is
+    reached exactly."""
+    act = activation_of(activation)
+    if not act.is_relu_family:
+        raise InputError("sigma_w2", f"exact variances are for the ReLU family (closed forms); {act.name} needs sigma_w")
+    sb2, sw2 = exact_variance("sigma_b2", sigma_b2), exact_variance("sigma_w2", sigma_w2)
+    return _relu_phase_exact(act, sb2, sw2, f"sqrt({sb2})", f"sqrt({sw2})")
+
+
+def exact_variance(name, value) -> Fraction:
+    if isinstance(value, bool):
+        raise InputError(name, f"expected a number, got {value!r}")
+    try:
+        x = value if isinstance(value, Fraction) else Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        raise InputError(name, f"expected a non-negative rational such as 2 or 200/101, got {value!r}") from None
+    if x < 0:
+        raise InputError(name, f"a variance must be >= 0, got {value!r}")
+    return x
+
+
 def _relu_phase(act, sigma_b, sigma_w, sb_text, sw_text) -> Phase:
-    a, b = act.slopes
     sw2 = Fraction(str(sigma_w)) ** 2
     sb2 = Fraction(str(sigma_b)) ** 2
+    return _relu_phase_exact(act, sb2, sw2, sb_text, sw_text)
+
+
+def _relu_phase_exact(act, sb2: Fraction, sw2: Fraction, sb_text, sw_text) -> Phase:
+    a, b = act.slopes
     gain = sw2 * (a * a + b * b) / 2
     with mpmath.workdps(40):
         chi = rounded_rational(gain)  # exact rationals, rounded once (the radius is that rounding)

@@ -241,7 +241,10 @@ def softplus_activation() -> Activation:
     return Activation(
         name="softplus", derivatives=DerivativeList(MAX_ORDER, make),
         description="softplus log(1+e^x)",
-        extra={"all_derivatives": _softplus_all, "difference": _softplus_difference, "strip": mpmath.pi},
+        extra={"all_derivatives": _softplus_all, "difference": _softplus_difference, "strip": mpmath.pi,
+               # declared for asymptotics.eoc.no_eoc_reason (proved there): no Edge of Chaos
+               "convex_tangent_intercepts": "softplus is positive and convex, and log(1 + e^x) - x sigma(x) "
+                                            "-> 0 as x -> +-infinity"},
     )
 
 
