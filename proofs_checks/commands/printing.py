@@ -23,7 +23,7 @@ def max_digits_from(args):
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise InputError("max-digits", f"expected a positive integer, got {text!r}") from None
+        raise InputError("--max-digits", f"expected a positive integer, got {text!r}") from None
     if value < 1:
-        raise InputError("max-digits", f"must be >= 1, got {text!r}")
+        raise InputError("--max-digits", f"must be >= 1, got {text!r}")
     return max_digits_shown(value)
