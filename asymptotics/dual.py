@@ -40,7 +40,7 @@ from asymptotics.accuracy import AGREEMENT, Approx
 from asymptotics.activations import Activation, get_activation
 from asymptotics import gaussian
 from asymptotics.gaussian import as_mpf
-from asymptotics.validation import InputError, check_correlation, check_digits, check_finite, check_nonnegative
+from asymptotics.validation import InputError, check_correlation, check_finite, check_nonnegative
 
 
 # --- parameters -------------------------------------------------------------------------
@@ -189,7 +189,7 @@ def _two_ways(compute, dps: int, closed: bool = False, second_rule: str = "tanh-
 
 def gaussian_moment(activation, q, order: int = 0, dps: int = 30) -> Approx:
     """E[phi^(order)(sqrt(q) Z)^2], Z ~ N(0, 1), with its accuracy."""
-    dps = check_digits("dps", dps)
+    dps = gaussian.check_quadrature_digits("dps", dps)
     check_nonnegative("q", q)
     act = activation_of(activation)
     closed = act.is_relu_family or act.erf_scale is not None
@@ -319,7 +319,7 @@ def correlation_map(activation, c, sigma_w, sigma_b, q=None, dps: int = 20, orde
     check_correlation("c", c)
     check_sigma("sigma_w", sigma_w)
     check_sigma("sigma_b", sigma_b)
-    dps = check_digits("dps", dps)
+    dps = gaussian.check_quadrature_digits("dps", dps)
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise InputError("order", f"expected an integer >= 0, got {order!r}")
     act = activation_of(activation)

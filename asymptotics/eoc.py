@@ -459,7 +459,7 @@ def classify(activation, sigma_b, sigma_w, dps: int = 20) -> Phase:
     with q*, chi_1, chi_q, xi_q, the stable correlation c*, chi_c = f'(c*) and xi_c."""
     check_sigma("sigma_b", sigma_b)
     check_sigma("sigma_w", sigma_w)
-    dps = check_digits("dps", dps)
+    dps = check_quadrature_digits("dps", dps)
     act = activation_of(activation)
     sb_text, sw_text = (str(x.mid if isinstance(x, Approx) else x) for x in (sigma_b, sigma_w))
     if act.is_relu_family:

@@ -153,7 +153,7 @@ def normal_expectation(g: Callable, q=1, dps: int = 30, kinks: Sequence = (), ev
     With kinks: tanh-sinh at dps + 6 and dps + 16.  The radius is the difference of the two
     (at least the quadrature's own error estimate).
     """
-    dps = check_digits("dps", dps)
+    dps = check_quadrature_digits("dps", dps)
     check_nonnegative("q", q)
     with mpmath.workdps(dps + 12):
         qq = as_mpf(q)
@@ -245,7 +245,7 @@ def bivariate_expectation(g1, g2, q1, q2, c, dps: int = 20, kinks1=(), kinks2=()
     dps + 4 and dps + 10 (slow: tens of seconds at 10 digits).  Two-dimensional and expensive:
     meant for checks; the depth recursions use closed forms or series instead.
     """
-    dps = check_digits("dps", dps)
+    dps = check_quadrature_digits("dps", dps)
     check_nonnegative("q1", q1)
     check_nonnegative("q2", q2)
     check_correlation("c", c)
