@@ -277,6 +277,8 @@ def format_approx(a: Approx, max_digits: Optional[int] = None) -> str:
     EXACT_SHOWN_DIGITS, the rest going into its radius).
     """
     max_digits = _check_max_digits(max_digits) if max_digits is not None else _MAX_DIGITS.get()
+    if not _finite(a):
+        return f"undetermined (not a finite number: mid = {a.mid}, rad = {a.rad})"
     p = _print(a.mid, a.rad, max_digits, EXACT_SHOWN_DIGITS)
     if a.method == ESTIMATE:
         if p.digits == 0 or p.supported == 0:
@@ -291,6 +293,9 @@ def format_approx(a: Approx, max_digits: Optional[int] = None) -> str:
 
 def approx_json(a: Approx, max_digits: Optional[int] = None) -> dict:
     """See :meth:`Approx.as_dict`."""
+    if not _finite(a):  # never NaN/inf in JSON: say so in strings
+        return {"value": format_approx(a, max_digits), "mid": str(a.mid), "rad": str(a.rad), "digits": 0,
+                "exact": False, "method": a.method}
     full = _print(a.mid, a.rad, None, EXACT_JSON_DIGITS, guard=JSON_GUARD_DIGITS)
     supported = _print(a.mid, a.rad, None, EXACT_JSON_DIGITS).supported
     return {
@@ -301,6 +306,10 @@ def approx_json(a: Approx, max_digits: Optional[int] = None) -> dict:
         "exact": bool(full.exact),
         "method": a.method,
     }
+
+
+def _finite(a: Approx) -> bool:
+    return all(mpmath.isfinite(mpmath.mpf(x)) for x in (a.mid, a.rad)) and a.rad >= 0
 
 
 def agreement(high, low, method: str = AGREEMENT) -> Approx:

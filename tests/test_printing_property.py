@@ -156,3 +156,13 @@ def test_reported_examples():
 def test_bad_max_digits():
     with pytest.raises(ValueError):
         format_approx(Approx(mpmath.mpf(1), mpmath.mpf(0)), 0)
+
+
+def test_non_finite_values_print_without_crash_or_nan_in_json():
+    import json
+
+    for mid, rad in (("nan", "0"), ("1", "inf"), ("inf", "1e-5")):
+        a = Approx(mpmath.mpf(mid), mpmath.mpf(rad))
+        assert format_approx(a).startswith("undetermined")
+        text = json.dumps(a.as_dict(), allow_nan=False)
+        assert "undetermined" in text
