@@ -26,11 +26,12 @@ from typing import Optional
 import mpmath
 
 from asymptotics import gaussian
-from asymptotics.gaussian import check_quadrature_digits
 from asymptotics.accuracy import AGREEMENT, Approx, format_approx, rounded_rational
 from asymptotics.activations import Activation
 from asymptotics.dual import (activation_of, check_sigma, derivatives_at_one, erf_cross, erf_moment,
                               erf_one_minus_correlation, moments_raw, one_minus_correlation_map_raw, param)
+from asymptotics.eoc_existence import Q_SEARCH_MAX, check_search_range, no_eoc_reason, search_start
+from asymptotics.gaussian import check_quadrature_digits
 from asymptotics.validation import ComputationError, InputError, check_digits
 
 
@@ -144,45 +145,6 @@ def _newton(fun_and_derivative, q0, target_digits: int, max_iter: int = 40):
                            f"(last relative step {mpmath.nstr(last, 3)})")
 
 
-Q_SEARCH_MAX = mpmath.mpf("1e6")  # quadratures of phi(sqrt(q) Z) need ~sqrt(q) nodes: search no further
-
-
-def _search_start(sb2):
-    """Every root of R(q) = sigma_b^2 + M(q) - q with M(q) >= 0 lies above sigma_b^2 (R(q) >= sigma_b^2 - q)."""
-    return max(mpmath.mpf("1e-6"), mpmath.mpf(sb2))
-
-
-def check_search_range(sb2, name: str = "sigma_b") -> None:
-    """Refuse up front when q* > sigma_b^2 lies beyond the searched range (cost: ~sqrt(q) nodes per integral)."""
-    if mpmath.mpf(sb2) * 2 >= Q_SEARCH_MAX:
-        raise InputError(name, f"sigma_b^2 = {mpmath.nstr(mpmath.mpf(sb2), 3)} puts q* (> sigma_b^2) beyond the "
-                               f"range q < {mpmath.nstr(Q_SEARCH_MAX, 2)} that the quadratures search (their cost grows "
-                               "like sqrt(q) nodes per integral); the limit is sigma_b^2 < 5e5 (sigma_b < 707)")
-
-
-def no_eoc_reason(act: Activation) -> Optional[str]:
-    """Why ``act`` has no Edge of Chaos for any sigma_b, when its declared properties prove it.
-
-    Criterion ('convex_tangent_intercepts' in ``Activation.extra``): phi >= 0, phi'' >= 0 and not
-    identically 0 where phi > 0, and the tangent intercept I(x) = phi(x) - x phi'(x) has limits >= 0
-    at x -> +-infinity.  Proof that R(q) = sigma_b^2 + E[phi^2]/E[phi'^2] - q > sigma_b^2 >= 0 for
-    every q > 0 (so the EOC equations sigma_w^2 E[phi'^2] = 1, q = V(q) have no solution), with
-    x = sqrt(q) Z:
-      * I'(x) = -x phi''(x): I increases on x < 0 and decreases on x > 0, so I >= min of its limits
-        >= 0, i.e. x phi'(x) <= phi(x); multiplied by phi >= 0: x phi phi' <= phi^2.
-      * Gaussian integration by parts, E[x h(x)] = q E[h'(x)] with h = phi phi':
-        q E[phi'^2] = E[x phi phi'] - q E[phi phi''] < E[x phi phi'] <= E[phi^2].
-    Hence E[phi^2] / E[phi'^2] > q.  (For the ReLU family I = 0 and phi phi'' = 0: R = sigma_b^2,
-    EOC only at sigma_b = 0, as its closed form says.)  Softplus: phi = log(1 + e^x) > 0,
-    phi'' = sigma'(x) > 0, I(x) = log(1 + e^x) - x sigma(x) -> 0 at both ends.
-    """
-    reason = act.extra.get("convex_tangent_intercepts") if act.extra else None
-    if not reason:
-        return None
-    return ("E[phi^2]/E[phi'^2] > q for every q > 0, so R(q) = sigma_b^2 + E[phi^2]/E[phi'^2] - q > 0 never "
-            f"vanishes ({reason}; proof in asymptotics.eoc.no_eoc_reason)")
-
-
 def _scan_bracket(fun, lo=mpmath.mpf("1e-6"), hi=Q_SEARCH_MAX, factor=mpmath.mpf("1.6")):
     """First sign change + -> - of fun on a geometric grid."""
     q_prev, f_prev = lo, fun(lo)
@@ -220,7 +182,7 @@ def _eoc_q_raw(act: Activation, sb2, method: str, target: int):
             m = _solver_moments(act, q, "closed" if method == "closed" else "trapezoid", low_tol, False)
             return mpmath.mpf(sb2) + m[0] / m[1] - q
 
-        start = _search_start(sb2)
+        start = search_start(sb2)
         bracket = _scan_bracket(low_residual, start)
         if bracket is None:
             raise ComputationError(f"no Edge-of-Chaos point found for {act.name} with sigma_b^2 = "
@@ -375,7 +337,7 @@ def _fixed_point_raw(act: Activation, sw2, sb2, method: str, target: int):
         def low_gap(q):
             return mpmath.mpf(sb2) + mpmath.mpf(sw2) * _solver_moments(act, q, low_method, mpmath.mpf("1e-13"), False)[0] - q
 
-        bracket = _scan_bracket(low_gap, _search_start(sb2) if sb2 > 0 else mpmath.mpf("1e-6"))
+        bracket = _scan_bracket(low_gap, search_start(sb2) if sb2 > 0 else mpmath.mpf("1e-6"))
         if bracket is None:
             if low_gap(mpmath.mpf("1e-6")) <= 0:
                 return mpmath.mpf(0)  # q* = 0 is the stable fixed point (sigma_b = 0, phi(0) = 0)
