@@ -364,6 +364,25 @@ def _generic_difference(g, a, b):
     return +out
 
 
+def _check_declared_continuity(name, derivatives, kinks, k) -> None:
+    """The orders declared continuous (below ``k``) must not jump at a kink: compare the given one-sided
+    values at kink +- 1e-25 (30 digits).  A wrong declaration would make Taylor-based methods trust
+    derivatives that do not exist, so it is refused."""
+    with mpmath.workdps(30):
+        h = mpmath.mpf("1e-25")
+        for x0 in kinks:
+            x0 = mpmath.mpf(x0)
+            for j in range(min(k, len(derivatives))):
+                d = derivatives[j]
+                if d is None:
+                    continue
+                left, right = d(x0 - h), d(x0 + h)
+                if abs(right - left) > mpmath.mpf("1e-12") * max(1, abs(left), abs(right)):
+                    raise InputError("first_discontinuous_derivative",
+                                     f"{name}: declared continuous up to order {k - 1}, but phi^({j}) jumps at "
+                                     f"x = {mpmath.nstr(x0, 8)} ({mpmath.nstr(left, 6)} vs {mpmath.nstr(right, 6)})")
+
+
 def custom_activation(name: str, phi: Callable, derivatives: Sequence[Callable] = (),
                       numeric_derivatives: bool = False, kink: tuple = (),
                       odd: bool = False, description: str = "user-supplied",
@@ -402,6 +421,8 @@ def custom_activation(name: str, phi: Callable, derivatives: Sequence[Callable] 
 
     if kink and first_discontinuous_derivative is None:
         first_discontinuous_derivative = 1
+    if kink and not numeric_derivatives:
+        _check_declared_continuity(name, seq, tuple(kink), first_discontinuous_derivative)
     return Activation(name=name, derivatives=seq, kink=tuple(kink), description=description,
                       first_discontinuous_derivative=first_discontinuous_derivative if kink else None,
                       extra={"all_derivatives": all_derivatives, "difference": difference, "odd": odd,

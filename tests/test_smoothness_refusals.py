@@ -81,6 +81,9 @@ def test_custom_kinked_activation_refuses_second_order_unless_declared():
     assert dual.derivatives_at_one(declared, 1.2, 0.2, 2, 15, q=1)[2].mid > 0
     with pytest.raises(InputError, match="beyond order 2"):
         dual.derivatives_at_one(declared, 1.2, 0.2, 3, 15, q=1)
+    # a declaration the one-sided derivatives contradict is refused (phi'' jumps at 0)
+    with pytest.raises(InputError, match=r"phi\^\(2\) jumps at x = 0"):
+        custom_activation("elu_wrong", phi, [d1, d2, d3], kink=(0,), first_discontinuous_derivative=3)
 
 
 def test_dual_needs_q_explicitly_and_eoc_supplies_the_fixed_point():
