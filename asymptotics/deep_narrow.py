@@ -128,6 +128,8 @@ def init_mlp(d_in, d_out, depth, C_L, rho=1.0, beta=1.0, seed=0, dtype=numpy.flo
     check_positive("rho", rho)
     check_positive("beta", beta)
     C = float(C_L)
+    if not math.isfinite(C * C * L * 1e6):  # the NTK holds terms ~ L C_L^2 (and its forward pass C_L x)
+        raise InputError("C_L", f"C_L = {C_L!r} is too large for float64 NTK arithmetic (L C_L^2 overflows)")
     m = d_in + 1 + d_out
     rng = numpy.random.default_rng(seed)
     u = rng.standard_normal((L - 1, d_in)) * (rho / math.sqrt(d_in))
@@ -400,14 +402,18 @@ def mlp_depth_sweep(X, depths, C_of_L=lambda L: float(L) ** 2.5, rho=1.0, beta=1
     for L in depths:
         L = check_depth("depth", L, minimum=3)
         start = time.perf_counter()
-        net = init_mlp(d_in, d_out, L, C_of_L(L), rho, beta, seed=seed + L)
+        try:
+            C_L = C_of_L(L)
+        except OverflowError:
+            raise InputError("C_of_L", f"C_L at L = {L} overflows float64") from None
+        net = init_mlp(d_in, d_out, L, C_L, rho, beta, seed=seed + L)
         theta = mlp_scaled_ntk(net, X)
         secs = time.perf_counter() - start
         diag = numpy.stack([theta[:, k, :, k] for k in range(d_out)])
         off = max((float(numpy.abs(theta[:, k, :, j]).max()) for k in range(d_out) for j in range(d_out) if k != j),
                   default=0.0)
         err = float(numpy.abs(diag - limit[None]).max())
-        out.append(DepthPoint(L, float(C_of_L(L)), theta, limit, err, math.sqrt(var / L), secs,
+        out.append(DepthPoint(L, float(C_L), theta, limit, err, math.sqrt(var / L), secs,
                               {"off_diagonal_max": off}))
     return out
 

@@ -49,7 +49,7 @@ import sympy
 
 from asymptotics.accuracy import Approx
 from asymptotics.formal_series import Series
-from asymptotics.series import (LocalExpansion, numeric_value, relu_family_puiseux, relu_puiseux,
+from asymptotics.series import (LocalExpansion, require_taylor, numeric_value, relu_family_puiseux, relu_puiseux,
                                 resnet_relu_puiseux, smooth_taylor)
 from asymptotics.validation import InputError, check_digits, check_finite
 
@@ -389,6 +389,7 @@ def resnet_relu_depth_law(terms: int = 3, sigma_w=sympy.Symbol("sigma_w", positi
 def smooth_eoc_depth_law(activation: str = "tanh", sigma_b=0.2, terms: int = 3, dps: int = 30) -> DepthLaw:
     """Smooth activation on the EOC at sigma_b: coefficients in f2 = f''(1), f3 = f'''(1), ... with values."""
     terms = _check_terms(terms)
+    require_taylor(activation, terms + 3, f"the depth law with {terms} terms")
     return depth_expansion(smooth_taylor(activation, sigma_b, terms + 2, dps), terms)
 
 

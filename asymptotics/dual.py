@@ -39,8 +39,8 @@ import mpmath
 from asymptotics.accuracy import AGREEMENT, Approx
 from asymptotics.activations import Activation, get_activation
 from asymptotics import gaussian
-from asymptotics.gaussian import _mpf
-from asymptotics.validation import InputError, check_correlation, check_digits, check_finite, check_nonnegative
+from asymptotics.gaussian import as_mpf
+from asymptotics.validation import InputError, check_correlation, check_finite, check_nonnegative
 
 
 # --- parameters -------------------------------------------------------------------------
@@ -64,16 +64,12 @@ def param(value):
         return +value.mid
     if isinstance(value, Fraction):
         return mpmath.mpf(value.numerator) / value.denominator
-    return _mpf(value)
+    return as_mpf(value)
 
 
 def _relu_constants(act: Activation):
     a, b = act.slopes
     return param(a), param(b)
-
-
-def _erf_scale(act: Activation):
-    return param(act.extra["erf_scale"]) if act.extra and "erf_scale" in act.extra else None
 
 
 def _quadrature_kinks(act: Activation):
@@ -147,7 +143,7 @@ def moments_raw(activation, q, orders, method: str = "trapezoid", tol=None):
     q = param(q)
     if act.is_relu_family:
         return [_relu_moment(act, q, j) for j in orders], [mpmath.mpf(0)] * len(orders)
-    scale = _erf_scale(act)
+    scale = act.erf_scale
     if scale is not None and method == "closed":
         return [erf_moment(scale, q, j) for j in orders], [mpmath.mpf(0)] * len(orders)
     top = max(orders)
@@ -193,10 +189,10 @@ def _two_ways(compute, dps: int, closed: bool = False, second_rule: str = "tanh-
 
 def gaussian_moment(activation, q, order: int = 0, dps: int = 30) -> Approx:
     """E[phi^(order)(sqrt(q) Z)^2], Z ~ N(0, 1), with its accuracy."""
-    dps = check_digits("dps", dps)
+    dps = gaussian.check_quadrature_digits("dps", dps)
     check_nonnegative("q", q)
     act = activation_of(activation)
-    closed = act.is_relu_family or _erf_scale(act) is not None
+    closed = act.is_relu_family or act.erf_scale is not None
     return _two_ways(lambda m, tol: moments_raw(act, q, [order], m, tol), dps, closed)[0]
 
 
@@ -212,32 +208,41 @@ def variance_map(activation, q, sigma_w, sigma_b, dps: int = 30) -> Approx:
 
 # --- f^(j)(1) ------------------------------------------------------------------------------
 
-def _fixed_point(activation, sigma_w, sigma_b, dps):
-    from asymptotics.eoc import variance_fixed_point  # eoc builds on this module
-    return variance_fixed_point(activation, sigma_w, sigma_b, dps)
+def _require_q(q):
+    """The variance q is an argument here: its fixed point q* is solved one layer up, in
+    :mod:`asymptotics.eoc` (``variance_fixed_point``, ``derivatives_at_fixed_point``), which builds on
+    this module (so this module never imports it)."""
+    if q is None:
+        raise InputError("q", "the variance q is required; asymptotics.eoc.variance_fixed_point(activation, "
+                              "sigma_w, sigma_b) gives the fixed point q*")
+    return q
 
 
 def derivatives_at_one(activation, sigma_w, sigma_b, max_order: int, dps: int = 30, q=None) -> list:
     """[f(1), f'(1), ..., f^(max_order)(1)] as Approx, f^(j)(1) = sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2].
 
-    ``q`` defaults to the fixed point q*(sigma_b, sigma_w) of the variance map (then f(1) = 1 up to
+    ``q`` is the variance; at the fixed point q*(sigma_b, sigma_w) of the variance map (then f(1) = 1 up to
     the accuracy of q*).  One quadrature grid serves all orders.  Accuracy: trapezoid against
     tanh-sinh (closed forms for erf and the ReLU family, which has orders <= 1 only).
     """
     check_sigma("sigma_w", sigma_w)
     check_sigma("sigma_b", sigma_b)
-    dps = check_digits("dps", dps)
+    dps = gaussian.check_quadrature_digits("dps", dps)
     if isinstance(max_order, bool) or not isinstance(max_order, int) or max_order < 0:
         raise InputError("max_order", f"expected an integer >= 0, got {max_order!r}")
     act = activation_of(activation)
     for j in range(max_order + 1):
         act.derivative(j)
+    if not act.is_relu_family:
+        act.require_taylor_order(max_order, f"f^({max_order})(1)")
     if act.is_relu_family and max_order >= 2:
         _relu_moment(act, 1, max_order)  # raises the explanatory InputError
-    if q is None:
-        q = _fixed_point(act, sigma_w, sigma_b, dps + 5)
+    q = _require_q(q)
+    if param(q) <= 0:
+        raise InputError("q", f"the variance q must be > 0 for f(1) = V(q)/q, got {q}"
+                              " (sigma_b = 0 with phi(0) = 0 gives q* = 0: use sigma_b > 0)")
     q_rad = q.rad if isinstance(q, Approx) else 0
-    closed = act.is_relu_family or _erf_scale(act) is not None
+    closed = act.is_relu_family or act.erf_scale is not None
     orders = list(range(max_order + 1))
     # high orders lose ~ j*log10(2) digits to cancellation inside phi^(j): raise the precision
     extra = max_order // 2
@@ -262,15 +267,16 @@ def derivatives_at_one(activation, sigma_w, sigma_b, max_order: int, dps: int = 
 
 
 def derivative_at_one(activation, sigma_w, sigma_b, order: int, dps: int = 30, q=None) -> Approx:
-    """f^(order)(1) = sigma_w^2 q^(order-1) E[phi^(order)(sqrt(q) Z)^2] (seed 001 Fact 6), q = q* by default."""
+    """f^(order)(1) = sigma_w^2 q^(order-1) E[phi^(order)(sqrt(q) Z)^2] (seed 001 Fact 6) at variance q."""
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise InputError("order", f"expected an integer >= 0, got {order!r}")
     act = activation_of(activation)
     act.derivative(order)
+    if not act.is_relu_family:
+        act.require_taylor_order(order, f"f^({order})(1)")
     if act.is_relu_family and order >= 2:
         _relu_moment(act, 1, order)
-    if q is None:
-        q = _fixed_point(act, sigma_w, sigma_b, dps + 5)
+    q = _require_q(q)
     values = derivatives_at_one(act, sigma_w, sigma_b, order, dps, q)
     return values[order]
 
@@ -283,7 +289,7 @@ def cross_raw(activation, q, c, order: int = 0, method: str = "trapezoid", tol=N
     q, c = param(q), param(c)
     if act.is_relu_family:
         return _relu_cross(act, q, c, order), mpmath.mpf(0)
-    scale = _erf_scale(act)
+    scale = act.erf_scale
     if scale is not None and method == "closed":
         return erf_cross(scale, q, c, order), mpmath.mpf(0)
     dj = act.derivative(order)
@@ -304,7 +310,7 @@ def cross_raw(activation, q, c, order: int = 0, method: str = "trapezoid", tol=N
 
 
 def correlation_map(activation, c, sigma_w, sigma_b, q=None, dps: int = 20, order: int = 0) -> Approx:
-    """f^(order)(c) (order 0: f(c) of Fact 5), with its accuracy; q = q* by default.
+    """f^(order)(c) (order 0: f(c) of Fact 5), with its accuracy, at variance q.
 
     Two-dimensional quadrature (principal-axis trapezoid against plain-coordinate trapezoid) except for
     the closed forms (ReLU family, erf).  Costs seconds at 20 digits: for depth recursions use
@@ -313,14 +319,13 @@ def correlation_map(activation, c, sigma_w, sigma_b, q=None, dps: int = 20, orde
     check_correlation("c", c)
     check_sigma("sigma_w", sigma_w)
     check_sigma("sigma_b", sigma_b)
-    dps = check_digits("dps", dps)
+    dps = gaussian.check_quadrature_digits("dps", dps)
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise InputError("order", f"expected an integer >= 0, got {order!r}")
     act = activation_of(activation)
     act.derivative(order)
-    if q is None:
-        q = _fixed_point(act, sigma_w, sigma_b, dps + 5)
-    closed = act.is_relu_family or _erf_scale(act) is not None
+    q = _require_q(q)
+    closed = act.is_relu_family or act.erf_scale is not None
 
     def compute(method, tol):
         value, err = cross_raw(act, q, c, order, method, tol)

@@ -28,8 +28,10 @@ import mpmath
 from asymptotics import gaussian
 from asymptotics.accuracy import AGREEMENT, Approx, format_approx, rounded_rational
 from asymptotics.activations import Activation
-from asymptotics.dual import (_erf_scale, activation_of, check_sigma, derivatives_at_one, erf_cross, erf_moment,
+from asymptotics.dual import (activation_of, check_sigma, derivatives_at_one, erf_cross, erf_moment,
                               erf_one_minus_correlation, moments_raw, one_minus_correlation_map_raw, param)
+from asymptotics.eoc_existence import Q_SEARCH_MAX, check_search_range, no_eoc_reason, search_start
+from asymptotics.gaussian import check_quadrature_digits
 from asymptotics.validation import ComputationError, InputError, check_digits
 
 
@@ -73,7 +75,7 @@ def _solver_moments(act: Activation, q, method: str, tol, with_derivative: bool)
     """[E phi^2, E phi'^2] (+ [E phi phi'', E phi''^2, E phi' phi''']) at sqrt(q) Z."""
     q = param(q)
     if method == "closed":
-        scale = _erf_scale(act)
+        scale = act.erf_scale
         base = [erf_moment(scale, q, 0), erf_moment(scale, q, 1)]
         return base
     top = 3 if with_derivative else 1
@@ -97,12 +99,23 @@ def _solver_moments(act: Activation, q, method: str, tol, with_derivative: bool)
     return [gaussian.tanh_sinh_raw(lambda x, i=i: products(all_d(x, top))[i], q, act.kink)[0] for i in range(n)]
 
 
+def _rule_label(act: Activation, method: str) -> str:
+    """The rule :func:`_solver_moments` really uses for ``method`` (kinks force tanh-sinh split there)."""
+    if method == "closed":
+        return "closed form"
+    if act.kink:
+        return f"tanh-sinh split at x = {', '.join(str(k) for k in act.kink)}"
+    return "trapezoid rule" if method == "trapezoid" else "tanh-sinh"
+
+
 def _has_order(act: Activation, order: int) -> bool:
+    """phi^(order) is available and is the true derivative (phi^(order-1) continuous: no Dirac part),
+    as Newton's slope formulas need."""
     try:
         act.derivative(order)
-        return True
     except InputError:
         return False
+    return act.derivative_is_continuous(order - 1)
 
 
 def _newton(fun_and_derivative, q0, target_digits: int, max_iter: int = 40):
@@ -132,7 +145,7 @@ def _newton(fun_and_derivative, q0, target_digits: int, max_iter: int = 40):
                            f"(last relative step {mpmath.nstr(last, 3)})")
 
 
-def _scan_bracket(fun, lo=mpmath.mpf("1e-6"), hi=mpmath.mpf("1e6"), factor=mpmath.mpf("1.6")):
+def _scan_bracket(fun, lo=mpmath.mpf("1e-6"), hi=Q_SEARCH_MAX, factor=mpmath.mpf("1.6")):
     """First sign change + -> - of fun on a geometric grid."""
     q_prev, f_prev = lo, fun(lo)
     q = lo * factor
@@ -169,10 +182,12 @@ def _eoc_q_raw(act: Activation, sb2, method: str, target: int):
             m = _solver_moments(act, q, "closed" if method == "closed" else "trapezoid", low_tol, False)
             return mpmath.mpf(sb2) + m[0] / m[1] - q
 
-        bracket = _scan_bracket(low_residual)
+        start = search_start(sb2)
+        bracket = _scan_bracket(low_residual, start)
         if bracket is None:
-            raise InputError("sigma_b", f"no Edge-of-Chaos point for {act.name} with sigma_b^2 = "
-                                        f"{mpmath.nstr(sb2, 8)} (R(q) has no sign change for q in [1e-6, 1e6])")
+            raise ComputationError(f"no Edge-of-Chaos point found for {act.name} with sigma_b^2 = "
+                                   f"{mpmath.nstr(sb2, 8)}: R(q) has no sign change for q in [{mpmath.nstr(start, 3)}, "
+                                   f"{mpmath.nstr(Q_SEARCH_MAX, 2)}], the range searched (larger q: too costly)")
         q0 = mpmath.findroot(low_residual, bracket, solver="anderson")
     q0 = mpmath.mpf(q0)
     if newton:
@@ -207,12 +222,18 @@ def _edge_of_chaos(activation, sigma_b, dps: int = 30) -> EOCPoint:
     act.derivative(1)
     if act.is_relu_family:
         return _relu_eoc(act, sigma_b, sb_text)
+    reason = no_eoc_reason(act)
+    if reason:
+        raise InputError("activation", f"{act.name} has no Edge of Chaos for any sigma_b: {reason}")
+    dps = check_quadrature_digits("dps", dps)
+    with mpmath.workdps(30):
+        check_search_range(param(sigma_b) ** 2)
     with mpmath.workdps(dps + 12):
         sb2 = param(sigma_b) ** 2
         at_zero = act.derivative(0)(mpmath.mpf(0))
         if sb2 == 0 and at_zero == 0:
             return _zero_variance_eoc(act, sb_text, dps)
-    first = "closed" if _erf_scale(act) is not None else "trapezoid"
+    first = "closed" if act.erf_scale is not None else "trapezoid"
     with mpmath.workdps(dps + 12):
         q_a = _eoc_q_raw(act, param(sigma_b) ** 2, first, dps + 8)
         m_a = _solver_moments(act, q_a, first, mpmath.mpf(10) ** (-(dps + 10)), False)
@@ -227,7 +248,7 @@ def _edge_of_chaos(activation, sigma_b, dps: int = 30) -> EOCPoint:
         sigma_w = Approx(+sw_a, max(abs(sw_a - sw_b), floor * sw_a), AGREEMENT)
         q_star = Approx(+q_a, max(abs(q_a - q_b), floor * q_a), AGREEMENT)
         chi_1 = Approx(mpmath.mpf(1), max(abs(chi_check - 1), floor), AGREEMENT)
-    rules = ("closed form" if first == "closed" else "trapezoid rule") + f" (dps {dps + 12}) vs tanh-sinh (dps {dps + 6})"
+    rules = f"{_rule_label(act, first)} (dps {dps + 12}) vs {_rule_label(act, 'tanh-sinh')} (dps {dps + 6})"
     accuracy = f"{min(sigma_w.correct_digits, q_star.correct_digits)} digits: agreement of {rules}"
     return EOCPoint(act.name, sb_text, sigma_w, q_star, chi_1, accuracy)
 
@@ -291,6 +312,12 @@ def _derivatives_at_one_eoc(activation, sigma_b, max_order, dps):
     return derivatives_at_one(activation, point.sigma_w, sigma_b, max_order, dps, q=point.q_star)
 
 
+def derivatives_at_fixed_point(activation, sigma_w, sigma_b, max_order: int, dps: int = 30) -> list:
+    """[f(1), ..., f^(max_order)(1)] at the fixed point q*(sigma_b, sigma_w) of the variance map."""
+    q = variance_fixed_point(activation, sigma_w, sigma_b, dps + 5)
+    return derivatives_at_one(activation, sigma_w, sigma_b, max_order, dps, q=q)
+
+
 # --- fixed point of the variance map, phases, depth scales ------------------------------------
 
 def _fixed_point_raw(act: Activation, sw2, sb2, method: str, target: int):
@@ -310,12 +337,12 @@ def _fixed_point_raw(act: Activation, sw2, sb2, method: str, target: int):
         def low_gap(q):
             return mpmath.mpf(sb2) + mpmath.mpf(sw2) * _solver_moments(act, q, low_method, mpmath.mpf("1e-13"), False)[0] - q
 
-        bracket = _scan_bracket(low_gap)
+        bracket = _scan_bracket(low_gap, search_start(sb2) if sb2 > 0 else mpmath.mpf("1e-6"))
         if bracket is None:
             if low_gap(mpmath.mpf("1e-6")) <= 0:
                 return mpmath.mpf(0)  # q* = 0 is the stable fixed point (sigma_b = 0, phi(0) = 0)
-            raise InputError("sigma_w", f"the variance map of {act.name} has no finite fixed point "
-                                        "below q = 1e6 (variance diverges with depth)")
+            raise ComputationError(f"the variance map of {act.name} has no fixed point below q = 1e6, the range "
+                                   "searched (the variance may diverge with depth; larger q: too costly)")
         q0 = mpmath.mpf(mpmath.findroot(low_gap, bracket, solver="anderson"))
     if newton and _has_order(act, 3):
         return _newton(gap_and_slope, q0, target)
@@ -343,7 +370,10 @@ def variance_fixed_point(activation, sigma_w, sigma_b, dps: int = 30) -> Approx:
         with mpmath.workdps(dps + 20):
             exact = sb2 / (1 - gain)
             return Approx(param(exact), mpmath.mpf(0), AGREEMENT)
-    first = "closed" if _erf_scale(act) is not None else "trapezoid"
+    dps = check_quadrature_digits("dps", dps)
+    with mpmath.workdps(30):
+        check_search_range(param(sigma_b) ** 2)
+    first = "closed" if act.erf_scale is not None else "trapezoid"
     with mpmath.workdps(dps + 12):
         q_a = _fixed_point_raw(act, param(sigma_w) ** 2, param(sigma_b) ** 2, first, dps + 8)
     with mpmath.workdps(dps + 6):
@@ -391,7 +421,7 @@ def classify(activation, sigma_b, sigma_w, dps: int = 20) -> Phase:
     with q*, chi_1, chi_q, xi_q, the stable correlation c*, chi_c = f'(c*) and xi_c."""
     check_sigma("sigma_b", sigma_b)
     check_sigma("sigma_w", sigma_w)
-    dps = check_digits("dps", dps)
+    dps = check_quadrature_digits("dps", dps)
     act = activation_of(activation)
     sb_text, sw_text = (str(x.mid if isinstance(x, Approx) else x) for x in (sigma_b, sigma_w))
     if act.is_relu_family:
@@ -432,7 +462,7 @@ def _chaotic_fixed_point(act, sigma_w, sigma_b, q: Approx, dps: int):
         with mpmath.workdps(wp):
             tol = mpmath.mpf(10) ** (-(wp - 3))
             sw2, qq = param(sigma_w) ** 2, param(q)
-            scale = _erf_scale(act)
+            scale = act.erf_scale
 
             def gain(delta):  # (1 - f(1 - delta)) - delta, at the fixed point q*
                 if scale is not None:  # closed form (quadrature of erf differences is slow)
@@ -466,10 +496,37 @@ def _chaotic_fixed_point(act, sigma_w, sigma_b, q: Approx, dps: int):
                 Approx(+chi_hi, abs(chi_hi - chi_lo) + mpmath.mpf(10) ** (-(dps + 3)), AGREEMENT))
 
 
+def relu_phase_from_variances(activation, sigma_b2, sigma_w2) -> Phase:
+    """Phase of a ReLU-family network given the exact variances sigma_b^2, sigma_w^2 (rationals such as
+    Fraction(200, 101) or the text '200/101'): no square root, so the EOC sigma_w^2 = 2/(a^2+b^2) is
+    reached exactly."""
+    act = activation_of(activation)
+    if not act.is_relu_family:
+        raise InputError("sigma_w2", f"exact variances are for the ReLU family (closed forms); {act.name} needs sigma_w")
+    sb2, sw2 = exact_variance("sigma_b2", sigma_b2), exact_variance("sigma_w2", sigma_w2)
+    return _relu_phase_exact(act, sb2, sw2, f"sqrt({sb2})", f"sqrt({sw2})")
+
+
+def exact_variance(name, value) -> Fraction:
+    if isinstance(value, bool):
+        raise InputError(name, f"expected a number, got {value!r}")
+    try:
+        x = value if isinstance(value, Fraction) else Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError):
+        raise InputError(name, f"expected a non-negative rational such as 2 or 200/101, got {value!r}") from None
+    if x < 0:
+        raise InputError(name, f"a variance must be >= 0, got {value!r}")
+    return x
+
+
 def _relu_phase(act, sigma_b, sigma_w, sb_text, sw_text) -> Phase:
-    a, b = act.slopes
     sw2 = Fraction(str(sigma_w)) ** 2
     sb2 = Fraction(str(sigma_b)) ** 2
+    return _relu_phase_exact(act, sb2, sw2, sb_text, sw_text)
+
+
+def _relu_phase_exact(act, sb2: Fraction, sw2: Fraction, sb_text, sw_text) -> Phase:
+    a, b = act.slopes
     gain = sw2 * (a * a + b * b) / 2
     with mpmath.workdps(40):
         chi = rounded_rational(gain)  # exact rationals, rounded once (the radius is that rounding)

@@ -29,7 +29,23 @@ from typing import Callable, Sequence
 import mpmath
 
 from asymptotics.accuracy import AGREEMENT, Approx
-from asymptotics.validation import InputError, check_correlation, check_digits, check_nonnegative
+from asymptotics.validation import ComputationError, InputError, check_correlation, check_digits, check_nonnegative
+
+
+# Quadrature cost grows quickly with the digits (nodes ~ digits, each evaluation ~ digits^1.6, and
+# mpmath's tanh-sinh degree with them): measured for the tanh EOC point, 17 s at 120 digits and
+# 190 s at 200 digits (2 cores, load 7).  Requests above this limit are refused up front.
+MAX_QUADRATURE_DIGITS = 150
+
+
+def check_quadrature_digits(name: str, dps) -> int:
+    """dps as an int in [1, MAX_QUADRATURE_DIGITS] (InputError naming the limit otherwise)."""
+    dps = check_digits(name, dps)
+    if dps > MAX_QUADRATURE_DIGITS:
+        raise InputError(name, f"{dps} digits requested; quadrature-based results are limited to "
+                               f"{MAX_QUADRATURE_DIGITS} digits (cost grows like digits^3-4: about 3 minutes "
+                               "at 200 digits here)")
+    return dps
 
 
 def _cutoff(tol) -> mpmath.mpf:
@@ -101,8 +117,8 @@ def trapezoid_raw(F: Callable, tol, even: bool = False, h0=None, zmax=None, min_
         if small and level >= 1 and (min_step is None or h <= min_step):
             errs = [d + 16 * mpmath.eps * l for d, l in zip(diffs, l1)]
             return (total, errs) if vector else (total[0], errs[0])
-    raise InputError("integrand", f"trapezoid rule did not reach tolerance {mpmath.nstr(tol, 3)} "
-                                  f"(is the integrand smooth? kinks need method='tanh-sinh')")
+    raise ComputationError(f"trapezoid rule did not reach tolerance {mpmath.nstr(tol, 3)} in {max_halvings} "
+                           "halvings (is the integrand smooth? kinks need method='tanh-sinh')")
 
 
 def tanh_sinh_raw(g: Callable, q=1, kinks: Sequence = ()):
@@ -137,21 +153,21 @@ def normal_expectation(g: Callable, q=1, dps: int = 30, kinks: Sequence = (), ev
     With kinks: tanh-sinh at dps + 6 and dps + 16.  The radius is the difference of the two
     (at least the quadrature's own error estimate).
     """
-    dps = check_digits("dps", dps)
+    dps = check_quadrature_digits("dps", dps)
     check_nonnegative("q", q)
     with mpmath.workdps(dps + 12):
-        qq = _mpf(q)
+        qq = as_mpf(q)
         if kinks:
             high, high_err = tanh_sinh_raw(g, qq, kinks)
         else:
             high, high_err = expectation_raw(g, qq, "trapezoid", tol=mpmath.mpf(10) ** (-(dps + 9)), even=even)
     with mpmath.workdps(dps + (16 if kinks else 6)):
-        low, _ = tanh_sinh_raw(g, _mpf(q), kinks)
+        low, _ = tanh_sinh_raw(g, as_mpf(q), kinks)
     with mpmath.workdps(dps + 20):
         return Approx(+high, max(abs(high - low), high_err, abs(high) * mpmath.mpf(10) ** (-(dps + 8))), AGREEMENT)
 
 
-def _mpf(x):
+def as_mpf(x):
     """A parameter at the working precision; floats mean the decimal they print as (0.2 -> 1/5)."""
     if isinstance(x, float):
         return mpmath.mpf(repr(x))
@@ -229,7 +245,7 @@ def bivariate_expectation(g1, g2, q1, q2, c, dps: int = 20, kinks1=(), kinks2=()
     dps + 4 and dps + 10 (slow: tens of seconds at 10 digits).  Two-dimensional and expensive:
     meant for checks; the depth recursions use closed forms or series instead.
     """
-    dps = check_digits("dps", dps)
+    dps = check_quadrature_digits("dps", dps)
     check_nonnegative("q1", q1)
     check_nonnegative("q2", q2)
     check_correlation("c", c)
@@ -237,7 +253,7 @@ def bivariate_expectation(g1, g2, q1, q2, c, dps: int = 20, kinks1=(), kinks2=()
     results = []
     for extra, h0 in ((10, None), (4, "0.3")):
         with mpmath.workdps(dps + extra):
-            args = (g1, g2, _mpf(q1), _mpf(q2), _mpf(c))
+            args = (g1, g2, as_mpf(q1), as_mpf(q2), as_mpf(c))
             if kinked:
                 results.append(nested_tanh_sinh_raw(*args, kinks1, kinks2))
             else:

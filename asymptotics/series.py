@@ -40,7 +40,7 @@ import mpmath
 import sympy
 
 from asymptotics.accuracy import AGREEMENT, Approx, agreement
-from asymptotics.validation import InputError, check_digits, check_finite, check_nonnegative
+from asymptotics.validation import ComputationError, InputError, check_digits, check_finite, check_nonnegative
 
 __all__ = [
     "LocalExpansion",
@@ -304,6 +304,7 @@ def smooth_taylor(activation: str = "tanh", sigma_b=0.2, order: int = 4, dps: in
     order = _check_order(order)
     dps = check_digits("dps", dps)
     check_nonnegative("sigma_b", sigma_b)
+    require_taylor(activation, order + 1, f"a local expansion at c = 1 with {order} correction terms")
     if derivatives_at_one is None:
         derivatives_at_one, eoc = eoc_derivatives_at_one(activation, sigma_b, order + 1, dps)
     else:
@@ -325,6 +326,18 @@ def smooth_taylor(activation: str = "tanh", sigma_b=0.2, order: int = 4, dps: in
                           values=values, meaning=meaning, parameters=params)
 
 
+def require_taylor(activation, order: int, purpose: str) -> None:
+    """Refuse in one line when the activation's declared smoothness gives no f^(order)(1)
+    (see :mod:`asymptotics.activation`); the ReLU family has its own Puiseux path."""
+    from asymptotics.activations import get_activation
+
+    act = get_activation(activation)
+    if act.is_relu_family:
+        raise InputError("activation", f"{act.name} is piecewise linear: its expansion at c = 1 is a Puiseux "
+                                       "series (relu_family_puiseux), not a Taylor series")
+    act.require_taylor_order(order, purpose)
+
+
 def eoc_derivatives_at_one(activation: str, sigma_b, max_order: int, dps: int = 30):
     """({j: Approx f^(j)(1)} for j = 1..max_order, {'q': Approx, 'sigma_w': Approx}) on the EOC.
 
@@ -340,11 +353,14 @@ def eoc_derivatives_at_one(activation: str, sigma_b, max_order: int, dps: int = 
         # at a neighbouring one (observed for tanh at dps 50-55): retry before giving up
         try:
             point = eoc.edge_of_chaos(activation, sigma_text, dps + extra)
+            if point.q_star is None or point.q_star.mid == 0:
+                raise InputError("sigma_b", f"no positive fixed-point variance for {activation} at sigma_b = "
+                                            f"{sigma_b} (q* = 0: the EOC correlation map is the linear limit c -> c; "
+                                            "use sigma_b > 0)")
             derivs = eoc.derivatives_at_one_eoc(activation, sigma_text, max_order, dps + extra)
             break
-        except InputError as err:
+        except (InputError, ComputationError) as err:
             if "Newton" not in str(err) or extra == 7:
                 raise
-    if point.q_star is None:
-        raise InputError("sigma_b", f"no positive fixed-point variance for {activation} at sigma_b = {sigma_b}")
+
     return {j: derivs[j] for j in range(1, max_order + 1)}, {"q": point.q_star, "sigma_w": point.sigma_w}

@@ -1,6 +1,6 @@
 """Smooth activations with derivatives of every order, exact at any mpmath precision.
 
-Registered names (``get_activation(name, **params)``):
+Defined here, registered by name in :mod:`asymptotics.activations` (``get_activation(name, **params)``):
 
 * ``tanh``: tanh^(j)(x) = P_j(tanh x), P_0 = t, P_{j+1}(t) = (1 - t^2) P_j'(t) (integer polynomials).
 * ``sigmoid``: sigma^(j)(x) = Q_j(sigma x), Q_0 = s, Q_{j+1}(s) = (s - s^2) Q_j'(s).
@@ -19,8 +19,8 @@ Each activation also carries, in ``Activation.extra``:
 * ``odd`` / ``even``: symmetry flags that halve quadratures;
 * ``strip``: half-width of the strip |Im x| < strip in which phi is analytic (None: entire).
 
-A user-supplied activation: :func:`custom_activation` / :func:`register_custom_activation`, with
-explicit derivative callables; orders that were not given raise ``InputError`` when requested,
+A user-supplied activation: :func:`custom_activation` (registered by name with
+:func:`asymptotics.activations.register_custom_activation`), with explicit derivative callables; orders that were not given raise ``InputError`` when requested,
 unless ``numeric_derivatives=True`` (then ``mpmath.diff`` supplies them at the working precision).
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Callable, Optional, Sequence
 
 import mpmath
 
-from asymptotics.activations import Activation, register_activation
+from asymptotics.activation import Activation
 from asymptotics.validation import InputError, check_positive
 
 MAX_ORDER = 400  # explicit families: any order up to this (well beyond any use here)
@@ -241,7 +241,10 @@ def softplus_activation() -> Activation:
     return Activation(
         name="softplus", derivatives=DerivativeList(MAX_ORDER, make),
         description="softplus log(1+e^x)",
-        extra={"all_derivatives": _softplus_all, "difference": _softplus_difference, "strip": mpmath.pi},
+        extra={"all_derivatives": _softplus_all, "difference": _softplus_difference, "strip": mpmath.pi,
+               # declared for asymptotics.eoc.no_eoc_reason (proved there): no Edge of Chaos
+               "convex_tangent_intercepts": "softplus is positive and convex, and log(1 + e^x) - x sigma(x) "
+                                            "-> 0 as x -> +-infinity"},
     )
 
 
@@ -361,14 +364,37 @@ def _generic_difference(g, a, b):
     return +out
 
 
+def _check_declared_continuity(name, derivatives, kinks, k) -> None:
+    """The orders declared continuous (below ``k``) must not jump at a kink: compare the given one-sided
+    values at kink +- 1e-25 (30 digits).  A wrong declaration would make Taylor-based methods trust
+    derivatives that do not exist, so it is refused."""
+    with mpmath.workdps(30):
+        h = mpmath.mpf("1e-25")
+        for x0 in kinks:
+            x0 = mpmath.mpf(x0)
+            for j in range(min(k, len(derivatives))):
+                d = derivatives[j]
+                if d is None:
+                    continue
+                left, right = d(x0 - h), d(x0 + h)
+                if abs(right - left) > mpmath.mpf("1e-12") * max(1, abs(left), abs(right)):
+                    raise InputError("first_discontinuous_derivative",
+                                     f"{name}: declared continuous up to order {k - 1}, but phi^({j}) jumps at "
+                                     f"x = {mpmath.nstr(x0, 8)} ({mpmath.nstr(left, 6)} vs {mpmath.nstr(right, 6)})")
+
+
 def custom_activation(name: str, phi: Callable, derivatives: Sequence[Callable] = (),
                       numeric_derivatives: bool = False, kink: tuple = (),
-                      odd: bool = False, description: str = "user-supplied") -> Activation:
+                      odd: bool = False, description: str = "user-supplied",
+                      first_discontinuous_derivative=None) -> Activation:
     """An activation from phi and its derivatives ``derivatives = [phi', phi'', ...]``.
 
     Orders beyond those given raise ``InputError`` when a computation needs them, unless
     ``numeric_derivatives`` is set (``mpmath.diff`` at the working precision: slow but accurate
-    for analytic phi).  ``kink`` lists points where phi is not smooth (quadratures split there).
+    for analytic phi).  ``kink`` lists points where phi is not smooth (quadratures split there);
+    ``first_discontinuous_derivative`` the lowest order that jumps there.  With kinks and no order
+    declared, the order is taken to be 1 (phi' may jump): the Taylor-based methods then refuse
+    orders >= 2 rather than trust one-sided derivatives (see :mod:`asymptotics.activation`).
     """
     if not isinstance(name, str) or not name.strip():
         raise InputError("name", "an activation needs a non-empty name")
@@ -393,15 +419,14 @@ def custom_activation(name: str, phi: Callable, derivatives: Sequence[Callable] 
     def difference(a, b, order=0):
         return _generic_difference(Activation(name, seq).derivative(order), a, b)
 
+    if kink and first_discontinuous_derivative is None:
+        first_discontinuous_derivative = 1
+    if kink and not numeric_derivatives:
+        _check_declared_continuity(name, seq, tuple(kink), first_discontinuous_derivative)
     return Activation(name=name, derivatives=seq, kink=tuple(kink), description=description,
+                      first_discontinuous_derivative=first_discontinuous_derivative if kink else None,
                       extra={"all_derivatives": all_derivatives, "difference": difference, "odd": odd,
                              "strip": None, "custom": True})
-
-
-def register_custom_activation(name: str, phi: Callable, derivatives: Sequence[Callable] = (), **options) -> None:
-    """Register a user-supplied activation under ``name`` (then usable everywhere by name)."""
-    act = custom_activation(name, phi, derivatives, **options)
-    register_activation(name, lambda: act)
 
 
 def all_derivatives(activation: Activation, x, n: int) -> list:
@@ -418,12 +443,3 @@ def difference(activation: Activation, a, b, order: int = 0):
     if fn is not None:
         return fn(a, b, order)
     return _generic_difference(activation.derivative(order), a, b)
-
-
-register_activation("tanh", tanh_activation)
-register_activation("erf", erf_activation)
-register_activation("gelu", gelu_activation)
-register_activation("softplus", softplus_activation)
-register_activation("sigmoid", sigmoid_activation)
-register_activation("swish", swish_activation)
-register_activation("silu", lambda: swish_activation("silu"))

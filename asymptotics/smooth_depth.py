@@ -45,6 +45,7 @@ import numpy as np
 from asymptotics.accuracy import AGREEMENT, Approx, format_approx
 from asymptotics.dual import activation_of, param
 from asymptotics.eoc import edge_of_chaos
+from asymptotics.gaussian import MAX_QUADRATURE_DIGITS
 from asymptotics.smooth import tanh_polynomials
 from asymptotics.validation import InputError, check_correlation, check_depths, check_digits
 
@@ -114,6 +115,19 @@ def _to_fixed(x, bits: int) -> int:
 
 def _from_fixed(n: int, bits: int):
     return mpmath.ldexp(mpmath.mpf(n), -bits)
+
+
+# Float error bookkeeping: every float operation on an error (in units of 2^-bits) rounds by at most
+# 2^-53 relative; multiplying the carried error by (factor + SLACK) each layer, with SLACK well above
+# a few such roundings and above the float rounding of gamma itself (|gamma| <= 2), keeps the float
+# value above the exact recurrence it stands for.
+SLACK = 2.0 ** -48
+
+
+def _units(x, bits: int) -> float:
+    """x / 2^-bits as a float rounded up (x an mpf >= 0)."""
+    with mpmath.workprec(64):
+        return float(mpmath.ldexp(mpmath.mpf(x), bits)) * (1 + 2.0 ** -50) + 2.0 ** -1000
 
 
 def _step_size(strip, log_tol):
@@ -216,8 +230,9 @@ class _FarStepper:
         q = self.q
         scale_a = mpmath.sqrt(q * (2 - delta) / 2)
         scale_b = mpmath.sqrt(q * delta / 2)
-        h_a = _step_size(float(mpmath.pi / 2 / scale_a), self.log_tol)
-        h_b = _step_size(float(mpmath.pi / 2 / scale_b), self.log_tol)
+        # (scale 0: c = -1 for scale_a, c = 1 for scale_b; the integrand is then constant in that axis)
+        h_a = _step_size(float(mpmath.pi / 2 / scale_a) if scale_a else math.inf, self.log_tol)
+        h_b = _step_size(float(mpmath.pi / 2 / scale_b) if scale_b else math.inf, self.log_tol)
         return scale_a, scale_b, h_a, h_b
 
     def __call__(self, delta_fixed: int, order: int = 0):
@@ -294,6 +309,9 @@ def eoc_correlation_depths(activation="tanh", sigma_b=0.2, c_start=0.5, depths=(
                                        "use asymptotics.dual for single steps of other activations")
     check_correlation("c_start", c_start)
     digits = check_digits("digits", digits)
+    if digits + 10 > MAX_QUADRATURE_DIGITS:  # the EOC constants are computed at digits + 10
+        raise InputError("digits", f"{digits} digits requested; the depth engine needs the EOC constants at "
+                                   f"digits + 10 <= {MAX_QUADRATURE_DIGITS}: at most {MAX_QUADRATURE_DIGITS - 10}")
     depths = check_depths("depths", depths)
     if isinstance(max_degree, bool) or not isinstance(max_degree, int) or not 4 <= max_degree <= 200:
         raise InputError("max_degree", f"expected an integer in [4, 200], got {max_degree!r}")
@@ -308,8 +326,10 @@ def eoc_correlation_depths(activation="tanh", sigma_b=0.2, c_start=0.5, depths=(
         q, sw = param(point.q_star), param(point.sigma_w)
         sw2 = sw * sw
         rel_const = 2 * point.sigma_w.rad / sw + (max_degree + 2) * point.q_star.rad / q
-        # constant term 1 - f(1) = (q - V(q))/q: bounded by |1 - chi_q| rad_q / q <= rad_q / q
-        const_err = float(point.q_star.rad / q)
+        # constant term 1 - f(1) = (q - V(q))/q: bounded by |1 - chi_q| rad_q / q <= rad_q / q.
+        # Errors are carried as floats in units of 2^-bits (never underflow, whatever the precision),
+        # each rounded up: see the loops below.
+        const_err = _units(point.q_star.rad / q, bits)
         J = max_degree
         B_hi, err_hi = tanh_taylor_coefficients(q, sw2, J + 2, bits + 48)
         B_lo, _ = tanh_taylor_coefficients(q, sw2, J + 2, bits + 16)
@@ -325,13 +345,14 @@ def eoc_correlation_depths(activation="tanh", sigma_b=0.2, c_start=0.5, depths=(
             thresholds[j] = _to_fixed((tau / B[j + 1]) ** (mpmath.mpf(1) / (j + 1)), bits)
         delta_switch_fixed = thresholds[J]
         delta_switch = _from_fixed(delta_switch_fixed, bits)
-        coef_err_rate = float(sum(B_rad[j] * delta_switch ** (j - 1) for j in range(1, J + 1)))
+        coef_err_rate = _units(sum(B_rad[j] * delta_switch ** (j - 1) for j in range(1, J + 1)), bits)
         f2, f3 = float(2 * B[2]), float(6 * B[3])
         D = _to_fixed(1 - param(c_start), bits)
     far = _FarStepper(q, sw2, bits, digits)
-    ulp = 2.0 ** -bits
-    scale = 2.0 ** -bits
-    err = 0.0
+    one_fixed = 1 << bits
+    scale = 2.0 ** -bits  # (0.0 beyond 1074 bits: then f2 * err is far below the slack SLACK)
+    tau_units = float(L)
+    err = 0.0  # in units of 2^-bits
     results = {}
     layer = 1
     far_layers = 0
@@ -348,7 +369,7 @@ def eoc_correlation_depths(activation="tanh", sigma_b=0.2, c_start=0.5, depths=(
             break
         if D > delta_switch_fixed:
             D, step_err = far(D)
-            err = err + float(step_err) + const_err  # |g'| <= 1
+            err = err * (1 + SLACK) + _units(step_err, bits) + const_err  # |g'| <= 1
             far_layers += 1
             layer += 1
             continue
@@ -360,10 +381,10 @@ def eoc_correlation_depths(activation="tanh", sigma_b=0.2, c_start=0.5, depths=(
             acc = coeffs[degree]
             for j in range(degree - 1, 0, -1):
                 acc = coeffs[j] + ((acc * D) >> bits)
-            delta_f = D * scale
-            gamma = 1.0 - f2 * delta_f + 0.5 * f3 * delta_f * delta_f + f2 * err
+            delta_f = D / one_fixed  # (int / int: correctly rounded, no overflow at any precision)
+            gamma = 1.0 - f2 * delta_f + 0.5 * f3 * delta_f * delta_f + f2 * err * scale
             D = (acc * D) >> bits
-            err = (err * gamma if gamma < 1.0 else err) + (degree + 2) * ulp + tau_float + coef_err_rate * delta_f + const_err
+            err = err * (min(gamma, 1.0) + SLACK) + (degree + 2) + tau_units + coef_err_rate * delta_f + const_err
         layer = target
         if progress is not None:
             progress(layer, L)
@@ -378,7 +399,7 @@ def eoc_correlation_depths(activation="tanh", sigma_b=0.2, c_start=0.5, depths=(
 def _values_at(depth, D, err, B, B_rad, bits, far, delta_switch_fixed, point) -> DepthValues:
     with mpmath.workprec(bits + 64):
         delta = _from_fixed(D, bits)
-        rad = mpmath.mpf(err) + mpmath.ldexp(1, -bits)
+        rad = mpmath.ldexp(mpmath.mpf(err) + 1, -bits)  # err is in units of 2^-bits
         one_minus_c = Approx(delta, rad, AGREEMENT)
         c = Approx(1 - delta, rad, AGREEMENT)
         # f'(1) - f'(1 - delta) = sum_{k>=1} (-1)^(k+1) (k+1) B_{k+1} delta^k, remainder (K+2) B_{K+2} delta^(K+1)

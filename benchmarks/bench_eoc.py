@@ -45,7 +45,7 @@ def eoc_points(digits=30):
 
 def erf_closed_vs_quadrature():
     erf = get_activation("erf")
-    scale = dual._erf_scale(erf)
+    scale = erf.erf_scale
     out = []
     with mpmath.workdps(48):
         for q, c in (("0.45", "0.6"), ("1.3", "-0.4")):

@@ -37,7 +37,7 @@ def test_cancellation_free_differences(name):
 def test_erf_dual_map_closed_form_against_quadrature_40_digits():
     # E[erf(a u) erf(a v)] = (2/pi) asin(2 a^2 q c / (1 + 2 a^2 q)) and its derivative form
     erf = get_activation("erf", scale="0.8")
-    scale = dual._erf_scale(erf)
+    scale = erf.erf_scale
     with mpmath.workdps(48):
         q, c = mpmath.mpf("0.45"), mpmath.mpf("0.6")
         for order in (0, 1):

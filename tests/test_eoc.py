@@ -7,6 +7,7 @@ References written here, independently of asymptotics.eoc / asymptotics.dual:
   50 digits, tanh-sinh at 42 digits) solving the same system.
 """
 import json
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -149,14 +150,45 @@ def test_non_odd_smooth_eoc_points_against_float64(name, phi, dphi):
     assert abs(float(point.sigma_w.mid) - sw) < 1e-12 * sw and abs(float(point.q_star.mid) - q) < 1e-12 * q
 
 
-def test_softplus_has_no_eoc_point_and_says_so():
+def test_softplus_has_no_eoc_point_and_says_so(monkeypatch):
     # softplus(0) = log 2 > 0 keeps R(q) = sigma_b^2 + E[phi^2]/E[phi'^2] - q positive; checked in float64 too
     x, w = trapezoid_nodes()
     for q in (1e-4, 1e-2, 1.0, 1e2, 1e4):
         u = np.sqrt(q) * x
         assert 0.04 + np.sum(w * np.logaddexp(0, u) ** 2) / np.sum(w * _sigmoid(u) ** 2) - q > 0
-    with pytest.raises(InputError, match="no Edge-of-Chaos point"):
-        eoc.edge_of_chaos("softplus", "0.2", 20)
+    # decided from the proved criterion (eoc.no_eoc_reason), without a single quadrature (it took 8-10
+    # minutes of scanning before)
+    monkeypatch.setattr(eoc, "_solver_moments", lambda *a, **k: pytest.fail("no quadrature needed"))
+    for sigma_b in ("0", "0.2", "3"):
+        with pytest.raises(InputError, match="no Edge of Chaos for any sigma_b"):
+            eoc.edge_of_chaos("softplus", sigma_b, 20)
+
+
+def test_no_eoc_criterion_holds_for_softplus_numerically():
+    # the criterion's inequality x phi' <= phi and E[phi^2]/E[phi'^2] > q, checked on a grid (float64)
+    x = np.linspace(-40, 40, 20001)
+    assert np.all(x * _sigmoid(x) <= np.logaddexp(0, x) + 1e-15)
+    z, w = trapezoid_nodes()
+    for q in (1e-6, 1e-3, 0.5, 10.0, 1e3, 1e5):
+        u = np.sqrt(q) * z
+        assert np.sum(w * np.logaddexp(0, u) ** 2) / np.sum(w * _sigmoid(u) ** 2) > q
+
+
+def test_large_sigma_b_and_digits_refused_up_front():
+    # q* > sigma_b^2 (R(q) >= sigma_b^2 - q): sigma_b = 1e10 puts it far beyond the searched range
+    with pytest.raises(InputError, match="sigma_b"):
+        eoc.edge_of_chaos("tanh", "1e10", 20)
+    with pytest.raises(InputError, match="limited to 150 digits"):
+        eoc.edge_of_chaos("tanh", "0.2", 10**6)
+    with pytest.raises(InputError, match="limited to 150 digits"):
+        eoc.variance_fixed_point("tanh", 1.3, 0.2, 10**6)
+
+
+def test_eoc_search_starts_above_sigma_b_squared():
+    # sigma_b = 20: q* ~ sigma_b^2 = 400 (found, where the old fixed grid from 1e-6 also worked) and
+    # both conditions hold
+    point = eoc.edge_of_chaos("tanh", "20", 12)
+    assert point.q_star.mid > 400
 
 
 def test_tanh_eoc_point_two_mpmath_rules_two_precisions_30_digits():
@@ -384,15 +416,23 @@ def test_cli_curve_honours_digits(capsys):
 
 
 @pytest.mark.parametrize("argv,argument", [
-    (["--sigma-b", "-0.2"], "sigma_b"),
-    (["--sigma-b", "nan"], "sigma_b"),
-    (["--sigma-b", "0.2", "--sigma-w", "inf"], "sigma_w"),
+    (["--sigma-b", "-0.2"], "'--sigma-b'"),
+    (["--sigma-b", "nan"], "'--sigma-b'"),
+    (["--sigma-b", "0.2", "--sigma-w", "inf"], "'--sigma-w'"),
+    (["--sigma-b", "abc"], "'--sigma-b'"),
+    (["--digits", "1000000"], "'--digits'"),
+    (["--sigma-b", "1e10"], "'--sigma-b'"),
+    (["--activation", "relu", "--sigma-w2", "x"], "'--sigma-w2'"),
+    (["--activation", "tanh", "--sigma-w2", "2"], "'--sigma-w2'"),
+    (["--activation", "elu", "--derivatives", "3", "--digits", "10"], "f^(3)(c) -> infinity"),
     (["--activation", "nosuch"], "activation"),
     (["--curve", "1:0:0.1"], "curve"),
     (["--curve", "0:1"], "curve"),
     (["--digits", "0"], "digits"),
     (["--sigma-b", "0.2", "--depth", "-3"], "depth"),
-    (["--sigma-b", "0.2", "--depth", "10", "--c", "1.5"], "c_start"),
+    (["--sigma-b", "0.2", "--depth", "10", "--c", "1.5"], "'--c'"),
+    (["--sigma-b", "0.2", "--depth", "10", "--c", "x"], "'--c'"),
+    (["--depth", "10", "--digits", "145"], "'--digits'"),
     (["--activation", "erf", "--depth", "10"], "activation"),
 ])
 def test_cli_bad_input_is_one_line_exit_2(capsys, argv, argument):
@@ -435,3 +475,33 @@ def test_newton_stops_at_the_noise_floor_and_reports_non_convergence():
         loud = iter([(-1) ** k * mpmath.mpf(10) ** -10 for k in range(100)])
         with pytest.raises(ComputationError, match="did not converge"):
             eoc._newton(lambda q: (q * q - 4 + next(loud), 2 * q), mpmath.mpf(3), 30)
+
+
+def test_cli_relu_family_defaults_and_exact_variances(capsys):
+    from proofs_checks.cli import main
+
+    # the ReLU family's EOC needs sigma_b = 0, which is its default
+    assert main(["eoc", "--activation", "relu", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)["eoc"]
+    assert data["sigma_b"] == "0" and mpmath.mpf(data["sigma_w"]["mid"]) ** 2 == pytest.approx(2, rel=1e-15)
+    # exact variances: sigma_w^2 = 200/101 is ordered with chi_1 = 100/101 exactly (ball contains it)
+    assert main(["eoc", "--activation", "relu", "--sigma-w2", "200/101", "--json"]) == 0
+    phase = json.loads(capsys.readouterr().out)
+    assert phase["phase"] == "ordered"
+    chi = phase["chi_1"]
+    assert abs(Fraction(chi["mid"]) - Fraction(100, 101)) <= Fraction(chi["rad"])
+    assert main(["eoc", "--activation", "leaky_relu", "--sigma-w2", str(Fraction(2) / Fraction(10001, 10000)),
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["phase"] == "eoc"
+    assert main(["eoc", "--activation", "relu", "--sigma-w2", "2", "--sigma-b2", "1/4", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["phase"] == "chaotic"
+
+
+def test_cli_depth_run_from_c_minus_one(capsys):
+    from proofs_checks.cli import main
+
+    # c = -1 is valid (was a ZeroDivisionError: a principal axis of zero width)
+    assert main(["eoc", "--depth", "1", "--depth", "3", "--c", "-1", "--digits", "15", "--json"]) == 0
+    run = json.loads(capsys.readouterr().out)["depth_run"]
+    first = run["layers"][0]["one_minus_c"]
+    assert Fraction(first["mid"]) - Fraction(first["rad"]) <= 2 <= Fraction(first["mid"]) + Fraction(first["rad"])

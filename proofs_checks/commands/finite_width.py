@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 import math
 import sys
-import time
+from fractions import Fraction
 
-from asymptotics.validation import InputError, check_depth, check_positive
+from asymptotics.validation import InputError
 from proofs_checks.commands._options import ExtendList
 
 
@@ -53,16 +53,36 @@ def register(subparsers) -> None:
     q.set_defaults(func=run_deep_narrow)
 
 
-def _ints(name, values):
-    out = []
-    for v in values:
-        for part in str(v).replace(",", " ").split():
-            try:
-                out.append(check_depth(name, part))
-            except InputError:
-                raise InputError(name, f"expected positive integers, got {part!r}") from None
+def _count(option: str, text, minimum: int = 1) -> int:
+    """A whole number >= minimum as the user typed it ('10', '1e3'); InputError naming the option."""
+    if isinstance(text, bool):
+        raise InputError(option, f"expected a whole number, got {text!r}")
+    try:
+        value = Fraction(str(text).strip())
+    except (ValueError, ZeroDivisionError):
+        raise InputError(option, f"expected a whole number, got {text!r}") from None
+    if value.denominator != 1:
+        raise InputError(option, f"expected a whole number, got {text!r}")
+    if value < minimum:
+        raise InputError(option, f"must be >= {minimum}, got {text!r}")
+    if value > 10**12:
+        raise InputError(option, f"{text!r} is beyond any feasible run (at most 10^12)")
+    return int(value)
+
+
+def _real(option: str, text) -> float:
+    """A finite real number as the user typed it; InputError naming the option."""
+    try:
+        value = float(Fraction(str(text).strip()))
+    except (ValueError, ZeroDivisionError, OverflowError):
+        raise InputError(option, f"expected a finite number, got {text!r}") from None
+    return value
+
+
+def _ints(option, values, minimum: int = 1):
+    out = [_count(option, part, minimum) for v in values for part in str(v).replace(",", " ").split()]
     if not out:
-        raise InputError(name, "at least one value is required")
+        raise InputError(option, "at least one value is required")
     return sorted(set(out))
 
 
@@ -85,14 +105,15 @@ def run(args) -> int:
 
     from asymptotics import finite_width as fw
 
-    widths = _ints("width", args.width)
-    depth = check_depth("depth", args.depth)
-    seeds = check_depth("seeds", args.seeds)
-    points = check_depth("points", args.points, minimum=2)
-    beta = float(args.beta)
-    check_positive("beta", beta) if beta != 0 else None
+    widths = _ints("--width", args.width)
+    depth = _count("--depth", args.depth)
+    seeds = _count("--seeds", args.seeds)
+    points = _count("--points", args.points, minimum=2)
+    beta = _real("--beta", args.beta)
+    if beta < 0:
+        raise InputError("--beta", f"must be >= 0, got {args.beta!r}")
     if args.activation.lower() not in fw.ACTIVATIONS:
-        raise InputError("activation", f"unknown activation {args.activation!r}; available: {', '.join(fw.ACTIVATIONS)}")
+        raise InputError("--activation", f"unknown activation {args.activation!r}; available: {', '.join(fw.ACTIVATIONS)}")
     xp = _xp(args.gpu)
     X = fw.circle_points(points)
     result = fw.ntk_width_convergence(widths, depth, seeds, X=X, activation=args.activation, beta=beta, xp=xp)
@@ -148,13 +169,19 @@ def run_deep_narrow(args) -> int:
     from asymptotics import deep_narrow as dn
     from asymptotics import finite_width as fw
 
-    depths = _ints("depth", args.depth)
+    depths = _ints("--depth", args.depth)
     if depths[0] < 3:
-        raise InputError("depth", f"the deep narrow MLP needs depth >= 3, got {depths[0]}")
-    d_out = check_depth("d_out", args.d_out)
-    c_exp = float(args.c_exponent)
-    check_positive("c-exponent", c_exp)
-    seed = check_depth("seed", args.seed, minimum=0)
+        raise InputError("--depth", f"the deep narrow MLP needs depth >= 3, got {depths[0]}")
+    d_out = _count("--d-out", args.d_out)
+    c_exp = _real("--c-exponent", args.c_exponent)
+    if c_exp <= 0:
+        raise InputError("--c-exponent", f"must be > 0, got {args.c_exponent!r}")
+    # C_L = L^c must be a float64 number (and its square, which the NTK scaling uses)
+    log10_c = c_exp * math.log10(depths[-1])
+    if log10_c > 100:
+        raise InputError("--c-exponent", f"C_L = L^{args.c_exponent} = 10^{log10_c:.0f} at L = {depths[-1]}: beyond "
+                                         "what float64 NTK arithmetic (~ L C_L^2) holds (the limit is c log10(L) <= 100)")
+    seed = _count("--seed", args.seed, minimum=0)
     gam = numpy.array([0.2, 0.6, 1.0, 1.35])
     X = numpy.stack([numpy.cos(gam), numpy.sin(gam)], 1)
     with fw.blas_single_thread():

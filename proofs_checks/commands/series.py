@@ -10,7 +10,10 @@ Examples::
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
+from proofs_checks.commands.arguments import as_typed
+from proofs_checks.commands.printing import add_max_digits, max_digits_from
 from asymptotics.validation import InputError, check_digits
 
 # sympy and format_approx are imported inside the functions that use them (start-up of --help).
@@ -29,7 +32,19 @@ def register(subparsers):
     p.add_argument("--digits", type=int, default=15, help="digits for numerical values (default 15)")
     p.add_argument("--latex", action="store_true", help="print LaTeX")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_max_digits(p)
     p.set_defaults(func=run)
+
+
+def _rational(option: str, text):
+    """An exact slope from the user's text (0.1 means 1/10; 200/101 is allowed)."""
+    try:
+        value = Fraction(str(text).strip())
+    except (ValueError, ZeroDivisionError):
+        raise InputError(option, f"expected a number such as 0.1 or 1/3, got {text!r}") from None
+    import sympy
+
+    return sympy.Rational(value.numerator, value.denominator)
 
 
 def _slopes(args):
@@ -38,9 +53,9 @@ def _slopes(args):
     if name == "relu":
         return sympy.Integer(0), sympy.Integer(1)
     if name == "leaky_relu":
-        return sympy.Rational(args.alpha or "0.01"), sympy.Integer(1)
+        return _rational("--alpha", args.alpha or "0.01"), sympy.Integer(1)
     if name == "abrelu":
-        return sympy.Rational(args.a or "0"), sympy.Rational(args.b or "1")
+        return _rational("--a", args.a or "0"), _rational("--b", args.b or "1")
     if name == "linear":
         raise InputError("activation", "the linear activation has f(c) = c: nothing to expand")
     return None
@@ -62,14 +77,17 @@ def build(args):
         local = relu_family_puiseux(max(order, terms + 2), a, b, name=args.activation)
         shown_local = order
     else:
+        for option, given in (("--alpha", args.alpha), ("--a", args.a), ("--b", args.b)):
+            if given is not None:
+                raise InputError(option, f"applies to the ReLU family only, not to {args.activation!r}")
         try:
-            sigma_b = float(args.sigma_b)
-        except ValueError:
-            raise InputError("sigma-b", f"expected a number, got {args.sigma_b!r}") from None
+            sigma_b = Fraction(str(args.sigma_b).strip())
+        except (ValueError, ZeroDivisionError):
+            raise InputError("--sigma-b", f"expected a number, got {args.sigma_b!r}") from None
+        if sigma_b < 0:
+            raise InputError("--sigma-b", f"must be >= 0, got {args.sigma_b!r}")
         local = smooth_taylor(args.activation, args.sigma_b, max(order, terms + 2), digits + 5)
         shown_local = order
-        if sigma_b <= 0:
-            raise InputError("sigma-b", "must be > 0 for smooth odd activations")
     law = depth_expansion(local, terms)
     ntk = ntk_depth_law(law, 1, max(1, terms - 2))
     return {"local": local, "shown_local": shown_local, "law": law, "ntk": ntk, "digits": digits}
@@ -168,7 +186,13 @@ def as_text(result, latex=False):
 
 
 def run(args) -> int:
-    result = build(args)
+    with max_digits_from(args):
+        return _run(args)
+
+
+def _run(args) -> int:
+    with as_typed(args, {"sigma_b": "--sigma-b", "a": "--a" if args.a else "--alpha", "b": "--b"}):
+        result = build(args)
     if args.json:
         print(json.dumps(as_json(result), indent=1, default=str))
     else:
