@@ -94,7 +94,7 @@ def value(name: str, convention: str = "std", dps: int = 20, **params) -> Approx
 
 def check(name: str, printed, convention: str = "std", dps: int = 20, tolerance=None, digits=None, **params):
     """The verdict a claims file would give to ``quantity = name``, ``printed = printed``."""
-    from proofs_checks.user_claims.catalogue import get_quantity
+    from proofs_checks.user_claims.quantity_index import get_quantity
     from proofs_checks.user_claims.compare import judge_claim
     from proofs_checks.user_claims.values import parse_printed
 

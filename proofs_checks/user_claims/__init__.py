@@ -11,14 +11,15 @@ from proofs_checks.user_claims.loader import ClaimsDocument, is_claims_path, loa
 
 def catalogue():
     """{name: Quantity} of every quantity a claims file can name."""
-    from proofs_checks.user_claims.catalogue import load_catalogue
+    from proofs_checks.user_claims.quantity_index import load_catalogue
 
     return load_catalogue()
 
 
 def compute(quantity_name: str, convention: str = "std", dps: int = 20, **params):
     """The catalogue quantity at these parameters: a ``Computed`` (value Approx or exact SymPy, how, ...)."""
-    from proofs_checks.user_claims.catalogue import get_quantity, setting_from
+    from proofs_checks.user_claims.catalogue import setting_from
+    from proofs_checks.user_claims.quantity_index import get_quantity
 
     q = get_quantity(quantity_name)
     setting = setting_from(params, convention) if q.network else None

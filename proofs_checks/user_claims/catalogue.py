@@ -87,17 +87,6 @@ def quantity(name, summary, parameters=None, required=(), categorical=False, net
     return register
 
 
-def load_catalogue() -> Dict[str, Quantity]:
-    from proofs_checks.user_claims import depth_quantities, eoc_quantities, kernel_quantities  # noqa: F401
-    return QUANTITIES
-
-
-def get_quantity(name) -> Quantity:
-    load_catalogue()
-    if not isinstance(name, str) or name not in QUANTITIES:
-        raise FieldError("quantity", f"unknown quantity {name!r}; 'ntk-verify quantities' lists "
-                                     f"{', '.join(sorted(QUANTITIES))}")
-    return QUANTITIES[name]
 
 
 # --------------------------------------------------------------------------------------

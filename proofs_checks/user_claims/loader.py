@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import List
 
 from asymptotics.validation import InputError
-from proofs_checks.user_claims.catalogue import CLAIM_FIELDS, CONVENTIONS, get_quantity, setting_from
+from proofs_checks.user_claims.catalogue import CLAIM_FIELDS, CONVENTIONS, setting_from
+from proofs_checks.user_claims.quantity_index import get_quantity
 from proofs_checks.user_claims.compare import judge_claim
 from proofs_checks.user_claims.errors import ClaimInputError, FieldError
 from proofs_checks.user_claims.values import parse_printed
