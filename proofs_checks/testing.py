@@ -82,14 +82,14 @@ def quantity(name: str, convention: str = "std", dps: int = 20, **params):
 
 def value(name: str, convention: str = "std", dps: int = 20, **params) -> Approx:
     """The Approx of a catalogue quantity (an exact result rounded once, its rounding as the radius)."""
-    from proofs_checks.user_claims.compare import _approx_of_exact
+    from proofs_checks.user_claims.compare import approx_of_exact
 
     computed = quantity(name, convention, dps, **params)
     if computed.undecided:
         raise AssertionError(f"{name}: {computed.undecided}")
     if computed.value is not None:
         return computed.value
-    return _approx_of_exact(computed.exact, dps + 20)
+    return approx_of_exact(computed.exact, dps + 20)
 
 
 def check(name: str, printed, convention: str = "std", dps: int = 20, tolerance=None, digits=None, **params):

@@ -458,7 +458,7 @@ def test_user_registered_activation_through_document_import(tmp_path, monkeypatc
     sigma_w = 1/|phi'(0)| = 1; chi_1 at sigma_w = 1/2 is sigma_w^2 phi'(0)^2 = 1/4 (q* = 0)."""
     monkeypatch.syspath_prepend(str(tmp_path))
     (tmp_path / "my_acts_mod.py").write_text(
-        "import mpmath\nfrom asymptotics.smooth import register_custom_activation\n"
+        "import mpmath\nfrom asymptotics.activations import register_custom_activation\n"
         "register_custom_activation('my_sin', mpmath.sin, [mpmath.cos, lambda x: -mpmath.sin(x), "
         "lambda x: -mpmath.cos(x)], odd=True)\n")
     path = tmp_path / "sin.claims.toml"

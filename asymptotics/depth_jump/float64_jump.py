@@ -25,9 +25,9 @@ FLOAT_DIGITS = 24
 @lru_cache(maxsize=8)
 def float_coefficients(slopes: tuple):
     """Float64 coefficients (inv_A, beta, phi, u, c, h) from the arb machinery at 24 digits."""
-    from asymptotics.depth_jump.relu_jump import _machinery, working_precision
+    from asymptotics.depth_jump.relu_jump import machinery, working_precision
 
-    _, fatou, ntk = _machinery(slopes, working_precision(FLOAT_DIGITS), FLOAT_TERMS)
+    _, fatou, ntk = machinery(slopes, working_precision(FLOAT_DIGITS), FLOAT_TERMS)
     f = lambda x: float(x.mid())  # noqa: E731
     return {
         "inv_A": f(fatou.inv_A), "beta": f(fatou.beta), "phi": [f(p) for p in fatou.phi],

@@ -55,7 +55,7 @@ def choose_l0(activation) -> int | None:
 
 
 @lru_cache(maxsize=16)
-def _machinery(slopes: tuple, prec: int, terms: int):
+def machinery(slopes: tuple, prec: int, terms: int):
     """(germ, Fatou coordinate, NTK solution) for one activation and precision (built once)."""
     from asymptotics.activations import abrelu
 
@@ -68,7 +68,7 @@ def _machinery(slopes: tuple, prec: int, terms: int):
 
 def machinery_for(activation, digits: int):
     phi = constants_for(activation)
-    return _machinery((Fraction(phi.a), Fraction(phi.b)), working_precision(digits), terms_for(digits))
+    return machinery((Fraction(phi.a), Fraction(phi.b)), working_precision(digits), terms_for(digits))
 
 
 def jump_layers(network, at_l0, l0: int, targets, digits: int, q_x, q_y, extras=None):

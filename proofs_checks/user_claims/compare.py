@@ -29,7 +29,7 @@ def _mp(expr, dps):
         return mpmath.mpf(sympy.N(expr, dps + 10))
 
 
-def _approx_of_exact(expr, dps=60) -> Approx:
+def approx_of_exact(expr, dps=60) -> Approx:
     with mpmath.workdps(dps + 10):
         mid = _mp(expr, dps)
         return Approx(mid, abs(mid) * mpmath.mpf(10) ** -(dps) if mid else mpmath.mpf(10) ** -dps, "certified")
@@ -67,7 +67,7 @@ def judge_claim(printed, computed) -> Verdict:
                        evidence + f". The printed value is {mpmath.nstr(_mp(printed.value, 20), 15)}; "
                        f"the derived one {computed.exact} (exact). Would be overturned by: {computed.overturn}",
                        "differs", **data)
-    value = computed.value if computed.value is not None else _approx_of_exact(computed.exact)
+    value = computed.value if computed.value is not None else approx_of_exact(computed.exact)
     p = _mp(printed.value, 60)
     with mpmath.workprec(Approx._EXACT_BITS):
         half = mpmath.mpf(sympy.N(sympy.sympify(printed.half_width), 60)) if printed.half_width else mpmath.mpf(0)

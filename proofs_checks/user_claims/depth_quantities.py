@@ -26,7 +26,7 @@ from asymptotics.depth_laws import DEPTH, ELL0, depth_expansion, ntk_depth_law, 
 from asymptotics.series import derivative_symbol, numeric_value, smooth_taylor
 from proofs_checks.user_claims.cache import cached
 from proofs_checks.user_claims.catalogue import Computed, choice_param, quantity
-from proofs_checks.user_claims.eoc_quantities import _relu_eoc_check, derivatives, eoc_point
+from proofs_checks.user_claims.eoc_quantities import relu_eoc_check, derivatives, eoc_point
 from proofs_checks.user_claims.errors import FieldError
 from proofs_checks.user_claims.values import exact_number, parse_expression, text_of, to_sympy
 
@@ -59,7 +59,9 @@ def _symbolic_smooth_law(terms):
     serves every smooth activation and sigma_b (the values enter only when a coefficient is evaluated)."""
     def derive():
         placeholder = {j: Approx(mpmath.mpf(1), mpmath.mpf(0)) for j in range(1, terms + 5)}
-        return depth_expansion(smooth_taylor("phi", 0, terms + 2, 20, derivatives_at_one=placeholder), terms)
+        # the law is the same for every activation smooth at c = 1; tanh (analytic) only names it here,
+        # and each activation's own smoothness is checked where its f^(j)(1) are computed
+        return depth_expansion(smooth_taylor("tanh", 0, terms + 2, 20, derivatives_at_one=placeholder), terms)
 
     return cached(("smooth law", terms), derive)
 
@@ -76,7 +78,7 @@ def _smooth_values(setting, terms, dps):
 def _law(setting, terms, dps):
     """(DepthLaw, values of its symbols)."""
     if setting.is_relu_family:
-        a, b = _relu_eoc_check(setting)
+        a, b = relu_eoc_check(setting)
         if setting.activation_key[0] == "relu":
             law = cached(("relu law", terms), lambda: relu_eoc_depth_law(terms))
         else:

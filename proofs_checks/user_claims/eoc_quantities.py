@@ -44,7 +44,7 @@ def _relu_slopes(setting):
     return to_sympy(Fraction(a)), to_sympy(Fraction(b))
 
 
-def _relu_eoc_check(setting):
+def relu_eoc_check(setting):
     """The ReLU family has its EOC at sigma_b = 0 and sigma_w^2 = 2/(a^2 + b^2) only."""
     if setting.sb2 != 0:
         raise FieldError("sigma_b", f"{setting.name} has Edge-of-Chaos points only at sigma_b = 0")
@@ -64,7 +64,7 @@ def eoc_sigma_w(params, setting, dps):
     label = "sigma_w^2" if setting.convention == "variance" else "sigma_w"
     what = f"{label} on the Edge of Chaos of {setting.name} at sigma_b^2 = {text_of(setting.sb2)}"
     if setting.is_relu_family:
-        a, b = _relu_eoc_check(setting)
+        a, b = relu_eoc_check(setting)
         sw2 = 2 / (a * a + b * b)
         return Computed(what, exact=sw2 if label == "sigma_w^2" else sympy.sqrt(sw2), how=EXACT, overturn=EXACT_OVERTURN)
     point = eoc_point(setting, dps)
@@ -91,12 +91,12 @@ def eoc_q_star(params, setting, dps):
         point = eoc_point(setting, dps)
         return Computed(f"q* on the Edge of Chaos of {setting.name} at sigma_b^2 = {text_of(setting.sb2)}",
                         point.q_star, how=f"asymptotics.eoc.edge_of_chaos: {point.accuracy}", overturn=AGREE)
-    q = _fixed_point(setting, dps)
+    q = fixed_point_of(setting, dps)
     return Computed(f"q* of {setting.describe()}", q, how="asymptotics.eoc.variance_fixed_point: trapezoid "
                     "(or closed form) against tanh-sinh quadrature", overturn=AGREE)
 
 
-def _fixed_point(setting, dps):
+def fixed_point_of(setting, dps):
     return cached(("q*",) + _key(setting) + (str(setting.sw2), dps),
                   lambda: eoc_engine.variance_fixed_point(setting.activation, setting.sigma_w_arg(),
                                                           setting.sigma_b_arg(), dps))
@@ -109,7 +109,7 @@ def derivatives(setting, order, dps):
         sw = point.sigma_w
         q = point.q_star
     else:
-        sw, q = setting.sigma_w_arg(), _fixed_point(setting, dps + 5)
+        sw, q = setting.sigma_w_arg(), fixed_point_of(setting, dps + 5)
     from proofs_checks.user_claims import cache
 
     key = ("f^j(1)",) + _key(setting) + (str(setting.sw2), dps)
@@ -145,7 +145,7 @@ def map_derivative(params, setting, dps):
                                       "Puiseux series in sqrt(1 - c) (use correlation_map.expansion)")
         a, b = _relu_slopes(setting)
         if setting.sw2 is None:
-            _relu_eoc_check(setting)
+            relu_eoc_check(setting)
             return Computed(what, exact=sympy.Integer(1), how=EXACT, overturn=EXACT_OVERTURN)
         exact = 1 if order == 0 else to_sympy(setting.sw2) * (a * a + b * b) / 2
         return Computed(what, exact=sympy.sympify(exact), how=EXACT + " (f(1) = 1 at the fixed point)",
@@ -179,7 +179,7 @@ def map_expansion(params, setting, dps):
     fname = "f(c)" if which == "map" else "f'(c)"
     what = f"coefficient of (1 - c)^{p} in {fname} of {setting.name} at c = 1"
     if setting.is_relu_family:
-        a, b = _relu_eoc_check(setting)
+        a, b = relu_eoc_check(setting)
         what += " (Edge of Chaos)"
         return Computed(what, exact=_relu_coefficient(which, p, a, b),
                         how="exact Puiseux expansion of the closed-form dual map (asymptotics.series."

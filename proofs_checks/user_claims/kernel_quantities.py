@@ -235,9 +235,9 @@ def _relu_k(setting, rho, dps, what):
 
 def _erf_k(setting, rho, dps, what):
     from asymptotics.dual import derivatives_at_one, erf_one_minus_correlation
-    from proofs_checks.user_claims.eoc_quantities import _fixed_point
+    from proofs_checks.user_claims.eoc_quantities import fixed_point_of
 
-    q = _fixed_point(setting, dps + 10)
+    q = fixed_point_of(setting, dps + 10)
     chi = derivatives_at_one(setting.activation, setting.sigma_w_arg(), setting.sigma_b_arg(), 1, dps + 10, q)[1]
     if not chi.mid + chi.rad < 1:
         raise FieldError("sigma_w", f"not in the ordered phase: chi_1 = {mpmath.nstr(chi.mid, 10)}")
@@ -245,12 +245,12 @@ def _erf_k(setting, rho, dps, what):
     if depth > 20000:
         return Computed(what, undecided="chi_1 is so close to 1 that the limit needs > 20000 layers",
                         decide="a larger depth budget")
-    from asymptotics.dual import _erf_scale
+    from asymptotics.dual import activation_of
 
-    sc = _erf_scale(setting.activation)
     results = []
     for wp in (dps + 10, dps + 18):
         with mpmath.workdps(wp):
+            sc = activation_of(setting.activation).erf_scale  # at this working precision
             sw2 = mpmath.mpf(sympy.N(to_sympy(setting.sw2), wp + 5))
             delta = 1 - mpmath.mpf(rho.numerator) / rho.denominator
             for _ in range(depth - 1):

@@ -89,7 +89,7 @@ def load_claims_file(path) -> ClaimsDocument:
 
 def _import_modules(path, modules):
     """``import = ["my_package.activations"]``: modules imported first, e.g. to register activations
-    (``asymptotics.smooth.register_custom_activation``) that the claims then name."""
+    (``asymptotics.activations.register_custom_activation``) that the claims then name."""
     import importlib
 
     if isinstance(modules, str):
