@@ -55,8 +55,9 @@ def _v_terms(level):
     ok = rows[-1]["log10_D"] < rows[0]["log10_D"] - 2  # D falling towards 0, as the argument needs
     return _refuted_unless(ok, "v_(i,j) -> 0 because D = det det -> 0 and psi_D^(k)/D^j -> 0",
                    f"n = 6: {text}",
-                   "D tends to the positive constant ((3/4)^(n-1)(n+3)/4)^2 (here 10^" + f"{2 * math.log10(0.75**5 * 9 / 4):.3f}"
-                   "), so property (4) is never used in its d -> 0 regime (and fails at t = 1/2 anyway). The v_(i,j) "
+                   f"D tends to the positive constant ({la.limiting_weights(6).det_limit})^2 at n = 6 (here 10^"
+                   f"{2 * math.log10(float(la.limiting_weights(6).det_value.mid)):.3f}), "
+                   "so property (4) is never used in its d -> 0 regime (and fails at t = 1/2 anyway). The v_(i,j) "
                    "(= entries of A(t)^-1 A'(t) by Cramer's rule) do tend to 0, but because K^(L+1) - K^(L) = "
                    "O(log L / L^2): their 1-variation equals int_0^1 |(K_L + s dK)^-1 dK| ds, independent of psi_D",
                    "float64 at n = 6 (kappa well conditioned, cond < 4); 1-variation by Gauss-Legendre in s = psi_D(2t-1); "
