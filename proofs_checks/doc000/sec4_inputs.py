@@ -18,7 +18,8 @@ from proofs_checks.verdict import judge
 @claim("depth_ntk.prop1.perfect_correlation", SEED, (180, 187),
        r"\rho=1:\ \Sigma^{(L)} = \frac{\|x\|\|x'\|}{n_0 2^{L-1}},\ \dot\Sigma^{(L)} = \tfrac12,\ "
        r"\Theta^{(L+1)}_\infty = \tfrac12\Theta^{(L)}_\infty + \frac{\|x\|\|x'\|}{n_0 2^L} = \frac{(L+1)\|x\|\|x'\|}{n_0 2^L}",
-       "identity", title="Proposition 1: kernels of perfectly correlated inputs")
+       "identity", title="Proposition 1: kernels of perfectly correlated inputs",
+       strength=('independent', 'certified arb engine values against the printed closed forms at five depths; a wrong power of 2 or factor L would be excluded'))
 def _prop1(level):
     from asymptotics.recursion import kernel_at_depths
 
@@ -51,7 +52,8 @@ def _prop1(level):
        r"\rho^{(L+1)} = \frac{\sqrt{1-\rho^2}}{\pi} + \frac{\rho \arcsin\rho}{\pi} + \frac{\rho}{2},\ "
        r"\dot\Sigma^{(L+1)} = \frac{\arcsin\rho}{2\pi} + \frac14,\ "
        r"\Theta^{(L)}_\infty(x,x') = \|x\|\|x'\|\Theta^{(L)}_\infty(x/\|x\|, x'/\|x'\|)", "identity",
-       title="Proposition 2: ReLU correlation map, derivative kernel, homogeneity")
+       title="Proposition 2: ReLU correlation map, derivative kernel, homogeneity",
+       strength=('independent', 'Gaussian integrals by quadrature against the printed arc-cosine formulas (1e-15) and homogeneity by the arb engine'))
 def _prop2(level):
     rhos = ["-0.9", "-0.3", "0", "0.4", "0.95"] if level == "quick" else \
         ["-0.99", "-0.9", "-0.5", "-0.3", "0", "0.2", "0.4", "0.7", "0.95", "0.999"]
@@ -111,7 +113,8 @@ def _null_vector_check(X, depth):
 
 @claim("depth_ntk.case_a.sphere_invertible", SEED, 215,
        r"x_i \in S^{n_0-1}\ \Rightarrow\ \Theta^{(L)}_\infty(XX^\top) \text{ invertible for } L \ge 2", "inequality",
-       title="case a): NTK Gram invertible on the sphere for L >= 2")
+       title="case a): NTK Gram invertible on the sphere for L >= 2",
+       severity=('substantive', "the invertibility of the depth-2 NTK Gram, on which Proposition 3's limit rests at L = 2, fails for antipodal data; it holds from L = 3 on"))
 def _case_a(level):
     X = _antipodal_circle()
     odd = _odd_part_depth2()
@@ -135,7 +138,8 @@ def _case_a(level):
 
 @claim("depth_ntk.case_b.noncolinear_invertible", SEED, 216,
        r"x_i^\top x_j < \|x_i\|\|x_j\| \ (i \ne j)\ \Rightarrow\ \text{NTK invertible for } L \ge 2", "inequality",
-       title="case b): pairwise non-colinear data give an invertible NTK")
+       title="case b): pairwise non-colinear data give an invertible NTK",
+       severity=('slip', 'the condition excludes only same-sign colinear pairs; with opposite-sign pairs also excluded (or L >= 3) the conclusion survives'))
 def _case_b(level):
     X = _antipodal_circle() * np.array([[1.0], [2.0], [0.5], [3.0], [1.5], [0.7]])  # rescaled rows
     G = X @ X.T
@@ -162,7 +166,8 @@ def _inverse_stereographic(x):
 
 @claim("depth_ntk.case_c.stereographic_dot_products", SEED, 217,
        r"\text{inverse stereographic embedding: } x_i^\top x_j = 1 \ \forall x_i, x_j", "identity",
-       title="case c): dot products after the inverse stereographic projection")
+       title="case c): dot products after the inverse stereographic projection",
+       severity=('notation', "x_i.x_j = 1 for all i, j is meant as |x_i| = 1 (points on the sphere), as the sentence's purpose (landing on S^n0) makes clear"))
 def _case_c(level):
     pts = np.array([[0.3], [1.0], [2.0], [-1.5]])
     Y = _inverse_stereographic(pts)
@@ -178,7 +183,8 @@ def _case_c(level):
 
 @claim("depth_ntk.case_c.stereographic_invertible", SEED, 231,
        r"\text{colinear data, inverse stereographic embedding on } S^{n_0} \Rightarrow \kappa \text{ invertible}",
-       "inequality", title="the stereographic embedding always yields an invertible kappa")
+       "inequality", title="the stereographic embedding always yields an invertible kappa",
+       severity=('substantive', 'the embedding can produce antipodal pairs, so kappa is singular at L = 2: the remedy offered for colinear data does not work at that depth'))
 def _case_c_invertible(level):
     pts = np.array([[1.0], [-1.0], [2.0], [-0.5], [3.0], [-1 / 3]])  # x and -x/|x|^2 map to antipodal points
     Y = _inverse_stereographic(pts)
@@ -196,7 +202,8 @@ def _case_c_invertible(level):
 
 @claim("depth_ntk.prop3.kernel_regression", SEED, (221, 229),
        r"f_\infty(x) = f_0(x) + \kappa_x^\top \kappa^{-1}(y^* - y_0)", "limit",
-       title="Proposition 3: the t -> infinity limit of kernel gradient flow")
+       title="Proposition 3: the t -> infinity limit of kernel gradient flow",
+       strength=('independent', 'kernel gradient flow integrated by expm and by LSODA, compared with the printed closed form'))
 def _prop3(level):
     from scipy.linalg import expm
 

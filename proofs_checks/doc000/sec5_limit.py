@@ -16,7 +16,8 @@ from proofs_checks.verdict import judge
 
 # ============================================================================ Section 5
 @claim("depth_ntk.lemma1.rho_to_one", SEED, 254,
-       r"\rho^{(1)} \in ]-1,1[\ \Rightarrow\ \rho^{(L)} \to 1", "limit", title="Lemma 1: correlations tend to 1")
+       r"\rho^{(1)} \in ]-1,1[\ \Rightarrow\ \rho^{(L)} \to 1", "limit", title="Lemma 1: correlations tend to 1",
+       strength=('independent', 'certified recursion at depth 1e3 (quick) for five starts, with the derived 1/L^2 law; a non-convergent start would show'))
 def _lemma1(level):
     from asymptotics.depth_laws import relu_eoc_depth_law
 
@@ -38,7 +39,8 @@ def _lemma1(level):
 
 @claim("depth_ntk.prop4.recursion", SEED, (273, 275),
        r"\bar\Theta^{(L+1)} = \frac{L}{L+1} h'(\rho^{(L)})\bar\Theta^{(L)} + \frac{1}{L+1} h(\rho^{(L)})", "identity",
-       title="Proposition 4: recursion of the normalised NTK")
+       title="Proposition 4: recursion of the normalised NTK",
+       strength=('independent', 'the unnormalised Theorem 1 recursion (arb) normalised by Definition 4, against the printed normalised recursion to 25 digits'))
 def _prop4(level):
     from asymptotics.recursion import kernel_at_depths
 
@@ -107,7 +109,8 @@ def _ntk_law():
 
 @claim("depth_ntk.thm2.converges_to_one", SEED, (280, 281),
        r"\bar\Theta^{(L)}_\infty(x,x') \nearrow 1 \text{ strictly as } L \to \infty", "limit",
-       title="Theorem 2: the normalised NTK increases strictly to 1")
+       title="Theorem 2: the normalised NTK increases strictly to 1",
+       severity=('substantive', "the main theorem's limit is 1/4 off the diagonal, not 1, and the convergence is not monotone; Theorem 3's argument (a singular limit matrix) depends on it"))
 def _thm2(level):
     L = 10**3 if level == "quick" else 10**5
     law = _ntk_law()
@@ -138,7 +141,8 @@ def _thm2(level):
 
 @claim("depth_ntk.thm2.det_to_zero", SEED, (283, 284),
        r"\det \bar\Theta^{(L)}_\infty(XX^\top) \to 0", "limit",
-       title="the Gram determinant of the normalised NTK tends to 0")
+       title="the Gram determinant of the normalised NTK tends to 0",
+       severity=('substantive', "the determinant tends to a positive constant; the 'major obstacle' motivating Theorem 3's proof does not exist"))
 def _det_to_zero(level):
     n = 10 if level == "quick" else 30
     X = la.sphere_data(n, 128, 0)

@@ -26,7 +26,8 @@ def _eta_h(z, sigmoid_squared=True):
 
 @claim("depth_ntk.sec6.kernel_properties_rho", SEED, (361, 372),
        r"\rho^{(L)}: \ \kappa(x,x) \ge \kappa(x_1,x_2);\ \kappa^{(L)}(XX^\top) \succ 0 \ (L \ge \hat L);\ "
-       r"\det\bar\kappa^{(L)} \to 0", "inequality", title="rho^(L) satisfies the three listed kernel properties")
+       r"\det\bar\kappa^{(L)} \to 0", "inequality", title="rho^(L) satisfies the three listed kernel properties",
+       strength=('independent', 'certified determinants of rho^(L) at L = 3, 100, 1e4 and the exact odd part of h'))
 def _props_rho(level):
     X = _antipodal_circle()
     # rho^(2) = h(t): odd part t/2 only -> singular on antipodal configurations; rho^(3) = h(h(t)) fine
@@ -56,7 +57,8 @@ def _props_rho(level):
 
 @claim("depth_ntk.sec6.kernel_properties_eta", SEED, (372, 378),
        r"\eta^{(L+1)} = h(\eta^{(L)}),\ \eta^{(1)} = x^\top x',\ h(z) = (1+e^{-z})^{-2}"
-       r"\text{ satisfies the three properties}", "inequality", title="eta^(L) satisfies the three listed properties")
+       r"\text{ satisfies the three properties}", "inequality", title="eta^(L) satisfies the three listed properties",
+       severity=('substantive', "eta^(L) Gram matrices are indefinite at every depth: Proposition 7's example kernel does not satisfy property (2)"))
 def _props_eta(level):
     import flint
 
@@ -106,7 +108,8 @@ def _props_eta(level):
 
 @claim("depth_ntk.sec6.rate_logarithmic", SEED, (408, 414),
        r"\bar\Theta^{(L)}(XX^\top) \to \mathbf 1\mathbf 1^\top \text{ at a logarithmic rate}", "rate",
-       title="the convergence of Theta-bar to 1 is logarithmic")
+       title="the convergence of Theta-bar to 1 is logarithmic",
+       severity=('substantive', 'the limit is 1/4, not 1, and the rate is log(L)/L, not logarithmic'))
 def _rate_log(level):
     depths = (10**2, 10**3, 10**4) if level == "quick" else (10**2, 10**3, 10**4, 10**5, 10**6)
     rhos = (0.0, 0.6, -0.9)
@@ -137,7 +140,8 @@ def _rate_log(level):
 
 @claim("depth_ntk.sec6.rho_eta_fast", SEED, (394, 396),
        r"\rho^{(L)}, \eta^{(L)} \text{ converge to a fixed value rather quickly}", "rate",
-       title="rho^(L) and eta^(L) converge quickly (Figure 1)")
+       title="rho^(L) and eta^(L) converge quickly (Figure 1)",
+       strength=('weak', "'rather quickly' has no rate to reject; the computed rates (1/L^2 for rho, geometric for eta) are reported"))
 def _rho_eta_fast(level):
     out = _pairs((0.75,), (5, 10, 30))
     z = mpmath.mpf("0.75")
@@ -157,7 +161,8 @@ def _rho_eta_fast(level):
 
 @claim("depth_ntk.sec6.weights_converge_fast", SEED, (420, 426),
        r"\text{small depths suffice for the limit of } \kappa_x\kappa^{-1}\text{ (faster than the kernel)}", "rate",
-       title="the weights converge fast although the kernel converges sublinearly")
+       title="the weights converge fast although the kernel converges sublinearly",
+       severity=('substantive', "the weights converge at the kernel's own rate log(L)/L; the claimed speed-up is a constant factor only"))
 def _weights_fast(level):
     n = 20
     depths = [10, 30, 100, 1000, 10**4] if level == "quick" else [10, 30, 100, 10**3, 10**4, 10**5]
@@ -189,7 +194,8 @@ def _weights_fast(level):
 
 @claim("depth_ntk.fig1.curves", SEED, (382, 400),
        r"\text{Figure 1: } \bar\Theta, \rho, \eta \text{ for } L = 1..30,\ n_0 = 128,\ \text{uniform data projected on the sphere}",
-       "figure", title="Figure 1 recomputed (depths 1-30)")
+       "figure", title="Figure 1 recomputed (depths 1-30)",
+       strength=('weak', 'the figure image is not in the seed file; only the qualitative shape described in the text is compared'))
 def _fig1(level):
     n = 10
     X = la.sphere_data(n, 128, 0)
@@ -234,7 +240,8 @@ def _fig_digits(level):
 
 @claim("depth_ntk.concl.ordered_phase", SEED, (462, 464),
        r"\text{the studied kernel behaves as in the ordered phase}", "setting",
-       title="the studied kernel is in the ordered phase")
+       title="the studied kernel is in the ordered phase",
+       severity=('substantive', "the conclusion's reading of the result (ordered phase) is wrong: correlations behave as on the Edge of Chaos (slope 1 at rho = 1)"))
 def _ordered(level):
     from asymptotics.recursion import Network, kernel_at_depths
 

@@ -46,7 +46,8 @@ def _proof_ingredients(n, depths, ts=(0.25, 0.5, 0.75)):
 @claim("depth_ntk.thm3.proof.v_vanish_via_det", SEED, (343, 351),
        r"v_{(i,j)} \le \frac{\det(A \leftarrow_{i,j} A')}{\det\bar\Theta^{(L+1)}\det\bar\Theta^{(L)}} \to 0 "
        r"\text{ by property (4) of } \psi_{\mathcal D}", "limit",
-       title="Theorem 3's proof: v_(i,j) vanish because D -> 0 and property (4)")
+       title="Theorem 3's proof: v_(i,j) vanish because D -> 0 and property (4)",
+       severity=('substantive', "the proof's mechanism (D -> 0) is false; the conclusion v -> 0 holds, by an argument the proof does not give"))
 def _v_terms(level):
     depths = [10, 100, 1000] if level == "quick" else [10, 100, 10**3, 10**4]
     rows = _proof_ingredients(6, depths)
@@ -66,7 +67,8 @@ def _v_terms(level):
 
 @claim("depth_ntk.sec6.v_faster_than_det", SEED, (416, 420),
        r"(v_{(i,j)}) \to 0 \text{ exponentially faster than } \det\bar\Theta^{(L)}_\infty(XX^\top)", "rate",
-       title="the v_(i,j) vanish exponentially faster than the determinant")
+       title="the v_(i,j) vanish exponentially faster than the determinant",
+       severity=('substantive', 'the determinant does not vanish and the v_(i,j) vanish algebraically: the comparison that the discussion rests on is false'))
 def _v_vs_det(level):
     depths = [10, 100, 1000] if level == "quick" else [10, 100, 10**3, 10**4]
     rows = _proof_ingredients(6, depths)
@@ -84,7 +86,8 @@ def _v_vs_det(level):
 
 @claim("depth_ntk.thm3.proof.log_concavity", SEED, (345, 348),
        r"\det A(t) \ge \det\bar\Theta^{(L+1)\,\psi}\det\bar\Theta^{(L)\,1-\psi} \ge \det\bar\Theta^{(L+1)}\det\bar\Theta^{(L)}",
-       "inequality", title="the denominator bounds in Theorem 3's proof")
+       "inequality", title="the denominator bounds in Theorem 3's proof",
+       strength=('consistency', 'both inequalities are standard theorems (concavity of log det, Hadamard); the float64 check on one data set only illustrates them'))
 def _log_concavity(level):
     X = la.sphere_data(8, 128, 1)
     depths = [5, 6, 50, 51] if level == "quick" else [5, 6, 50, 51, 500, 501]

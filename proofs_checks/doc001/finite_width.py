@@ -20,7 +20,8 @@ from proofs_checks.verdict import confirmed, inconclusive, judge, refuted
 @claim("hayou.eq8.linear_model", SEED, (64, 68),
        r"f_t(\mathcal X)=e^{-\frac tN\hat K}f_0(\mathcal X)+(I-e^{-\frac tN\hat K})\mathcal Z,\ "
        r"f_t(x)=f_0(x)+K(x,\mathcal X)\hat K^{-1}(I-e^{-\frac tN\hat K})(\mathcal Z-f_0(\mathcal X))",
-       "identity", title="closed-form solution of the linearised (NTK) training dynamics, eqs. (2)-(3), (8)-(9)")
+       "identity", title="closed-form solution of the linearised (NTK) training dynamics, eqs. (2)-(3), (8)-(9)",
+       strength=('independent', 'the gradient-flow ODE integrated numerically against the printed closed form'))
 def check_linear_model(level):
     from scipy.integrate import solve_ivp
     from scipy.linalg import expm
@@ -114,7 +115,8 @@ def _lemma1_numbers(level):
 @claim("hayou.lemma1.main_text", SEED, (118, 124),
        r"K^L=\dot q^L K^{L-1}+q^L,\ \dot q^l=\sigma_b^2+\sigma_w^2\mathbb E[\phi(y^{l-1})\phi(y'^{l-1})],\ "
        r"q^l=\sigma_w^2\mathbb E[\phi'(y^{l-1})\phi'(y'^{l-1})]",
-       "identity", title="Lemma 1 (main text): infinite-width NTK recursion of a FFNN")
+       "identity", title="Lemma 1 (main text): infinite-width NTK recursion of a FFNN",
+       severity=('slip', 'q and qdot swapped in the main-text Lemma 1; the appendix restatement (seed lines 945-951) has them right and the later results use the right recursion'))
 def check_lemma1_main(level):
     cand, emp, scores, evidence = _lemma1_numbers(level)
     printed = f"K(x,x), K(x,x') = {cand['swapped'][0]:.3f}, {cand['swapped'][1]:.3f} (definitions as printed)"
@@ -131,7 +133,8 @@ def check_lemma1_main(level):
 
 @claim("hayou.lemma1.appendix", SEED, (945, 951),
        r"K^L=\dot q^L K^{L-1}+q^L,\ q^l=\sigma_b^2+\sigma_w^2\mathbb E[\phi\phi],\ \dot q^l=\sigma_w^2\mathbb E[\phi'\phi']",
-       "identity", title="Lemma 1 (appendix restatement): FFNN NTK recursion")
+       "identity", title="Lemma 1 (appendix restatement): FFNN NTK recursion",
+       strength=('independent', 'finite-width empirical NTK (width 1000, 4 initialisations) against the recursion; the swapped main-text recursion is excluded by many error bars (hayou.lemma1.main_text)'))
 def check_lemma1_appendix(level):
     cand, emp, scores, evidence = _lemma1_numbers(level)
     printed = f"K(x,x), K(x,x') = {cand['correct'][0]:.3f}, {cand['correct'][1]:.3f}"
@@ -161,7 +164,8 @@ def _resnet_numbers(level):
 
 @claim("hayou.lemma3.resnet_recursion", SEED, (181, 190),
        r"K_{res}^l=K_{res}^{l-1}(q^l+1)+q^l", "identity",
-       title="Lemma 3: NTK recursion of a fully connected ResNet")
+       title="Lemma 3: NTK recursion of a fully connected ResNet",
+       severity=('slip', "the multiplier should be the derivative kernel qdot; Theorem 2's proof (lines 1386-1398) uses qdot, so the growth conclusion survives"))
 def check_lemma3(level):
     cand, emp, scores, evidence = _resnet_numbers(level)
     kxx, kxy = cand["correct"]
@@ -226,7 +230,8 @@ def _cnn_numbers(level, residual=False):
 @claim("hayou.lemma2.cnn_recursion", SEED, (126, 136),
        r"K^l_{\alpha,\alpha'}=\frac1{2k+1}\sum_{\beta}\Psi^{l-1}_{\alpha+\beta,\alpha'+\beta},\ "
        r"\Psi=\dot q K+\hat q\ (\dot q,\hat q\text{ as in the main-text Lemma 1})", "identity",
-       title="Lemma 2 (main text): NTK recursion of a 1-D CNN")
+       title="Lemma 2 (main text): NTK recursion of a 1-D CNN",
+       severity=('slip', 'same swap as the main-text Lemma 1; the appendix Lemma 2 (lines 981-996) has the right kernels'))
 def check_lemma2(level):
     scores, evidence = _cnn_numbers(level)
     if scores["swapped"] > 8 and scores["correct"] < 4:
@@ -242,7 +247,8 @@ def check_lemma2(level):
 @claim("hayou.lemma2.cnn_recursion_appendix", SEED, (981, 996),
        r"K^l_{\alpha,\alpha'}=\frac1{2k+1}\sum_{\beta}\Psi^{l-1}_{\alpha+\beta,\alpha'+\beta},\ "
        r"\Psi^{l-1}=\hat q^l K^{l-1}+\hat q^l\ (\text{appendix Lemma 1 symbols})", "identity",
-       title="Lemma 2 (appendix): NTK recursion of a 1-D CNN, first factor read as the derivative kernel")
+       title="Lemma 2 (appendix): NTK recursion of a 1-D CNN, first factor read as the derivative kernel",
+       strength=('independent', 'finite-width CNN NTK within 0.6 sigma; the swapped version is off by 22.7 sigma'))
 def check_lemma2_appendix(level):
     scores, evidence = _cnn_numbers(level)
     evidence += (". Line 996 prints the same symbol q-hat for both factors; the check reads the multiplier as the "
@@ -255,7 +261,8 @@ def check_lemma2_appendix(level):
 
 @claim("hayou.lemma4.resnet_cnn_recursion", SEED, (193, 203),
        r"K^{res,l}_{\alpha,\alpha'}=K^{res,l-1}_{\alpha,\alpha'}+\frac1{2k+1}\sum_\beta\Psi^{l-1}_{\alpha+\beta,\alpha'+\beta},\ "
-       r"\Psi^l=\hat q^l K^{res,l}+\hat q^l", "identity", title="Lemma 4: NTK recursion of a convolutional ResNet")
+       r"\Psi^l=\hat q^l K^{res,l}+\hat q^l", "identity", title="Lemma 4: NTK recursion of a convolutional ResNet",
+       severity=('slip', 'one symbol used for both kernels; with qdot in the multiplier (as for the FFNN ResNet, lines 1386-1398) the recursion matches finite width'))
 def check_lemma4(level):
     scores, evidence = _cnn_numbers(level, residual=True)
     readings = [scores["both_derivative"], scores["both_covariance"]]

@@ -20,7 +20,8 @@ from proofs_checks.verdict import inconclusive, judge, refuted
 
 @claim("hayou.relu_covariance_map", SEED, (561, 565),
        r"q^l(x,x')=\sigma_b^2+\frac{\sigma_w^2}2\sqrt{q(x)}\sqrt{q(x')}f(c^{l-1}),\ f(c)=\frac{c\arcsin c+\sqrt{1-c^2}}\pi+\frac c2",
-       "identity", title="ReLU covariance propagation through the correlation map f")
+       "identity", title="ReLU covariance propagation through the correlation map f",
+       strength=('independent', '2-D Gaussian integrals by quadrature against the printed arc-cosine form'))
 def check_relu_cov(level):
     rows, worst = [], 0.0
     for c in (-0.9, -0.3, 0.2, 0.7, 0.99):
@@ -40,7 +41,8 @@ def check_relu_cov(level):
 
 
 @claim("hayou.chi_backprop", SEED, (597, 599), r"\chi(q^l(x))=\sigma_w^2\mathbb E[\phi(\sqrt{q^l(x)}Z)^2]", "identity",
-       title="gradient back-propagation factor chi")
+       title="gradient back-propagation factor chi",
+       severity=('notation', "phi for phi': the EOC definition (line 619) uses the derivative"))
 def check_chi(level):
     sw, sb, depth = 1.3, 0.3, 6
     width, seeds = (1500, 3) if level == "quick" else (4000, 6)
@@ -78,7 +80,8 @@ def check_chi(level):
 
 @claim("hayou.cnn_correlation_map", SEED, (826, 826),
        r"f(c)=\frac{\sigma_w^2\mathbb E[\phi(\sqrt qZ_1)\phi(\sqrt q(cZ_1+\sqrt{1-c^2}Z_2))]}{q}+\sigma_b^2", "identity",
-       title="correlation map as written in Section 4.3 (sigma_b^2 outside the division by q)")
+       title="correlation map as written in Section 4.3 (sigma_b^2 outside the division by q)",
+       severity=('notation', 'the division by q is misplaced; Fact 5 (line 638) has the right form'))
 def check_cnn_corr_map(level):
     sw, q = num.tanh_eoc("0.2", 20)
     sw2, q = float(sw) ** 2, float(q)
@@ -98,7 +101,8 @@ def check_cnn_corr_map(level):
 
 @claim("hayou.fact1.tanh_variance", SEED, (630, 630),
        r"\forall\sigma_b,\sigma_w\in\mathbb R^+\ \exists q,\lambda>0:\ \sup_{x}|q^l(x,x)-q|\le e^{-\lambda l}", "rate",
-       title="Fact 1: exponential convergence of the tanh variance for every (sigma_b, sigma_w)")
+       title="Fact 1: exponential convergence of the tanh variance for every (sigma_b, sigma_w)",
+       severity=('slip', "fails on the sigma_b = 0 edge that the premise (sigma_b, sigma_w) in R^+ includes (the document's own EOC point (0, sqrt 2) of Fact 12 is in (R^+)^2); every tanh setting of the paper has sigma_b > 0 (line 291)"))
 def check_fact1(level):
     depth = 10 ** 4 if level == "quick" else 10 ** 5
     # counterexample candidate: sigma_b = 0, sigma_w = 1 (the tanh EOC at sigma_b = 0)
@@ -131,7 +135,8 @@ def check_fact1(level):
 
 @claim("hayou.fact15.cnn_variance", SEED, (698, 698),
        r"\forall\sigma_b,\sigma_w\ \exists q,\lambda>0:\ \sup_{\alpha,\alpha'}\sup_x|q^l_{\alpha,\alpha'}(x,x)-q|\le e^{-\lambda l}",
-       "rate", title="Fact 15: the same statement for CNN variances")
+       "rate", title="Fact 15: the same statement for CNN variances",
+       severity=('slip', "as Fact 1, on the sigma_b = 0 edge; the paper's CNN settings have sigma_b > 0"))
 def check_fact15(level):
     v = check_fact1(level)
     v.evidence = ("an input whose entries do not depend on the position alpha makes every q_{alpha,alpha'}^l(x,x) follow "
@@ -140,7 +145,8 @@ def check_fact15(level):
 
 
 @claim("hayou.fact2.tanh_ordered", SEED, (632, 632), r"\text{Ordered: }\sup|c^l-1|\le e^{-\gamma l}", "rate",
-       title="Fact 2: exponential convergence of the correlation in the ordered phase (tanh)")
+       title="Fact 2: exponential convergence of the correlation in the ordered phase (tanh)",
+       strength=('independent', 'the decay rate of 1 - c^l measured and equal to -log chi_1 (sigma_b > 0)'))
 def check_fact2(level):
     sw2, sb2 = 0.64, 0.25
     q = num.tanh_fixed_q(sw2, sb2, n=80)
@@ -162,7 +168,8 @@ def check_fact2(level):
 
 
 @claim("hayou.fact4.tanh_chaotic", SEED, (636, 636), r"\text{Chaotic: }\exists c<1:\ \sup_{B_\epsilon}|c^l-c|\le e^{-\gamma l}", "rate",
-       title="Fact 4: exponential convergence to c* < 1 in the chaotic phase (tanh)")
+       title="Fact 4: exponential convergence to c* < 1 in the chaotic phase (tanh)",
+       strength=('independent', "fixed point c* < 1 and decay rate -log f'(c*) measured"))
 def check_fact4(level):
     sw2, sb2 = 2.5 ** 2, 0.04
     cstar, fp = _tanh_stable_point(sw2, sb2)
@@ -183,7 +190,8 @@ def check_fact4(level):
 
 @claim("hayou.fact5.correlation_map", SEED, (638, 638),
        r"f(x)=\frac{\sigma_b^2+\sigma_w^2\mathbb E[\phi(\sqrt qZ_1)\phi(\sqrt q(xZ_1+\sqrt{1-x^2}Z_2))]}q,\ f(1)=1", "identity",
-       title="Fact 5 / Fact 16: the correlation map fixes 1")
+       title="Fact 5 / Fact 16: the correlation map fixes 1",
+       strength=('consistency', 'f(1) = 1 holds by construction at the fixed variance'))
 def check_fact5(level):
     rows, worst = [], 0.0
     for sb, sw in ((0.2, 1.304146), (1.0, 0.1), (0.2, 2.5)):
@@ -198,7 +206,8 @@ def check_fact5(level):
 
 @claim("hayou.fact8.relu_ordered", SEED, (660, 662),
        r"\mathrm{Ord}=\{\sigma_w<\sqrt2\},\ q=\frac{\sigma_b^2}{1-\sigma_w^2/2}", "constant",
-       title="Fact 8: ReLU ordered phase and its limiting variance")
+       title="Fact 8: ReLU ordered phase and its limiting variance",
+       strength=('consistency', 'the ReLU variance map is linear, q -> sigma_b^2 + (sigma_w^2/2) q; its fixed point and contraction are one-line algebra'))
 def check_fact8(level):
     import sympy as sp
 
@@ -220,7 +229,8 @@ def check_fact8(level):
 
 
 @claim("hayou.fact9.relu_ordered_corr", SEED, (664, 666), r"\text{ReLU ordered: }\sup|c^l-1|\le e^{-\lambda l}", "rate",
-       title="Fact 9: ReLU correlations converge exponentially in the ordered phase")
+       title="Fact 9: ReLU correlations converge exponentially in the ordered phase",
+       strength=('independent', 'decay rate of 1 - c^l measured, = log(2/sigma_w^2) (sigma_b > 0)'))
 def check_fact9(level):
     sw2, sb2 = 1.44, 0.25
     qs = sb2 / (1 - sw2 / 2)
@@ -237,7 +247,8 @@ def check_fact9(level):
 
 
 @claim("hayou.fact10.relu_chaotic", SEED, (668, 668), r"\mathrm{Ch}=\{\sigma_w>\sqrt2\},\ q^l(x,x)\gtrsim(\sigma_w^2/2)^l", "rate",
-       title="Fact 10: ReLU chaotic phase, exploding variance")
+       title="Fact 10: ReLU chaotic phase, exploding variance",
+       strength=('consistency', 'the variance map is linear, so the growth is a geometric series'))
 def check_fact10(level):
     sw2, sb2, q = 3.0, 0.1, 0.5
     ratios = []
@@ -250,7 +261,8 @@ def check_fact10(level):
 
 
 @claim("hayou.fact11.relu_eoc_variance", SEED, (672, 674), r"q^l(x,x)=\frac{\sigma_w^2}d\|x\|^2\ \forall l", "identity",
-       title="Fact 11: the ReLU variance is constant on the EOC")
+       title="Fact 11: the ReLU variance is constant on the EOC",
+       strength=('consistency', 'q -> q at (0, sqrt 2) is an identity of the linear variance map'))
 def check_fact11(level):
     from fractions import Fraction
 
@@ -263,7 +275,8 @@ def check_fact11(level):
 
 
 @claim("hayou.fact12.relu_eoc_singleton", SEED, (676, 680), r"\mathrm{EOC}(\mathrm{ReLU})=\{(0,\sqrt2)\}", "identity",
-       title="Fact 12: the ReLU EOC is a single point")
+       title="Fact 12: the ReLU EOC is a single point",
+       strength=('consistency', 'chi_1 = sigma_w^2/2 and the fixed-point condition are one-line algebra'))
 def check_fact12(level):
     import sympy as sp
 
@@ -279,7 +292,8 @@ def check_fact12(level):
 
 @claim("hayou.fact16.fixed_points", SEED, (704, 712),
        r"f(1)=1;\ 0<f'(1)<1\ (\mathrm{Ord});\ f'(1)>1\ (\mathrm{Ch});\ f'(1)=1\ (\mathrm{EOC});\ \text{fixed points}", "identity",
-       title="Fact 16: fixed points of the correlation map in each phase")
+       title="Fact 16: fixed points of the correlation map in each phase",
+       strength=('independent', 'sign changes of f(c) - c on a grid for ordered, EOC and chaotic tanh maps by quadrature'))
 def check_fact16(level):
     rows, ok = [], True
     grid = np.linspace(-0.999, 0.999, 80 if level == "quick" else 400)
@@ -304,7 +318,8 @@ def check_fact16(level):
 
 @claim("hayou.fact17.fprime_convergence", SEED, (714, 716),
        r"\exists\alpha\in(0,1),\gamma>0:\ \sup_{B_\epsilon}|f'(c^l)-\alpha|\le e^{-\gamma l}\ \text{(Ord/Ch)}", "rate",
-       title="Fact 17: f'(c^l) converges exponentially off the EOC")
+       title="Fact 17: f'(c^l) converges exponentially off the EOC",
+       strength=('independent', "geometric decay of f'(c^l) - alpha measured, rates as predicted"))
 def check_fact17(level):
     rows, ok = [], True
     # ReLU ordered (0.5, 1.2): alpha = sigma_w^2/2, the sqrt in f' halves the rate
@@ -348,7 +363,8 @@ def _circulant_band(N, k):
 
 @claim("hayou.app_lemma3.circulant", SEED, (848, 866),
        r"U\ \text{circulant},\ \lambda_1=2k+1,\ e_1\propto\mathbf 1,\ (1+2k)^{-l}U^l=e_1e_1^T+\mathcal O(e^{-\beta l}),\ "
-       r"\beta=\log(\lambda_1/\lambda_2)", "identity", title="Appendix Lemma 3 (proof): spectrum of the convolution matrix")
+       r"\beta=\log(\lambda_1/\lambda_2)", "identity", title="Appendix Lemma 3 (proof): spectrum of the convolution matrix",
+       strength=('consistency', 'lambda_1 = 2k+1 (row sums) and the rank-one limit of a symmetric circulant are definitional; the rate check is a consistency of the eigen-decomposition'))
 def check_circulant(level):
     rows, ok = [], True
     for N, k in ((7, 1), (10, 1), (9, 2), (12, 3)):
@@ -369,7 +385,8 @@ def check_circulant(level):
 
 @claim("hayou.app_lemma3.ordered_chaotic", SEED, (834, 840),
        r"\text{CNN tanh: Ord }\sup|c^l_{\alpha,\alpha'}-1|=\mathcal O(e^{-\beta l});\ \text{Ch }\sup|c^l_{\alpha,\alpha'}-c|=\mathcal O(e^{-\beta l})",
-       "rate", title="Appendix Lemma 3 (1)-(2): CNN correlations off the EOC, without Assumption 1")
+       "rate", title="Appendix Lemma 3 (1)-(2): CNN correlations off the EOC, without Assumption 1",
+       strength=('independent', 'CNN correlation recursion with non-uniform starts: geometric decay measured (sigma_b > 0)'))
 def check_app_lemma3_12(level):
     rng = np.random.default_rng(3)
     N, k, depth = 8, 1, 40

@@ -29,7 +29,8 @@ def _relu_puiseux():
 
 
 @claim("hayou.fact14.s", SEED, (688, 694), r"f(c)=c+s(1-c)^{3/2}+\dots,\ s=\frac{2\sqrt2}{3\pi}", "constant",
-       title="Fact 14: coefficient s of (1-c)^{3/2} in the ReLU correlation map")
+       title="Fact 14: coefficient s of (1-c)^{3/2} in the ReLU correlation map",
+       strength=('independent', 'SymPy series of the printed map; a different coefficient would have shown'))
 def check_fact14_s(level):
     import sympy as sp
 
@@ -44,7 +45,8 @@ def check_fact14_s(level):
 
 
 @claim("hayou.fact14.b", SEED, (688, 694), r"b=\frac{\sqrt2}{30\pi},\ \text{remainder }\mathcal O((1-c)^{7/2})", "constant",
-       title="Fact 14: coefficient b of (1-c)^{5/2}; no integer powers up to order 7/2")
+       title="Fact 14: coefficient b of (1-c)^{5/2}; no integer powers up to order 7/2",
+       strength=('independent', 'same series, next coefficient and vanishing orders'))
 def check_fact14_b(level):
     import sympy as sp
 
@@ -58,7 +60,8 @@ def check_fact14_b(level):
 
 
 @claim("hayou.fact17.relu_fprime", SEED, (724, 724), r"f'(x)=1-\frac{\sqrt2}{\pi}(1-x)^{1/2}+\mathcal O((1-x)^{3/2})",
-       "constant", title="Fact 17 / Appendix Lemma 1 proof: expansion of the ReLU f' near 1")
+       "constant", title="Fact 17 / Appendix Lemma 1 proof: expansion of the ReLU f' near 1",
+       strength=('independent', "SymPy series of f' at c = 1 - t^2"))
 def check_fact17_fprime(level):
     import sympy as sp
 
@@ -140,7 +143,8 @@ def _expansion_verdict(level, which, printed_value, printed_text, corrected_text
 
 
 @claim("hayou.app_lemma1.kappa", SEED, (732, 736), r"1-c^l=\frac{\kappa}{l^2}+\dots,\ \kappa=\frac{9\pi^2}{2}", "constant",
-       title="Appendix Lemma 1: leading constant of 1 - c^l on the ReLU EOC")
+       title="Appendix Lemma 1: leading constant of 1 - c^l on the ReLU EOC",
+       strength=('independent', 'l^2 (1 - c^l) to depth 1e5 with an extrapolated error bar 1.4e-3 relative: rejects any constant off by more than 0.3%'))
 def check_app_lemma1_kappa(level):
     printed = 9 * PI ** 2 / 2
     return _expansion_verdict(level, "lead", printed, f"kappa = 9 pi^2/2 = {printed:.6f}", "(see computed)",
@@ -149,7 +153,8 @@ def check_app_lemma1_kappa(level):
 
 @claim("hayou.app_lemma1.log_term", SEED, (732, 736),
        r"1-c^l=\frac{\kappa}{l^2}-3\sqrt\kappa\frac{\log l}{l^3}+\mathcal O(l^{-3})", "constant",
-       title="Appendix Lemma 1: coefficient of log(l)/l^3 in 1 - c^l (ReLU EOC)")
+       title="Appendix Lemma 1: coefficient of log(l)/l^3 in 1 - c^l (ReLU EOC)",
+       severity=('slip', "the log(l)/l^3 coefficient is 3 kappa, not 3 sqrt(kappa); Theorem 1's leading orders do not use it"))
 def check_app_lemma1_log(level):
     kappa = 9 * PI ** 2 / 2
     return _expansion_verdict(
@@ -161,14 +166,16 @@ def check_app_lemma1_log(level):
 
 
 @claim("hayou.app_lemma1.fprime_first", SEED, (738, 738), r"f'(c^l)=1-\frac3l+\dots", "constant",
-       title="Appendix Lemma 1: 1/l coefficient of f'(c^l) (ReLU EOC)")
+       title="Appendix Lemma 1: 1/l coefficient of f'(c^l) (ReLU EOC)",
+       strength=('independent', "l (1 - f'(c^l)) extrapolated: 3.000 with error bar 7e-4 relative"))
 def check_app_lemma1_fprime_first(level):
     return _expansion_verdict(level, "first", 3.0, "3", "(see computed)", "ReLU FFNN EOC: l (1 - f'(c^l))")
 
 
 @claim("hayou.app_lemma1.fprime_log", SEED, (738, 738),
        r"f'(c^l)=1-\frac3l+\frac{9}{2\sqrt\kappa}\frac{\log l}{l^2}+\mathcal O(l^{-2})", "constant",
-       title="Appendix Lemma 1 (statement, repeated at line 1206): log(l)/l^2 coefficient of f'(c^l)")
+       title="Appendix Lemma 1 (statement, repeated at line 1206): log(l)/l^2 coefficient of f'(c^l)",
+       severity=('slip', "wrong log(l)/l^2 coefficient of f'(c^l); only its order enters Theorem 1's rate log(L)/L"))
 def check_app_lemma1_fprime_log(level):
     kappa = 9 * PI ** 2 / 2
     return _expansion_verdict(
@@ -179,7 +186,8 @@ def check_app_lemma1_fprime_log(level):
 
 @claim("hayou.app_lemma1.proof_fprime_log", SEED, (768, 768),
        r"f'(c^l)=1-\frac3l+\frac{9\sqrt2}{4}\frac{\log l}{l^2}+\mathcal O(l^{-2})", "constant",
-       title="Appendix Lemma 1 (proof): log(l)/l^2 coefficient of f'(c^l), second version")
+       title="Appendix Lemma 1 (proof): log(l)/l^2 coefficient of f'(c^l), second version",
+       severity=('slip', 'a second, different wrong coefficient in the proof (line 768 vs line 738); only the order log(l)/l^2 is used'))
 def check_app_lemma1_proof_fprime_log(level):
     return _expansion_verdict(level, "fprime_log_slopes", 9 * math.sqrt(2) / 4, f"9 sqrt(2)/4 = {9 * math.sqrt(2) / 4:.4f}",
                               r"f'(c^l) = 1 - 3/l + (9/2)\log(l)/l^2 + O(l^{-2}) (the statement of the lemma and "
@@ -189,7 +197,8 @@ def check_app_lemma1_proof_fprime_log(level):
 
 @claim("hayou.app_lemma4.relu_cnn_eoc", SEED, (889, 905),
        r"1-c^l=\frac{\kappa}{l^2}-3\sqrt\kappa\frac{\log l}{l^3}+\mathcal O(l^{-3})\ \text{(CNN, Assumption 1)}",
-       "constant", title="Appendix Lemma 4 (3): CNN ReLU EOC expansion, same constants as Appendix Lemma 1")
+       "constant", title="Appendix Lemma 4 (3): CNN ReLU EOC expansion, same constants as Appendix Lemma 1",
+       severity=('slip', "inherits Appendix Lemma 1's log coefficient; orders unaffected"))
 def check_app_lemma4(level):
     v = check_app_lemma1_log(level)
     v.evidence = ("under Assumption 1 every c_{alpha,alpha'} follows the FFNN recursion (proof of Appendix "
@@ -198,7 +207,8 @@ def check_app_lemma4(level):
 
 
 @claim("hayou.fact13.relu_rate", SEED, (682, 686), r"\sup_{B_\epsilon}|1-c^l|=\mathcal O(l^{-2})\ \text{(ReLU EOC)}", "rate",
-       title="Fact 13: 1 - c^l = O(l^-2) on the ReLU EOC")
+       title="Fact 13: 1 - c^l = O(l^-2) on the ReLU EOC",
+       strength=('independent', 'l^2 (1 - c^l) bounded (-> 44.4) for five starts to depth 1e5; an O(1/l) rate would make it grow linearly'))
 def check_fact13(level):
     ds = _depths(level, 10 ** 5, 10 ** 6, 10)
     worst = []

@@ -22,7 +22,8 @@ RESNET_SW2 = 2.0  # sigma_w^2 used for the ResNet checks (a = 1)
 
 @claim("hayou.app_lemma9.kappa", SEED, (1326, 1330),
        r"1-c^l=\frac{\kappa_{\sigma_w}}{l^2}+\dots,\ \kappa_{\sigma_w}=\frac{9\pi^2}2\left(1+\frac2{\sigma_w^2}\right)^2",
-       "constant", title="Appendix Lemma 9: leading constant of 1 - c^l for a ReLU ResNet")
+       "constant", title="Appendix Lemma 9: leading constant of 1 - c^l for a ReLU ResNet",
+       strength=('independent', 'l^2 (1 - c^l) for the ResNet with error bar 0.2%: rejects the FFNN constant (4x smaller)'))
 def check_app_lemma9_kappa(level):
     printed = 9 * PI ** 2 / 2 * (1 + 2 / RESNET_SW2) ** 2
     return _expansion_verdict(level, "lead", printed, f"{printed:.5f} at sigma_w^2 = {RESNET_SW2}", "(see computed)",
@@ -31,7 +32,8 @@ def check_app_lemma9_kappa(level):
 
 @claim("hayou.app_lemma9.log_term", SEED, (1326, 1330),
        r"1-c^l=\frac{\kappa_{\sigma_w}}{l^2}-3\sqrt{\kappa_{\sigma_w}}\frac{\log l}{l^3}+\mathcal O(l^{-3})", "constant",
-       title="Appendix Lemma 9: log(l)/l^3 coefficient for a ReLU ResNet")
+       title="Appendix Lemma 9: log(l)/l^3 coefficient for a ReLU ResNet",
+       severity=('slip', "3 kappa, not 3 sqrt(kappa), as in Appendix Lemma 1; Theorem 2's orders unaffected"))
 def check_app_lemma9_log(level):
     kappa = 9 * PI ** 2 / 2 * (1 + 2 / RESNET_SW2) ** 2
     return _expansion_verdict(
@@ -42,7 +44,8 @@ def check_app_lemma9_log(level):
 
 
 @claim("hayou.app_lemma9.fprime_first", SEED, (1332, 1332), r"f'(c^l)=1-\frac{3(1+2/\sigma_w^2)}{l}+\dots", "constant",
-       title="Appendix Lemma 9: 1/l coefficient of f'(c^l) for a ReLU ResNet")
+       title="Appendix Lemma 9: 1/l coefficient of f'(c^l) for a ReLU ResNet",
+       strength=('independent', '6.000 with error bar 1e-3 relative: rejects the FFNN value 3'))
 def check_app_lemma9_fprime_first(level):
     printed = 3 * (1 + 2 / RESNET_SW2)
     return _expansion_verdict(level, "first", printed, f"3(1 + 2/sigma_w^2) = {printed:.4f}", "(see computed)",
@@ -51,7 +54,8 @@ def check_app_lemma9_fprime_first(level):
 
 @claim("hayou.app_lemma9.fprime_log", SEED, (1332, 1332),
        r"f'(c^l)=1-\frac{3(1+2/\sigma_w^2)}{l}+\frac{3\sqrt2}{2\pi}\frac{\log l}{l^2}+\mathcal O(l^{-2})", "constant",
-       title="Appendix Lemma 9 (repeated at line 1410): log(l)/l^2 coefficient of f'(c^l), ResNet")
+       title="Appendix Lemma 9 (repeated at line 1410): log(l)/l^2 coefficient of f'(c^l), ResNet",
+       severity=('slip', "wrong log coefficient of f'(c^l) for the ResNet; the order log(l)/l^2 is right"))
 def check_app_lemma9_fprime_log(level):
     printed = 3 * math.sqrt(2) / (2 * PI)
     return _expansion_verdict(
@@ -67,7 +71,8 @@ def _resnet_ntk(level, sigma_w2=1.0):
 
 
 @claim("hayou.thm2.growth", SEED, (207, 214), r"K^L_{res}(x,x)=\Theta(\alpha_L),\ \alpha_L=L(1+\sigma_w^2/2)^{L-1}", "rate",
-       title="Theorem 2: the ResNet NTK grows like L (1 + sigma_w^2/2)^(L-1)")
+       title="Theorem 2: the ResNet NTK grows like L (1 + sigma_w^2/2)^(L-1)",
+       strength=('independent', "the exact recursion's K/alpha_L converges to a positive constant over five decades"))
 def check_thm2_growth(level):
     ds, res = _resnet_ntk(level)
     vals = [res[0.5][L][1] for L in ds]
@@ -80,7 +85,8 @@ def check_thm2_growth(level):
 
 @claim("hayou.thm2.diag_limit", SEED, (216, 222),
        r"\bar K^\infty_{res}(x,x)=\frac{\sigma_w^2\|x\|^2}{d}", "limit",
-       title="Theorem 2: limit of the normalised ResNet NTK on the diagonal")
+       title="Theorem 2: limit of the normalised ResNet NTK on the diagonal",
+       severity=('substantive', "the limiting diagonal of the normalised ResNet NTK is sigma_w^2/(2 + sigma_w^2) q^1, not q^1: the theorem's limit changes"))
 def check_thm2_diag_limit(level):
     from fractions import Fraction
 
@@ -110,7 +116,8 @@ def check_thm2_diag_limit(level):
 
 
 @claim("hayou.thm2.diag_rate", SEED, (216, 218), r"\sup_{x\in E}|\bar K^L_{res}(x,x)-\bar K^\infty_{res}(x,x)|=\Theta(L^{-1})",
-       "rate", title="Theorem 2: diagonal rate Theta(1/L) (with the corrected limit)")
+       "rate", title="Theorem 2: diagonal rate Theta(1/L) (with the corrected limit)",
+       strength=('independent', 'L times the distance to the corrected limit is constant over five decades; rejects 1/L^2 and log(L)/L'))
 def check_thm2_diag_rate(level):
     ds, res = _resnet_ntk(level)
     a = 0.5
@@ -125,7 +132,8 @@ def check_thm2_diag_rate(level):
 
 @claim("hayou.thm2.offdiag_rate", SEED, (218, 222),
        r"\sup_{B_\epsilon}|\bar K^L_{res}(x,x')-\bar K^\infty_{res}(x,x')|=\Theta(\log(L)L^{-1}),\ \lambda\in(0,1)", "rate",
-       title="Theorem 2: off-diagonal rate Theta(log L / L) and lambda")
+       title="Theorem 2: off-diagonal rate Theta(log L / L) and lambda",
+       strength=('weak', 'the slopes of L (Kbar_xy - lim) against log L still drift downwards at L = 1e5; Theta(log L/L) is not yet separated from 1/L'))
 def check_thm2_offdiag(level):
     ds, res = _resnet_ntk(level)
     a = 0.5
@@ -158,7 +166,8 @@ def _scaled(level, literal, sigma_w2):
 
 
 @claim("hayou.prop2.growth", SEED, (229, 235), r"\alpha_L=L^{1+\sigma_w^2/2}\ \text{(scaled ResNet, eq. (7))}", "rate",
-       title="Proposition 2: growth of the NTK of the 1/sqrt(l)-scaled ResNet")
+       title="Proposition 2: growth of the NTK of the 1/sqrt(l)-scaled ResNet",
+       severity=('slip', "the growth L^(1+sigma_w^2/2) holds for the proof's reading (1/sqrt(l) in the initialisation, line 1494), not for eq. (7) as written; the rate conclusion is unchanged"))
 def check_prop2_growth(level):
     rows = []
     ok_log, ok_paper = True, True
@@ -195,7 +204,8 @@ def check_prop2_growth(level):
 
 
 @claim("hayou.prop2.product", SEED, (1498, 1498), r"\prod_{k=1}^l(1+\sigma_w^2/2k)=\Theta(l^{\sigma_w^2/2})", "rate",
-       title="Proposition 2 (proof): growth of the variance product")
+       title="Proposition 2 (proof): growth of the variance product",
+       strength=('consistency', "the product is an exact Gamma ratio, whose growth l^(sigma_w^2/2) is Stirling's formula"))
 def check_prop2_product(level):
     rows, ok = [], True
     for sw2 in (0.5, 2.0, 5.0):
@@ -232,7 +242,8 @@ def check_prop2_rate(level):
 
 
 @claim("hayou.prop2.fprime", SEED, (1510, 1510), r"f'(c^l)=1-\frac{6}{\sigma_w^2}\log(l)^{-1}+\dots\ \text{(scaled ResNet)}",
-       "constant", title="Proposition 2 (proof): f'(c^l) for the scaled ResNet")
+       "constant", title="Proposition 2 (proof): f'(c^l) for the scaled ResNet",
+       strength=('independent', "1.489 against 1.5 (0.8%) from the reciprocal's slope in log l: rejects the factor-2 neighbours 0.75 and 3"))
 def check_prop2_fprime(level):
     sw2 = 4.0
     ds = _depths(level, 10 ** 5, 10 ** 6, 10)
@@ -255,7 +266,8 @@ def check_prop2_fprime(level):
 
 @claim("hayou.app_lemma10.zeta", SEED, (1466, 1472),
        r"1-c^l\sim\frac{\zeta}{\log(l)^2},\ \zeta=\frac{16}{s^2\sigma_w^4}", "constant",
-       title="Appendix Lemma 10: leading constant for the scaled ResNet correlation")
+       title="Appendix Lemma 10: leading constant for the scaled ResNet correlation",
+       strength=('independent', 'the slope of (1 - c^l)^-1/2 in log l within 0.3% of s sigma_w^2/4 for two starts'))
 def check_app_lemma10_zeta(level):
     sw2 = 4.0
     gain, _ = _relu_puiseux()
@@ -279,7 +291,8 @@ def check_app_lemma10_zeta(level):
 
 @claim("hayou.app_lemma10.second_term", SEED, (1432, 1440),
        r"\sup_{B_\epsilon}\left|1-c^l-\frac{\zeta}{\log(l)^2}+\frac{\nabla}{\log(l)^3}\right|=o(\log(l)^{-3}),\ \nabla>0",
-       "constant", title="Appendix Lemma 10: uniform second term of 1 - c^l for the scaled ResNet")
+       "constant", title="Appendix Lemma 10: uniform second term of 1 - c^l for the scaled ResNet",
+       severity=('slip', 'nabla depends on the inputs, so only the leading term is uniform; the Theta(1/log L) rate of Proposition 2 survives'))
 def check_app_lemma10_second(level):
     sw2 = 4.0
     gain, _ = _relu_puiseux()

@@ -23,7 +23,8 @@ out_of_scope_claim("hayou.app_lemma5.uniform_bounds", SEED, (911, 931),
 
 @claim("hayou.app_lemma6.geometric", SEED, (1033, 1041),
        r"a_{l+1}\le\alpha a_l+ke^{-\beta l}\Rightarrow a_l\le e^{-\gamma l}\ \forall l\ge0", "inequality",
-       title="Appendix Lemma 6: geometric bound for perturbed contractions")
+       title="Appendix Lemma 6: geometric bound for perturbed contractions",
+       severity=('slip', "a constant C is missing from the bound; the proof's own bound (lines 1033-1041) contains it and the exponential rates survive"))
 def check_app_lemma6(level):
     # a_l = 2 (1/2)^l satisfies the hypothesis with alpha = 1/2, any k, beta; but a_0 = 2 > e^0 = 1
     a = [2 * 0.5 ** l for l in range(20)]
@@ -36,7 +37,8 @@ def check_app_lemma6(level):
 
 @claim("hayou.app_lemma7.rate", SEED, (1069, 1077),
        r"\lambda_l=1-\frac\alpha l+\mathcal O(l^{-1-\beta}),\ b_l=q+o(l^{-1})\Rightarrow\sup\left|\frac{a_l}l-\frac q{1+\alpha}\right|=\mathcal O(l^{-\beta})",
-       "rate", title="Appendix Lemma 7: rate of a_l/l")
+       "rate", title="Appendix Lemma 7: rate of a_l/l",
+       strength=('independent', 'local exponents -0.527, -0.509 approach -beta = -0.5 and exclude the neighbouring -1 and -0.25'))
 def check_app_lemma7(level):
     alpha, beta, q = 2, 0.5, 1.0
     top = 10 ** 5 if level == "quick" else 10 ** 6
@@ -56,7 +58,8 @@ def check_app_lemma7(level):
 
 @claim("hayou.app_lemma7.sum_constant", SEED, (1107, 1107),
        r"\sum_{k=l_0}^l\prod_{j=k+1}^l\left(1-\frac{1+\alpha}j\right)\frac1{k^{1+\beta}}\sim\frac1\alpha l^{-\beta}", "constant",
-       title="Appendix Lemma 7 (proof): constant of the weighted sum")
+       title="Appendix Lemma 7 (proof): constant of the weighted sum",
+       severity=('slip', '1/(alpha + 1 - beta), not 1/alpha; the O(l^-beta) conclusion of the lemma is unaffected'))
 def check_app_lemma7_constant(level):
     rows = []
     worst_printed, worst_alt = 0.0, 0.0
@@ -84,7 +87,8 @@ def check_app_lemma7_constant(level):
 @claim("hayou.app_lemma8.rate", SEED, (1121, 1127),
        r"\lambda_l=1-\frac\alpha l+\kappa\frac{\log l}{l^2}+\mathcal O(l^{-2}),\ b_l=q+\mathcal O(l^{-1})\Rightarrow"
        r"\left|\frac{a_l}l-\frac q{1+\alpha}\right|=\Theta(\log(l)l^{-1})", "rate",
-       title="Appendix Lemma 8: Theta(log l / l) rate")
+       title="Appendix Lemma 8: Theta(log l / l) rate",
+       strength=('independent', 'slopes in log l approach q kappa/(alpha(1+alpha)) = 0.375, non-zero: rejects 1/l'))
 def check_app_lemma8(level):
     alpha, kappa, q = 3, 4.5, 1.0
     top = 10 ** 5 if level == "quick" else 10 ** 6

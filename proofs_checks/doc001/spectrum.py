@@ -19,7 +19,8 @@ from proofs_checks.verdict import confirmed, inconclusive, judge, refuted
 
 
 @claim("hayou.sh.count", SEED, (1552, 1552), r"N(d,k)=\frac{2k+d-2}k\binom{k+d-3}{d-2}", "identity",
-       title="number of spherical harmonics of degree k on S^{d-1}")
+       title="number of spherical harmonics of degree k on S^{d-1}",
+       strength=('independent', 'exact integers from a different formula (dim P_k - dim P_(k-2)) for 84 (d, k) pairs'))
 def check_sh_count(level):
     from math import comb
 
@@ -37,7 +38,8 @@ def check_sh_count(level):
 
 @claim("hayou.legendre.norm", SEED, (1564, 1570),
        r"\langle P_k^d,P_{k'}^d\rangle=\delta_{kk'},\ \|P_k^d\|^2=\frac{(k+d-3)!}{(d-3)(k-d+3)!}", "identity",
-       title="norms of the Legendre polynomials of dimension d")
+       title="norms of the Legendre polynomials of dimension d",
+       severity=('slip', 'the Gegenbauer polynomials are orthogonal, not orthonormal, and the printed norm is wrong; Theorem 3 uses only orthogonality (Funk-Hecke)'))
 def check_legendre_norm(level):
     import sympy as sp
 
@@ -75,7 +77,8 @@ def check_legendre_norm(level):
 
 @claim("hayou.funk_hecke", SEED, (1556, 1560),
        r"\int_{\mathbb S^{d-1}}g(\langle x,w\rangle)Y_{k,j}(w)d\nu(w)=\frac{\Omega_{d-1}}{\Omega_d}Y_{k,j}(x)\int_{-1}^1g(t)P_k^d(t)(1-t^2)^{\frac{d-3}2}dt",
-       "identity", title="Funk-Hecke formula (nu the uniform probability measure)")
+       "identity", title="Funk-Hecke formula (nu the uniform probability measure)",
+       strength=('independent', 'sphere integrals by quadrature against the printed Funk-Hecke form'))
 def check_funk_hecke(level):
     from scipy.special import eval_legendre
 
@@ -120,7 +123,8 @@ def _spectra(level):
 
 @claim("hayou.thm3.eigenvalue_limits", SEED, (248, 266),
        r"0<\lim_L\mu_0^L<\infty,\ \lim_L\mu_k^L=0\ (k\ge1)", "limit",
-       title="Theorem 3: only the constant eigenfunction survives at large depth")
+       title="Theorem 3: only the constant eigenfunction survives at large depth",
+       strength=('independent', 'Funk-Hecke eigenvalues of the computed kernels at four depths'))
 def check_thm3(level):
     depths, spec = _spectra(level)
     rows, ok = [], True
@@ -142,7 +146,8 @@ def check_thm3(level):
 
 @claim("hayou.fig2.eoc_richer", SEED, (271, 283),
        r"\text{at }L=300\text{ the EOC NTK keeps more relative eigenvalue mass than the Ordered one}", "figure",
-       title="Figure 2: normalised eigenvalues at depth 300, EOC vs ordered")
+       title="Figure 2: normalised eigenvalues at depth 300, EOC vs ordered",
+       strength=('independent', 'eigenvalue ratios at L = 300 differ by > 1e3 between the EOC and ordered kernels'))
 def check_fig2(level):
     depths, spec = _spectra(level)
     r_eoc = spec[("EOC AK^L", 300)][1:5] / spec[("EOC AK^L", 300)][0]
@@ -158,7 +163,8 @@ def check_fig2(level):
 
 @claim("hayou.fig1.rates", SEED, (279, 283),
        r"\text{Fig. 1: EOC rate}\approx L^{-1};\ \text{Ordered exponential};\ \text{ResNet }\mathcal O(L^{-1})\text{ independent of }\sigma_w",
-       "figure", title="Figure 1 (kernel side): convergence rates by initialisation and architecture")
+       "figure", title="Figure 1 (kernel side): convergence rates by initialisation and architecture",
+       strength=('weak', 'local exponents over L = 30..1000 near -1 only; the plotted curves are not in the seed file'))
 def check_fig1(level):
     Ls = [10, 30, 100, 300, 1000]
     rows, ok = [], True
@@ -221,7 +227,8 @@ def check_assumption_count(level):
 
 @claim("hayou.app_lemma1.inverse_sqrt_step", SEED, (744, 746),
        r"\gamma_{l+1}^{-1/2}=\gamma_l^{-1/2}+\frac s2+\frac{3s^2}8\gamma_l^{1/2}+\frac b2\gamma_l+\mathcal O(\gamma_l^{3/2})",
-       "identity", title="Appendix Lemma 1 (proof): one step of the recursion in gamma^(-1/2)")
+       "identity", title="Appendix Lemma 1 (proof): one step of the recursion in gamma^(-1/2)",
+       severity=('slip', "a cubic binomial term is missing; the lemma's log constant depends only on the s/2 and 3s^2/8 terms"))
 def check_inverse_sqrt_step(level):
     import sympy as sp
 

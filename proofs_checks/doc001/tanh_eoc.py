@@ -23,7 +23,8 @@ def _tanh_lambda_data(level):
 @claim("hayou.app_lemma2.expansion", SEED, (774, 778),
        r"\sup_{B_\epsilon}\left|c^l-1+\frac\kappa l-\kappa(1-\kappa^2\zeta)\frac{\log l}{l^3}\right|=\mathcal O(l^{-3}),\ "
        r"\kappa=\frac2{f''(1)},\ \zeta=\frac{f'''(1)}6", "rate",
-       title="Appendix Lemma 2: depth expansion of c^l for tanh on the EOC")
+       title="Appendix Lemma 2: depth expansion of c^l for tanh on the EOC",
+       severity=('slip', 'the log term is at order l^-2 and the remainder O(l^-2); the proof itself derives this at line 803'))
 def check_app_lemma2(level):
     M, ds, runs = _tanh_lambda_data(level)
     alpha, zeta = M.alpha, M.zeta
@@ -56,7 +57,8 @@ def check_app_lemma2(level):
 
 @claim("hayou.app_lemma2.fprime", SEED, (780, 780),
        r"f'(c^l)=1-\frac2l+2(1-\kappa^2\zeta)\frac{\log l}{l^2}+\mathcal O(l^{-2})", "constant",
-       title="Appendix Lemma 2: f'(c^l) for tanh on the EOC")
+       title="Appendix Lemma 2: f'(c^l) for tanh on the EOC",
+       strength=('independent', "both coefficients of f'(c^l) measured; the log coefficient within 4.5e-4 relative"))
 def check_app_lemma2_fprime(level):
     M, ds, runs = _tanh_lambda_data(level)
     alpha, zeta = M.alpha, M.zeta
@@ -77,7 +79,8 @@ def check_app_lemma2_fprime(level):
 
 @claim("hayou.app_lemma3.tanh_cnn_eoc", SEED, (830, 846),
        r"\sup_{B_\epsilon}\sup_{\alpha,\alpha'}\left|c^l_{\alpha,\alpha'}-1+\frac\kappa l-\kappa(1-\kappa^2\zeta)\frac{\log l}{l^3}\right|"
-       r"=\mathcal O(l^{-3})", "rate", title="Appendix Lemma 3 (3): CNN tanh EOC expansion (as Appendix Lemma 2)")
+       r"=\mathcal O(l^{-3})", "rate", title="Appendix Lemma 3 (3): CNN tanh EOC expansion (as Appendix Lemma 2)",
+       severity=('slip', "as Appendix Lemma 2 (the proof's line 803 has the right order)"))
 def check_app_lemma3_eoc(level):
     v = check_app_lemma2(level)
     v.evidence = "under Assumption 1 the CNN correlations follow the FFNN recursion (line 884). " + v.evidence
@@ -86,7 +89,8 @@ def check_app_lemma3_eoc(level):
 
 @claim("hayou.app_lemma3.constants", SEED, (879, 881),
        r"\alpha=\frac{f'(1)}2,\ \zeta=\frac{f^{(3)}(1)}6,\ \alpha>0,\ \zeta<0", "constant",
-       title="Appendix Lemma 3 (proof): the Taylor constants of f at 1 and their signs")
+       title="Appendix Lemma 3 (proof): the Taylor constants of f at 1 and their signs",
+       severity=('notation', "alpha = f'(1)/2 for f''(1)/2 and zeta < 0 for zeta > 0: the statement at line 844 and Fact 7 (lines 648-652) have them right"))
 def check_app_lemma3_constants(level):
     M = num.tanh_eoc_map("0.2")
     sw, q = num.tanh_eoc("0.2", 30)
@@ -101,7 +105,8 @@ def check_app_lemma3_constants(level):
 
 
 @claim("hayou.fact3.tanh_rate", SEED, (634, 634), r"\sup_{B_\epsilon}|1-c^l|=\mathcal O(l^{-1})\ \text{(tanh EOC)}", "rate",
-       title="Fact 3: 1 - c^l = O(1/l) on the tanh EOC")
+       title="Fact 3: 1 - c^l = O(1/l) on the tanh EOC",
+       strength=('independent', "l (1 - c^l) -> 2/f''(1) for two starts; an O(1/l^2) rate would send it to 0"))
 def check_fact3(level):
     M, ds, runs = _tanh_lambda_data(level)
     vals = {c1: [L * traj[L][0] for L in ds] for c1, traj in runs.items()}
@@ -114,7 +119,8 @@ def check_fact3(level):
 @claim("hayou.fact6.formula", SEED, (640, 646),
        r"f^{(j)}(x)=\sigma_w^2q^{j-1}\mathbb E[\phi^{(j)}(Z_1)\phi^{(j)}(xZ_1+\sqrt{1-x^2}Z_2)],\ "
        r"f^{(j)}(1)=\sigma_w^2q^{j-1}\mathbb E[\phi^{(j)}(Z_1)^2]", "identity",
-       title="Fact 6: derivatives of the correlation map")
+       title="Fact 6: derivatives of the correlation map",
+       severity=('slip', "the sqrt(q) inside phi^(j) is missing; the proof's use at line 879 has it"))
 def check_fact6(level):
     sw, q = num.tanh_eoc("0.2", 30)
     M = num.tanh_eoc_map("0.2")
@@ -138,7 +144,8 @@ def check_fact6(level):
 
 
 @claim("hayou.fact6.positive", SEED, (644, 644), r"f^{(j)}(1)>0\ \forall j\ge1", "inequality",
-       title="Fact 6: all derivatives of f at 1 are positive")
+       title="Fact 6: all derivatives of f at 1 are positive",
+       strength=('consistency', 'f^(j)(1) = sigma_w^2 q^(j-1) E[phi^(j)(sqrt q Z)^2] is an expectation of a square, positive for every j by construction; j <= 6 computed'))
 def check_fact6_positive(level):
     sw, q = num.tanh_eoc("0.2", 30)
     jmax = 6 if level == "quick" else 10
@@ -149,7 +156,8 @@ def check_fact6_positive(level):
 
 
 @claim("hayou.fact7.taylor_signs", SEED, (648, 652), r"f(c)=c+\alpha(1-c)^2-\zeta(1-c)^3+\mathcal O((1-c)^4),\ \alpha,\zeta>0",
-       "inequality", title="Fact 7: Taylor expansion of the tanh correlation map at 1 on the EOC")
+       "inequality", title="Fact 7: Taylor expansion of the tanh correlation map at 1 on the EOC",
+       strength=('independent', "alpha, zeta from the Gauss-Hermite map, signs and the cubic model's remainder measured"))
 def check_fact7(level):
     M = num.tanh_eoc_map("0.2")
     lam = 0.01
