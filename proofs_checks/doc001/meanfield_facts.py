@@ -9,6 +9,7 @@ import mpmath
 import numpy as np
 
 import proofs_checks.doc001.numerics as num
+import proofs_checks.doc001.sigma_b_edge as edge
 from proofs_checks.doc001.common import SEED
 from proofs_checks.doc001.thm1_phases import _exp_rate, _tanh_stable_point
 from proofs_checks.registry import claim
@@ -161,10 +162,18 @@ def check_fact2(level):
             lam = num.tanh_corr_deficit(lam, q, sw2, sb2, 80)
     rate = _exp_rate(diffs)
     ok = rate is not None and abs(rate + math.log(chi)) < 0.05 * abs(math.log(chi))
-    return judge("exponential", f"rate {rate:.4f}/layer; -log chi_1 = {-math.log(chi):.4f}", ok, "rate = -log chi_1",
+    e = edge.tanh_edge()
+    edge_fails = edge.tanh_edge_fails(e)
+    return judge("exponential", f"sigma_b = 0.5: rate {rate:.4f}/layer; -log chi_1 = {-math.log(chi):.4f}; sigma_b = 0: "
+                 + edge.tanh_edge_text(e), ok and not edge_fails, "rate = -log chi_1 for sigma_b > 0",
                  f"tanh (sigma_b, sigma_w) = (0.5, 0.8), chi_1 = {chi:.5f}; sup over c^1 in (-0.9, 0, 0.9) of 1 - c^l "
-                 f"at l = 10, 20: {diffs[10]:.2e}, {diffs[20]:.2e}. (No constant in the printed bound: read as O(e^(-gamma l)).)",
-                 corrected="(see computed)")
+                 f"at l = 10, 20: {diffs[10]:.2e}, {diffs[20]:.2e}. (No constant in the printed bound: read as "
+                 f"O(e^(-gamma l)).) Edge: {edge.PREMISES}",
+                 corrected=f"for sigma_b > 0 in the ordered phase, sup|c^l - 1| = O(e^(-gamma l)) with gamma = -log chi_1 "
+                 f"(measured {rate:.4f} at (0.5, 0.8)); on the edge sigma_b = 0, sigma_w < 1 (ordered, chi_1 = sigma_w^2 "
+                 f"< 1) the variance vanishes and c^l tends to a limit below 1: " + edge.tanh_edge_text(e),
+                 severity=("slip", "fails only on the sigma_b = 0 edge, which the premises include; every ordered setting "
+                           "of the paper has sigma_b > 0 (line 291)"))
 
 
 @claim("hayou.fact4.tanh_chaotic", SEED, (636, 636), r"\text{Chaotic: }\exists c<1:\ \sup_{B_\epsilon}|c^l-c|\le e^{-\gamma l}", "rate",
@@ -225,7 +234,10 @@ def check_fact8(level):
     ok &= abs(diffs[10] / diffs[9] - 0.72) < 1e-9
     return judge("q = sigma_b^2/(1 - sigma_w^2/2); ordered iff sigma_w < sqrt 2", f"fixed point {fixed[0]}; chi_1 < 1 iff {ordered}",
                  ok, "exact (SymPy)", "variance map q -> sigma_b^2 + (sigma_w^2/2) q (E[relu(sqrt q Z)^2] = q/2); "
-                 "contraction factor sigma_w^2/2 gives the exponential rate", corrected="(see computed)")
+                 "contraction factor sigma_w^2/2 gives the exponential rate. Remark (sigma_b = 0 edge, included in "
+                 f"the premises): the formula gives q = {fixed[0].subs(sb, 0)} and q^l = (sigma_w^2/2)^(l-1) q^1 -> 0 "
+                 "at the same rate, so the statement holds there too (up to the constant missing in every bound "
+                 "e^(-lambda l) of the appendix, see hayou.app_lemma6.geometric)", corrected="(see computed)")
 
 
 @claim("hayou.fact9.relu_ordered_corr", SEED, (664, 666), r"\text{ReLU ordered: }\sup|c^l-1|\le e^{-\lambda l}", "rate",
@@ -241,9 +253,16 @@ def check_fact9(level):
             diffs[l - 1] = max(diffs[l - 1], traj[l][3])
     rate = _exp_rate(diffs)
     ok = rate is not None and abs(rate + math.log(sw2 / 2)) < 0.05
-    return judge("exponential", f"rate {rate:.4f}/layer (log(2/sigma_w^2) = {-math.log(sw2 / 2):.4f})", ok,
-                 "rate = log(2/sigma_w^2)", "ReLU (0.5, 1.2), inputs at the fixed variance, c^1 in (-1, 0, 0.9)",
-                 corrected="(see computed)")
+    e = edge.relu_edge()
+    edge_fails = edge.relu_edge_fails(e)
+    return judge("exponential", f"sigma_b = 0.5: rate {rate:.4f}/layer (log(2/sigma_w^2) = {-math.log(sw2 / 2):.4f}); "
+                 f"sigma_b = 0: " + edge.relu_edge_text(e), ok and not edge_fails, "rate = log(2/sigma_w^2) for sigma_b > 0",
+                 f"ReLU (0.5, 1.2), inputs at the fixed variance, c^1 in (-1, 0, 0.9). Edge: {edge.PREMISES}",
+                 corrected=f"for sigma_b > 0 in the ordered phase sup|c^l - 1| = O(e^(-lambda l)), lambda = "
+                 f"log(2/sigma_w^2) (measured {rate:.4f} at (0.5, 1.2)); on the edge sigma_b = 0 (in Ord by Fact 8) the "
+                 f"correlation map is Fact 12's for every sigma_w and the convergence is polynomial: " + edge.relu_edge_text(e),
+                 severity=("slip", "fails only on the sigma_b = 0 edge, which Fact 8's Ord includes; the ordered "
+                           "experiments use sigma_b = 1 (line 291)"))
 
 
 @claim("hayou.fact10.relu_chaotic", SEED, (668, 668), r"\mathrm{Ch}=\{\sigma_w>\sqrt2\},\ q^l(x,x)\gtrsim(\sigma_w^2/2)^l", "rate",
@@ -346,8 +365,16 @@ def check_fact17(level):
         rate = _exp_rate(diffs)
         rows.append(f"{name}: alpha = {alpha:.6f}, rate {rate if rate is None else round(rate, 4)}/layer")
         ok &= 0 < alpha < 1 and rate is not None and rate > 0
-    return judge("alpha in (0,1), exponential", "; ".join(rows), ok, "geometric decay", "inputs at the fixed variance",
-                 corrected="(see computed)")
+    e = edge.relu_edge()
+    edge_fails = edge.relu_edge_fails(e)
+    edge_text = ("ReLU (sigma_b, sigma_w^2) = (0, 1.44): l (1 - f'(c^l)) = " + ", ".join(f"{v:.4g}" for v in e["fprime_gap"])
+                 + f" at l = {', '.join(map(str, e['depths']))} (f'(c^l) -> 1 like 3/l, polynomially)")
+    return judge("alpha in (0,1), exponential", "; ".join(rows) + "; sigma_b = 0: " + edge_text, ok and not edge_fails,
+                 "geometric decay for sigma_b > 0", f"inputs at the fixed variance. Edge: {edge.PREMISES}",
+                 corrected="for sigma_b > 0: " + "; ".join(rows) + ". On the ReLU edge sigma_b = 0 (ordered by Fact 8) "
+                 "f' is Fact 12's derivative and " + edge_text,
+                 severity=("slip", "fails only on the sigma_b = 0 edge, which the premises include; the paper uses "
+                           "Fact 17 for settings with sigma_b > 0"))
 
 
 # ---------------------------------------------------------------------- CNN correlations (Appendix Lemma 3)
@@ -404,7 +431,15 @@ def check_app_lemma3_12(level):
         rows.append(f"{name} ({sb}, {sw}): limit c* = {cstar:.6f}, max_alpha |c^l - c*| at l = 10, 30: {diffs[10]:.2e}, "
                     f"{diffs[30]:.2e}, rate {rate if rate is None else round(rate, 4)}/layer")
         ok &= rate is not None and rate > 0
-    return judge("exponential convergence for every alpha", "; ".join(rows), ok, "geometric decay",
+    e = edge.tanh_edge()
+    edge_fails = edge.tanh_edge_fails(e)
+    return judge("exponential convergence for every alpha", "; ".join(rows) + "; sigma_b = 0 (FFNN = position-constant "
+                 "CNN): " + edge.tanh_edge_text(e), ok and not edge_fails, "geometric decay for sigma_b > 0",
                  "1-D circular CNN correlation recursion C_l = U f(C_{l-1})/(2k+1) with N = 8 positions, k = 1, random "
-                 "non-uniform initial correlations (Assumption 1 not used), tanh map at the fixed variance",
-                 corrected="(see computed)")
+                 "non-uniform initial correlations (Assumption 1 not used), tanh map at the fixed variance. The lemma "
+                 "takes (sigma_b, sigma_w) in (R^+)^2 (line 830), so the sigma_b = 0 edge is included; a CNN with "
+                 "position-constant inputs follows the FFNN recursion (proof, line 884)",
+                 corrected="for sigma_b > 0: " + "; ".join(rows) + ". On the ordered edge sigma_b = 0, sigma_w < 1 the "
+                 "correlations tend to a limit below 1: " + edge.tanh_edge_text(e),
+                 severity=("slip", "fails only on the sigma_b = 0 edge of its premise (R^+)^2 (line 830); Theorem 1's "
+                           "CNN results are on the EOC with sigma_b > 0"))

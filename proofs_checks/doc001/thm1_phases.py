@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 import proofs_checks.doc001.numerics as num
+import proofs_checks.doc001.sigma_b_edge as edge
 from proofs_checks.doc001.common import SEED, _depths, _slopes
 from proofs_checks.registry import claim
 from proofs_checks.verdict import judge, refuted
@@ -97,8 +98,17 @@ def check_prop1(level):
     evidence = ("input correlations c^1 in {-0.5, 0, 0.5, 0.9}, inputs at the fixed-point variance; " + "; ".join(rows)
                 + ". The printed bound has no constant in front of e^{-gamma L}; read as O(e^{-gamma L}) "
                 "(with unbounded inputs the sup over B_eps is infinite at any L, so a compact input set E is needed).")
-    return judge("exponential convergence to a constant lambda > 0", "geometric decay, rates > 0", ok,
-                 "rates measured", evidence, corrected="(not exponential in some phase; see evidence)")
+    e = edge.relu_edge()
+    edge_fails = edge.relu_edge_fails(e)
+    return judge("exponential convergence to a constant lambda > 0", "sigma_b > 0: geometric decay, rates > 0; "
+                 "sigma_b = 0: " + edge.relu_edge_text(e), ok and not edge_fails, "rates measured for sigma_b > 0",
+                 evidence + f" Edge: {edge.PREMISES}",
+                 corrected="for sigma_b > 0 in the ordered or chaotic phase: " + "; ".join(rows) + ". On the ReLU "
+                 "edge sigma_b = 0 (ordered by Fact 8) K^L -> 0 (lambda = 0, not > 0) and the convergence is "
+                 "polynomial; the kernel normalised by its diagonal tends to 1/4 off the diagonal (invertible limit, "
+                 "as seed 000 finds for the same network): " + edge.relu_edge_text(e),
+                 severity=("slip", "fails only on the sigma_b = 0 edge, which the premises include; the paper's ordered "
+                           "experiments use sigma_b = 1 (line 291) and the degeneracy conclusion holds for sigma_b > 0"))
 
 
 # ========================================================================================
