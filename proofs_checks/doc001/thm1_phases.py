@@ -140,7 +140,7 @@ def gram_degeneracy_verdict(level, phases=(("ordered", 1.0, 0.1), ("chaotic", 0.
         ratio, growth = _gram_condition(sw, sb, depths)
         holds[name] = bool(ratio[depths[-1]] < 1e-6)
         rows.append(f"tanh {name} (sigma_b, sigma_w) = ({sb}, {sw}): lambda_min/lambda_max of the 4 x 4 Gram = "
-                    + ", ".join(("< 1e-15 (float64 rounding)" if abs(ratio[L]) < 1e-15 else f"{ratio[L]:.6f}")
+                    + ", ".join(("< 1e-15 (float64 rounding)" if abs(ratio[L]) < 1e-15 else f"{ratio[L]:.6g}")
                               + f" (L={L})" for L in depths) + f"; K^L(x,x) grows by {growth:.4g} per layer")
     ok = all(holds.values())
     return judge("K-hat^L tends to a constant (degenerate) matrix in the ordered and the chaotic phase", "; ".join(rows),
