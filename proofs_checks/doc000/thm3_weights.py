@@ -126,7 +126,8 @@ def _thm3_bounds(level):
 def _psi_boundary(level):
     near = [(float(ss.psi(d, -1 + 1e-3)), float(ss.psi(d, 1 - 1e-3))) for d in (0.1, 1, 10)]
     ok = ss.psi(1, -1) == 0 and ss.psi(1, 1) == 1 and all(a < 0.5 and b > 0.5 for a, b in near)
-    return judge("psi_d(-1) = 0, psi_d(1) = 1", f"definition; one-sided values at 1 -+ 1e-3 for d = 0.1, 1, 10: {near}",
+    return judge("psi_d(-1) = 0, psi_d(1) = 1", f"definition; one-sided values at 1 -+ 1e-3 for d = 0.1, 1, 10: "
+                 + ", ".join(f"({a:.3g}, {b:.3g})" for a, b in near),
                  ok, "exact", "by definition, and continuous: psi_d(z) -> 0 (z -> -1+), -> 1 (z -> 1-) since the "
                  "exponent -2z/(d(1-z^2)) -> +inf / -inf", corrected="(boundary values differ)")
 

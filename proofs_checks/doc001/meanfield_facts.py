@@ -316,13 +316,13 @@ def check_fact12(level):
 def check_fact16(level):
     rows, ok = [], True
     grid = np.linspace(-0.999, 0.999, 80 if level == "quick" else 400)
-    for name, (sb, sw) in (("ordered", (1.0, 0.1)), ("ordered", (0.5, 0.8)), ("EOC", (0.2, 1.304145840056512)),
+    for name, (sb, sw) in (("ordered", (1.0, 0.1)), ("ordered", (0.5, 0.8)), ("EOC", (0.2, float(num.tanh_eoc("0.2")[0]))),
                            ("chaotic", (0.2, 2.5))):
         q = num.tanh_fixed_q(sw * sw, sb * sb, n=80)
         fp1 = num.tanh_chi(q, sw * sw, 80)
         g = np.array([num.tanh_corr_map(c, q, sw * sw, sb * sb, 48) - c for c in grid])
         roots = int(np.sum(np.sign(g[1:]) != np.sign(g[:-1])))
-        rows.append(f"tanh {name} ({sb}, {sw}): f'(1) = {fp1:.6f}, sign changes of f(c) - c on (-1, 1): {roots}")
+        rows.append(f"tanh {name} ({sb}, {sw:.7g}): f'(1) = {fp1:.6f}, sign changes of f(c) - c on (-1, 1): {roots}")
         if name == "ordered":
             ok &= 0 < fp1 < 1 and roots == 0
         elif name == "EOC":

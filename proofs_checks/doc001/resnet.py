@@ -145,7 +145,7 @@ def check_thm2_offdiag(level, log_power=1):
     printed = f"Theta({'log L / L' if log_power else '1/L'}), lambda in (0,1)"
     ok = dec["holds"] and all(abs(x - 0.25) < 1e-3 for x in lam_est)
     other = rr.rate_decision(level, 1 - log_power, s)["holds"]
-    evidence = (f"sigma_b = 0, q^1 = 1, c^1 = 0.5, depths {ds[0]}..{ds[-1]}; lambda: Kbar_xy/Kbar_xx(inf) = "
+    evidence = (f"sigma_b = 0, q^1 = 1, c^1 = 0.5, depths {ds[0]}..{ds[-1]}; lambda: Kbar_xy/Kbar_xx^inf = "
                 + ", ".join(f"{x:.6f}" for x in lam_est) + " (c^1 = -0.5, 0.5) at sigma_w = 1; " + "; ".join(dec["rows"])
                 + f". The neighbouring rate ({'1/L' if log_power else 'log L / L'}) "
                 + ("fits within the same error bars" if other else "is rejected by the same error bars"))
