@@ -193,3 +193,29 @@ def test_depth30_refuted_and_a_deep_window_confirmed():
 
     assert sec6.depth_suffices_verdict("quick", 30).status is Status.REFUTED
     assert sec6.depth_suffices_verdict("quick", 1000).status is Status.CONFIRMED
+
+
+def test_redecided_text_claims_both_outcomes():
+    from proofs_checks.doc001 import experiments, spectrum
+
+    assert experiments.check_epochs("quick").status is Status.REFUTED
+    assert experiments.check_epochs("quick", (150, 150)).status is Status.CONFIRMED
+    assert experiments.check_schedule("quick").status is Status.CONFIRMED
+    assert experiments.check_schedule("quick", "absolute").status is Status.REFUTED
+    assert spectrum.check_assumption_count("quick").status is Status.REFUTED
+    assert spectrum.check_assumption_count("quick", printed_factor=1).status is Status.CONFIRMED
+
+
+@pytest.mark.slow
+def test_log_gap_both_outcomes():
+    from proofs_checks.doc001 import spectrum
+
+    assert spectrum.check_log_gap("quick").status is Status.REFUTED
+    assert spectrum.check_log_gap("quick", relu_has_log=True).status is Status.CONFIRMED
+
+
+def test_small_det_hypothesis_both_outcomes():
+    from proofs_checks.doc000 import unchecked
+
+    assert unchecked._small_det("quick").status is Status.REFUTED
+    assert unchecked._small_det("quick", printed_sign=-1).status is Status.CONFIRMED

@@ -83,15 +83,36 @@ for _id, _lines, _what in (
 
 @claim("hayou.setting.epochs", SEED, (287, 293), r"\text{epochs for }L=300:\ 150\ \text{(line 287) vs }160\ \text{(Table 2 caption)}",
        "setting", title="number of training epochs at depth 300 (text vs caption)")
-def check_epochs(level):
-    return inconclusive("150 epochs (text, line 287) and 160 epochs (caption, line 293)", "the two statements disagree",
-                        "the authors' training logs; one of the two numbers is a typo",
-                        "internal consistency check of the printed text")
+def check_epochs(level, printed=(150, 160)):
+    """``printed``: the epochs for L = 300 as printed at line 287 and in Table 2's caption (line 293)."""
+    text, caption = printed
+    return judge(f"{text} epochs (text, line 287) and {caption} epochs (Table 2 caption, line 293) for L = 300",
+                 f"the two printed values {'agree' if text == caption else 'differ by ' + str(abs(text - caption))}",
+                 text == caption, "the two printed values", "a comparison of two numbers printed for the same run",
+                 corrected=f"the same run cannot have been trained for both {text} and {caption} epochs; the document "
+                 "does not say which is right",
+                 severity=("notation", "one of the two numbers is a typo; no conclusion depends on the epoch count"),
+                 strength=("consistency", "two printed numbers compared"))
 
 
 @claim("hayou.setting.cifar_schedule", SEED, (327, 327),
        r"\text{lr } 0.1,\ /10\text{ after }n_e/2,\ /10\text{ again after }n_e/4", "setting",
        title="CIFAR100 learning-rate schedule")
-def check_schedule(level):
-    return inconclusive("divide by 10 after n_e/2, again after n_e/4 epochs", "n_e/4 < n_e/2: the second step would "
-                        "come first", "the authors' code (probably 3 n_e/4)", "internal consistency of the printed schedule")
+def check_schedule(level, second_step=None):
+    """The schedule 'divide by 10 after n_e/2 epochs ... again after n_e/4 epochs' (line 327).  Read sequentially
+    (n_e/4 epochs after the first step) the steps fall at n_e/2 and 3 n_e/4 of the 160 epochs; read as absolute
+    epochs (``second_step='absolute'``) the second step would precede the first."""
+    from fractions import Fraction
+
+    n_e = 160  # line 327: 'we train the model with 160 epochs'
+    first = Fraction(n_e, 2)
+    second = first + Fraction(n_e, 4) if second_step != "absolute" else Fraction(n_e, 4)
+    ok = first < second <= n_e
+    return judge("lr 0.1, /10 after n_e/2 epochs, /10 again after n_e/4 epochs (n_e = 160)",
+                 f"steps at epochs {first} and {second} of {n_e}", ok, "ordering of the two steps",
+                 "reading: 'after n_e/4 epochs' counted from the first step (the sentence lists the steps in order); "
+                 "read as an absolute epoch, n_e/4 < n_e/2 would put the second step first",
+                 corrected=f"the second step at epoch {first + Fraction(n_e, 4)} (= 3 n_e/4)",
+                 severity=("notation", "the intended schedule (steps at n_e/2 and 3 n_e/4) is clear from context"),
+                 strength=("weak", "a reading of the sentence, checked for order only; the run itself is not "
+                           "reproducible without the authors' code and data"))
