@@ -219,3 +219,10 @@ def test_small_det_hypothesis_both_outcomes():
 
     assert unchecked._small_det("quick").status is Status.REFUTED
     assert unchecked._small_det("quick", printed_sign=-1).status is Status.CONFIRMED
+
+
+def test_discretisation_error_both_outcomes():
+    from proofs_checks.doc001 import finite_width
+
+    assert finite_width.check_discretisation("quick").status is Status.CONFIRMED
+    assert finite_width.check_discretisation("quick", printed_order=2).status is Status.REFUTED

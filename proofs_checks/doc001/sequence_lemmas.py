@@ -16,8 +16,10 @@ from proofs_checks.verdict import inconclusive, judge, refuted
 
 out_of_scope_claim("hayou.app_lemma5.uniform_bounds", SEED, (911, 931),
                    r"\sup_{\zeta_0\in A}|\zeta_l-\alpha_l|=\mathcal O(\beta_l)\ \text{for monotone recursions}", "lemma",
-                   "a qualitative sandwich argument with no number to compute; its consequences (uniformity over "
-                   "c^1) are exercised by the depth checks, which use several input correlations",
+                   "a statement about every non-decreasing g on a compact set: no finite computation can confirm a "
+                   "universal statement, and none can refute it, because its two-line proof (lines 925-931: by "
+                   "monotonicity zeta_(m,l) <= zeta_l <= zeta_(M,l), both alpha_l + O(beta_l)) is complete; its "
+                   "consequences (uniformity over c^1) are exercised by the depth checks with several correlations",
                    title="Appendix Lemma 5: uniform bounds for monotone recursions")
 
 
