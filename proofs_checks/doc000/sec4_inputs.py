@@ -69,11 +69,12 @@ def _prop2(level):
     # homogeneity: engine with layer-1 variances |x|^2/n0 vs unit inputs
     from asymptotics.recursion import kernel_at_depths
 
-    n0, a, b = 5, mpmath.mpf(2), mpmath.mpf(3) / 10
+    n0, a, b = 5, sympy.Integer(2), sympy.Rational(3, 10)  # exact layer-1 variances (no binary rounding)
     for L in (2, 7, 30):
         scaled = kernel_at_depths(_net(), "0.3", [L], backend="arb", digits=25, q_x=a * a / n0, q_y=b * b / n0).at(L)
-        unit = kernel_at_depths(_net(), "0.3", [L], backend="arb", digits=25, q_x=mpmath.mpf(1) / n0).at(L)
-        worst = max(worst, float(scaled.theta_xy.distance(a * b * unit.theta_xy.mid) / scaled.theta_xy.mid))
+        unit = kernel_at_depths(_net(), "0.3", [L], backend="arb", digits=25, q_x=sympy.Rational(1, n0)).at(L)
+        a_b = mpmath.mpf(a * b.p) / b.q
+        worst = max(worst, float(scaled.theta_xy.distance(a_b * unit.theta_xy.mid) / scaled.theta_xy.mid))
     return judge("rho' = h(rho), Sigma-dot' = asin(rho)/(2 pi) + 1/4, Theta homogeneous of degree (1,1)",
                  f"largest deviation {worst:.1e} over rho in {rhos}", worst < 1e-15, f"{worst:.0e} (quadrature at 20 digits)",
                  "Gaussian integrals by mpmath quadrature (inner integral in closed form); homogeneity with the arb engine "
