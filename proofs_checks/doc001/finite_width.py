@@ -168,7 +168,7 @@ def check_lemma1_main(level):
 @claim("hayou.lemma1.appendix", SEED, (945, 951),
        r"K^L=\dot q^L K^{L-1}+q^L,\ q^l=\sigma_b^2+\sigma_w^2\mathbb E[\phi\phi],\ \dot q^l=\sigma_w^2\mathbb E[\phi'\phi']",
        "identity", title="Lemma 1 (appendix restatement): FFNN NTK recursion",
-       strength=('independent', 'finite-width empirical NTK (width 1000, 4 initialisations) against the recursion; the swapped main-text recursion is excluded by many error bars (hayou.lemma1.main_text)'))
+       strength=('independent', 'finite-width empirical NTK (width 1000, 4 initialisations) against the recursion; the same trials exclude the swapped main-text recursion by many error bars (hayou.lemma1.main_text), so they have the power to tell the two apart'))
 def check_lemma1_appendix(level):
     cand, emp, scores, evidence = _lemma1_numbers(level)
     printed = f"K(x,x), K(x,x') = {cand['correct'][0]:.3f}, {cand['correct'][1]:.3f}"
@@ -282,7 +282,7 @@ def check_lemma2(level):
        r"K^l_{\alpha,\alpha'}=\frac1{2k+1}\sum_{\beta}\Psi^{l-1}_{\alpha+\beta,\alpha'+\beta},\ "
        r"\Psi^{l-1}=\hat q^l K^{l-1}+\hat q^l\ (\text{appendix Lemma 1 symbols})", "identity",
        title="Lemma 2 (appendix): NTK recursion of a 1-D CNN, first factor read as the derivative kernel",
-       strength=('independent', 'finite-width CNN NTK within 0.6 sigma; the swapped version is off by 22.7 sigma'))
+       strength=('independent', 'finite-width CNN NTK (5 initialisations) agrees within its error bar, while the swapped version is many error bars off (hayou.lemma2.cnn_recursion): the trials have the power to tell them apart'))
 def check_lemma2_appendix(level):
     scores, evidence = _cnn_numbers(level)
     evidence += (". Line 996 prints the same symbol q-hat for both factors; the check reads the multiplier as the "

@@ -40,7 +40,7 @@ def check_app_lemma6(level):
 @claim("hayou.app_lemma7.rate", SEED, (1069, 1077),
        r"\lambda_l=1-\frac\alpha l+\mathcal O(l^{-1-\beta}),\ b_l=q+o(l^{-1})\Rightarrow\sup\left|\frac{a_l}l-\frac q{1+\alpha}\right|=\mathcal O(l^{-\beta})",
        "rate", title="Appendix Lemma 7: rate of a_l/l",
-       strength=('independent', 'local exponents -0.527, -0.509 approach -beta = -0.5 and exclude the neighbouring -1 and -0.25'))
+       strength=('independent', 'local exponents (see computed) approach -beta and exclude the neighbouring -1 and -beta/2'))
 def check_app_lemma7(level):
     alpha, beta, q = 2, 0.5, 1.0
     top = 10 ** 5 if level == "quick" else 10 ** 6

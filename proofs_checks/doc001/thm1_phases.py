@@ -214,7 +214,7 @@ def _tanh_diag(level):
 @claim("hayou.thm1.diag_rate.tanh", SEED, (160, 166),
        r"\sup_{x\in E}|AK^L(x,x)-q|=\Theta(L^{-1})\ (\phi=\tanh)", "rate",
        title="Theorem 1: diagonal rate Theta(1/L), tanh",
-       strength=('independent', 'L (AK^L - q) settles to a non-zero constant to 6 digits: rejects both O(1/L^2) (it would tend to 0) and log(L)/L (it would grow)'))
+       strength=('independent', 'L (AK^L - q) settles to a non-zero constant (see computed): rejects both O(1/L^2) (it would tend to 0) and log(L)/L (it would grow)'))
 def check_thm1_diag_tanh(level):
     qstar, out = _tanh_diag(level)
     rows, ok = [], True
@@ -261,7 +261,7 @@ def check_thm1_offdiag_relu(level):
 @claim("hayou.thm1.lambda.relu", SEED, (1208, 1214),
        r"\frac{K^{l}(x,x')}{l}\to\frac14\frac{\sigma_w^2}{d}\|x\|\|x'\|,\ \text{i.e. }\lambda=\tfrac14\in(0,1)", "constant",
        title="Theorem 1 (proof): the ReLU off-diagonal limit is 1/4 of the diagonal one",
-       strength=('independent', 'three-depth fit of lambda + (C log L + D)/L; lambda = 1/4 to 2e-7'))
+       strength=('independent', 'three-depth fit of lambda + (C log L + D)/L (see agreement); rejects Theorem 1's tanh value 1/3'))
 def check_thm1_lambda_relu(level):
     ds, res = _relu_eoc_offdiag(level)
     L1, a1 = res[0.5][-2]
