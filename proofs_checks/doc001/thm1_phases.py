@@ -261,7 +261,7 @@ def check_thm1_offdiag_relu(level):
 @claim("hayou.thm1.lambda.relu", SEED, (1208, 1214),
        r"\frac{K^{l}(x,x')}{l}\to\frac14\frac{\sigma_w^2}{d}\|x\|\|x'\|,\ \text{i.e. }\lambda=\tfrac14\in(0,1)", "constant",
        title="Theorem 1 (proof): the ReLU off-diagonal limit is 1/4 of the diagonal one",
-       strength=('independent', 'three-depth fit of lambda + (C log L + D)/L (see agreement); rejects Theorem 1's tanh value 1/3'))
+       strength=('independent', 'three-depth fit of lambda + (C log L + D)/L (see agreement); rejects the tanh value 1/3 of Theorem 1'))
 def check_thm1_lambda_relu(level):
     ds, res = _relu_eoc_offdiag(level)
     L1, a1 = res[0.5][-2]
