@@ -163,8 +163,7 @@ def check_fig2(level):
 
 @claim("hayou.fig1.rates", SEED, (279, 283),
        r"\text{Fig. 1: EOC rate}\approx L^{-1};\ \text{Ordered exponential};\ \text{ResNet }\mathcal O(L^{-1})\text{ independent of }\sigma_w",
-       "figure", title="Figure 1 (kernel side): convergence rates by initialisation and architecture",
-       strength=('weak', 'local exponents over L = 30..1000 near -1 only; the plotted curves are not in the seed file'))
+       "figure", title="Figure 1 (kernel side): convergence rates by initialisation and architecture")
 def check_fig1(level):
     Ls = [10, 30, 100, 300, 1000]
     rows, ok = [], True
@@ -194,9 +193,16 @@ def check_fig1(level):
     r = math.log(abs(ordt[25][0] - lam) / abs(ordt[15][0] - lam)) / 10
     rows.append(f"ReLU ordered (0.5, 1.2): log-decay rate {r:.3f}/layer (exponential)")
     ok &= r < -0.05
+    lo, hi = Ls[1], Ls[-1]
+    pred_log = -1 + math.log(math.log(hi) / math.log(lo)) / math.log(hi / lo)  # local exponent of log(L)/L
     return judge("rates of Figure 1(a)-(c)", "; ".join(rows), ok, "exponents near -1 (log factors lower them slightly)",
                  "kernel recursions at depths 10..1000 as in the figure (the plotted CIFAR10 curves themselves are out "
-                 "of scope)", corrected="(see computed)")
+                 f"of scope). Over L = {lo}..{hi} a pure 1/L law has local exponent -1 and a pure log(L)/L law "
+                 f"{pred_log:.3f}; the measured exponents lie between, as an 'approximately L^-1' reading allows",
+                 corrected="(see computed)",
+                 strength=("weak", "'approximately order L^-1' has no tolerance, and over the plotted range the 1/L and "
+                           "log(L)/L laws differ by only 0.2 in the exponent; the rates themselves are decided in "
+                           "hayou.thm1.offdiag_rate.relu, hayou.thm1.tanh_limit_and_rate and hayou.thm2.offdiag_rate"))
 
 
 @claim("hayou.text.relu_tanh_log_gap", SEED, (281, 281),
