@@ -226,3 +226,10 @@ def test_discretisation_error_both_outcomes():
 
     assert finite_width.check_discretisation("quick").status is Status.CONFIRMED
     assert finite_width.check_discretisation("quick", printed_order=2).status is Status.REFUTED
+
+
+def test_rho_eta_fast_both_outcomes():
+    from proofs_checks.doc000 import sec6_discussion as sec6
+
+    assert sec6._rho_eta_fast("quick").status is Status.CONFIRMED
+    assert sec6._rho_eta_fast("quick", tol=2.0).status is Status.REFUTED  # every quantity 'settles' at once
