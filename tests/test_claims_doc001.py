@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from proofs_checks import doc001_meanfield_ntk as doc
-from proofs_checks import doc001_numerics as num
+from proofs_checks.doc001 import experiments, finite_width, relu_eoc, resnet, thm1_phases
+from proofs_checks.doc001 import numerics as num
 from proofs_checks import registry
 from proofs_checks.verdict import Status
 
@@ -148,12 +148,12 @@ def test_expansion_verdict_confirms_the_derived_constant_and_refutes_a_wrong_one
     # Derivation (independent of the code): gamma^{-1/2} = (s/2) l + (3s/4) log l + O(1) with s = 2 sqrt2/(3 pi),
     # so 1 - c^l = kappa/l^2 - 3 kappa log(l)/l^3 + ..., kappa = 4/s^2 = 9 pi^2/2: the log coefficient is 27 pi^2/2.
     derived = 27 * math.pi ** 2 / 2
-    good = doc._expansion_verdict("quick", "log_slopes", derived, "derived", "x", "test")
-    bad = doc._expansion_verdict("quick", "log_slopes", derived * 1.3, "perturbed", "x", "test")
+    good = relu_eoc._expansion_verdict("quick", "log_slopes", derived, "derived", "x", "test")
+    bad = relu_eoc._expansion_verdict("quick", "log_slopes", derived * 1.3, "perturbed", "x", "test")
     assert good.status is Status.CONFIRMED
     assert bad.status is Status.REFUTED
     # f'(c^l) = 1 - (sqrt2/pi) gamma^{1/2} + ...: 1/l coefficient 3, log coefficient (sqrt2/pi)(3s/4)(2/s)^2 = 9/2
-    assert doc._expansion_verdict("quick", "fprime_log_slopes", 4.5, "derived", "x", "test").status is Status.CONFIRMED
+    assert relu_eoc._expansion_verdict("quick", "fprime_log_slopes", 4.5, "derived", "x", "test").status is Status.CONFIRMED
 
 
 def test_fact14_checker_matches_high_precision_numerics():
@@ -164,7 +164,7 @@ def test_fact14_checker_matches_high_precision_numerics():
         c = 1 - d
         gain = (c * mpmath.asin(c) + mpmath.sqrt(1 - c * c)) / mpmath.pi + c / 2 - c
         s_num = gain / d ** 1.5
-    v = doc.check_fact14_s("quick")
+    v = relu_eoc.check_fact14_s("quick")
     assert v.status is Status.CONFIRMED
     assert float(s_num) == pytest.approx(2 * math.sqrt(2) / (3 * math.pi), rel=1e-5)
 
@@ -178,7 +178,7 @@ def test_tanh_eoc_setting_is_refuted_because_chi_is_below_one():
         q = 0.04 + sw2 * gauss(lambda z: math.tanh(math.sqrt(q) * z) ** 2)
     chi = sw2 * gauss(lambda z: 1 / math.cosh(math.sqrt(q) * z) ** 4)
     assert chi < 0.999
-    v = doc.check_setting_tanh("quick")
+    v = experiments.check_setting_tanh("quick")
     assert v.status is Status.REFUTED and "1.3041" in v.corrected
 
 
@@ -188,18 +188,18 @@ def test_resnet_diagonal_limit_refutation_uses_the_exact_recursion():
     L = 10 ** 4
     kbar = num.relu_resnet_ntk(0.5, [L], 1.0, 1.0)[L][1]
     assert kbar == pytest.approx((1 + (L - 1) * a / (1 + a)) / L, rel=1e-12)
-    assert doc.check_thm2_diag_limit("quick").status is Status.REFUTED
+    assert resnet.check_thm2_diag_limit("quick").status is Status.REFUTED
 
 
 def test_thm1_relu_diagonal_is_exact():
-    v = doc.check_thm1_diag_relu("quick")
+    v = thm1_phases.check_thm1_diag_relu("quick")
     assert v.status is Status.REFUTED and "= 0" in v.computed
 
 
 def test_lemma1_swapped_definitions_are_refuted_by_finite_width():
-    v = doc.check_lemma1_main("quick")
+    v = finite_width.check_lemma1_main("quick")
     assert v.status is Status.REFUTED
-    assert doc.check_lemma1_appendix("quick").status is Status.CONFIRMED
+    assert finite_width.check_lemma1_appendix("quick").status is Status.CONFIRMED
 
 
 @pytest.mark.slow
