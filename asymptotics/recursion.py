@@ -43,9 +43,10 @@ from typing import Callable, Optional
 import mpmath
 
 from asymptotics.accuracy import AGREEMENT, CERTIFIED, ESTIMATE, Approx, mpf_as_fraction
-from asymptotics.backends import ArbOps, Float64Ops, MpmathOps, ScalarFloatOps
+from asymptotics.backends import _SERIES_BELOW, ArbOps, Float64Ops, MpmathOps, ScalarFloatOps
 from asymptotics.relu_family import constants_for
 from asymptotics.validation import (
+    ComputationError,
     InputError,
     check_correlation,
     check_depths,
@@ -74,7 +75,8 @@ def _exact(name, value) -> Fraction | float:
         except ValueError:
             return Fraction(float(value))
     if isinstance(value, mpmath.mpf):
-        return mpf_as_fraction(value)
+        exact = mpf_as_fraction(value)  # int(): gmpy2.mpz parts (mpmath's gmpy backend) -> plain ints
+        return Fraction(int(exact.numerator), int(exact.denominator))
     if hasattr(value, "mid") and hasattr(value, "rad"):  # an arb ball: its midpoint, exactly
         return _exact(name, mpmath.mpf(value.mid().str(radius=False, more=True, condense=0)))
     return Fraction(float(value))
@@ -288,11 +290,10 @@ def _general_layer(ops, P: _Params, state, delta_mid=None, delta_rad=0):
     """One layer with biases: returns the new state dict.
 
     state: q_x, q_y, delta, t_xx, t_yy, t_xy, gap (gap = t_xx - t_xy when q_x == q_y, else None).
-    For arb, ``delta_mid`` is the exact midpoint of delta and ``delta_rad`` its radius (float).
+    For arb, ``delta_mid`` is the exact midpoint of delta and ``delta_rad`` its radius (an exact arb).
     """
     delta = state["delta"] if delta_mid is None else delta_mid
-    u = ops.sqrt(delta * P.half)
-    a = ops.asin(u)
+    u, a = ops.half_angle(delta)
     g_half = ops.g_half(u, a, delta)
     dk = P.K1 * delta - 2 * P.gamma * g_half  # k(1) - k(rho)
     q_x, q_y = state["q_x"], state["q_y"]
@@ -307,15 +308,16 @@ def _general_layer(ops, P: _Params, state, delta_mid=None, delta_rad=0):
         unequal = (state["q_diff"] / (ops.sqrt(q_x) + ops.sqrt(q_y))) ** 2
         new_delta = new_delta + P.sb2 * c * unequal / (root + P.sb2 + c * s) / root
     if delta_mid is not None:
-        # arb: widen by the Lipschitz bounds |d delta'/d delta| <= 1, |d dk/d delta| <= K1
-        if delta_rad:
+        # arb: widen by the Lipschitz bounds |d delta'/d delta| <= 1, |d dk/d delta| <= K1, in arb's
+        # radius arithmetic (``delta_rad`` is an exact arb; nothing passes through a float)
+        if delta_rad != 0:
             # slope of delta' in delta: sw2 s k'(rho) / sqrt(qx'qy') <= sw2 s K1 / sqrt(qx'qy') (<= 1; < 1 in the
             # ordered phase, which keeps the enclosure relative while delta decays exponentially)
-            slope = float((P.sw2 * s * P.K1 / root).upper()) * (1 + 2.0**-40)
-            new_delta = _widen(new_delta, min(slope, 1.0) * delta_rad)
-            dk = _widen(dk, float(P.K1.upper()) * delta_rad * (1 + 1e-12))
-            a = ops.asin(_sqrt_nonneg(state["delta"] * P.half))
-        new_delta = _nonneg(new_delta)
+            slope = min((P.sw2 * s * P.K1 / root).abs_upper(), ops.arb(1))
+            new_delta = _widen(new_delta, slope * delta_rad)
+            dk = _widen(dk, P.K1.abs_upper() * delta_rad)
+            a = _half_angle_of_ball(state["delta"])
+        new_delta = _clip_delta(new_delta)
     dkp = 2 * P.gamma * a  # k'(1) - k'(rho)
     sigma_xy = P.sb2 + P.sw2 * s * (P.K1 - dk)
     sigma_dot = P.sw2 * (P.K1 - dkp)
@@ -338,35 +340,39 @@ def _general_layer(ops, P: _Params, state, delta_mid=None, delta_rad=0):
 
 
 def _widen(x, extra):
+    """The ball x with ``extra`` (an arb) added to its radius; arb rounds the new radius up."""
     import flint
 
-    return flint.arb(x.mid(), x.rad() + flint.arb(extra))
+    return flint.arb(x.mid(), x.rad() + extra)
 
 
-def _nonneg(x):
-    """Clip a ball to [0, oo) (arb) so that sqrt never sees negative numbers."""
-    if not hasattr(x, "upper") or x.lower() >= 0:
+def _clip_delta(x):
+    """A ball for delta = 1 - rho intersected with [0, 2] (arb; rounding can spill past the ends)."""
+    if not hasattr(x, "upper") or (x.lower() >= 0 and x.upper() <= 2):
         return x
     import flint
 
-    upper = x.upper()
-    return flint.arb(upper / 2, upper / 2) if upper > 0 else flint.arb(0)
+    lower, upper = max(flint.arb(0), flint.arb(x.lower())), min(flint.arb(2), flint.arb(x.upper()))
+    if lower > upper:
+        raise ComputationError(f"an enclosure of 1 - rho left [0, 2]: {x.str(5, radius=True)}")
+    return lower.union(upper)
 
 
-def _sqrt_nonneg(x):
-    """sqrt of a ball whose lower end may touch or cross 0 (rounding): encloses sqrt([0, upper])."""
-    if not hasattr(x, "upper") or x.lower() > 0:
-        return x.sqrt() if hasattr(x, "sqrt") else x
+def _half_angle_of_ball(delta):
+    """Encloses a = asin(sqrt(d/2)) for every d of the ball ``delta`` within [0, 2]; a is increasing."""
+    delta = _clip_delta(delta)
+    if delta.rad() == 0 or (delta.lower() > 0 and delta.upper() < 2):
+        return (delta / 2).sqrt().asin()
     import flint
 
-    s = x.upper().sqrt().upper()
-    return flint.arb(0).union(s)
+    lower, upper = flint.arb(delta.lower()), flint.arb(delta.upper())
+    return (lower / 2).sqrt().asin().union((upper / 2).sqrt().asin())
 
 
 def _initial_state(ops, P, rho, q_x, q_y):
     equal = _exact("q_x", q_x) == _exact("q_y", q_y)
     q_x, q_y = ops.const(_exact("q_x", q_x)), ops.const(_exact("q_y", q_y))
-    delta = ops.const(1 - _exact("rho", rho))
+    delta = _clip_delta(ops.const(1 - _exact("rho", rho)))
     s = ops.sqrt(q_x * q_y)
     t_xy = s * (1 - delta)
     return {
@@ -398,6 +404,8 @@ def _general_values(depth, state, method, rad_of, ops):
 
 def _mid(x):
     if hasattr(x, "mid") and hasattr(x, "rad"):
+        if not x.is_finite():
+            raise ComputationError(f"an enclosure became unbounded ({x}); raise --digits")
         return _arb_to_mpf(x.mid())
     return x
 
@@ -414,11 +422,13 @@ def _arb_to_mpf(x):
 # bias-free closed form of the outputs from (delta, W)
 
 
-def _nobias_values(depth, delta, W, a_prev, ops, P, q_x, q_y, method, rad_delta, rad_W, rad_a_prev):
+def _nobias_values(depth, delta, W, a_prev, ops, P, q_x, q_y, method):
     """All fields at depth L from delta_L, W_L = L(1 - N_L) and a_{L-1} = theta_{L-1}/2.
 
     With sigma_b = 0: Sigma^L_xx = c^(L-1) q_x, Theta^L_xx = L c^(L-1) q_x (c = sigma_w^2 K1),
     Theta^L_xy = L s_L (1 - W_L/L), Sigma^L_xy = s_L (1 - delta_L), Sigmadot^L = sigma_w^2 (K1 - 2 gamma a_{L-1}).
+    For arb the arguments are balls carrying every radius, and each field is one ball expression of
+    them (no dependency between layers here), so its radius is arb's own, rounded up, never a float.
     """
     c = P.sw2 * P.K1
     scale = c ** (depth - 1)
@@ -427,23 +437,16 @@ def _nobias_values(depth, delta, W, a_prev, ops, P, q_x, q_y, method, rad_delta,
     sxx, syy = scale * ops.const(q_x), scale * ops.const(q_y)
     C = W / depth
 
-    def ap(x, extra=0):
-        m = _mid(x)
-        rad = (_arb_rad(x) if hasattr(x, "rad") else mpmath.mpf(0)) + extra
-        return Approx(m, rad, method)
+    def ap(x):
+        return Approx(_mid(x), _arb_rad(x) if hasattr(x, "rad") else mpmath.mpf(0), method)
 
-    # radii are mpf (they can be far below float range); inflate products slightly to stay upper bounds
-    rel = abs(_mid(s_L)) * (1 + mpmath.mpf(2) ** -40)
-    sigma_dot = None
-    if a_prev is not None:
-        slope = abs(_mid(P.sw2 * 2 * P.gamma)) * (1 + mpmath.mpf(2) ** -40)
-        sigma_dot = ap(P.sw2 * (P.K1 - 2 * P.gamma * a_prev), slope * rad_a_prev)
+    sigma_dot = None if a_prev is None else ap(P.sw2 * (P.K1 - 2 * P.gamma * a_prev))
     return LayerValues(
         depth,
-        ap(1 - delta, rad_delta), ap(delta, rad_delta),
-        ap(s_L * (1 - delta), rel * rad_delta), ap(sxx), ap(syy), sigma_dot,
-        ap(depth * s_L * (1 - C), rel * rad_W), ap(depth * sxx), ap(depth * syy),
-        ap(1 - C, rad_W / depth), ap(C, rad_W / depth),
+        ap(1 - delta), ap(delta),
+        ap(s_L * (1 - delta)), ap(sxx), ap(syy), sigma_dot,
+        ap(depth * s_L * (1 - C)), ap(depth * sxx), ap(depth * syy),
+        ap(1 - C), ap(C),
     )
 
 
@@ -475,98 +478,93 @@ def _run_arb(network, rho, depths, digits, q_x, q_y, progress):
 
 
 def _arb_nobias(ops, P, rho, depths, q_x, q_y, traj, progress):
-    """delta and W kept as exact midpoints plus radii held as floats scaled by 2^prec.
+    """delta and W as arb balls; each layer evaluates the step at their exact midpoints and adds
+    the propagated radii (Lipschitz bounds below) in arb's own radius arithmetic.
 
-    Scaling keeps radii of any size (2^-prec tiny) inside float range; every float
-    operation on them is followed by an upward inflation, so they stay upper bounds.
-    The arithmetic is :func:`_nobias_step` written out (this loop is the hot path; the
-    tests check it against the mpmath run of the shared step).
+    Radii are arb magnitudes (30-bit mantissa, unbounded exponent, rounded up by arb): they never
+    pass through a binary64 float, so they cannot underflow or round down.  The arithmetic is
+    :func:`_nobias_step` written out (the tests check it against the mpmath run of that step).
     """
     import flint
 
-    prec = flint.ctx.prec
-    up = 1 + 2.0**-40  # covers float rounding of the radius bookkeeping
-
-    ldexp = math.ldexp
-    # the mean-value bound below needs rad(delta) < delta 2^-30; capped to stay a finite float
-    narrow_ratio = ldexp(1.0, min(prec - 30, 1000))
-
-    def scaled_rad(x):
-        # rad(x) <= |mid(x)| 2^-rel_accuracy_bits  (cheaper than reading the radius exactly);
-        # exact balls report ~2^63 bits, and ldexp then gives 0.0
-        return ldexp(abs(float(x)), prec - x.rel_accuracy_bits() + 1)
-
-    def unscaled(r):
-        return mpmath.ldexp(mpmath.mpf(r), -prec)
-
-    delta = ops.const(1 - _exact("rho", rho))
-    rad_delta = scaled_rad(delta) * up
-    delta = delta.mid()
-    W, rad_W = delta, rad_delta  # W_1 = 1 - rho
-    a_prev, rad_a_prev = None, 0.0
-    kappa, half, one = P.kappa, P.half, flint.arb(1)
-    kappa_up = float(kappa.upper()) * up
+    arb = flint.arb
+    delta = _clip_delta(ops.const(1 - _exact("rho", rho)))  # the input's enclosure (exact when dyadic)
+    W = delta  # W_1 = 1 - rho
+    a_prev = None
+    kappa, half, one = P.kappa, P.half, arb(1)
     wanted = set(depths)
     last = depths[-1]
     step_report = max(1, last // 100)
     for layer in range(1, last + 1):
         if layer in wanted:
-            traj.layers[layer] = _nobias_values(layer, flint.arb(delta), flint.arb(W), a_prev, ops, P, q_x, q_y,
-                                                CERTIFIED, unscaled(rad_delta), unscaled(rad_W), unscaled(rad_a_prev))
+            traj.layers[layer] = _nobias_values(layer, delta, W, a_prev, ops, P, q_x, q_y, CERTIFIED)
         if layer == last:
             break
-        # --- _nobias_step at the midpoint: sin^2 a = delta/2 exactly, cos^2 a = 1 - delta/2
-        d_mid, W_mid = float(delta), float(W)
-        half_delta = delta * half
+        # --- the step at the exact midpoint d: sin^2 a = d/2, cos^2 a = 1 - d/2
+        d, rad_delta = _delta_midpoint(delta)
+        W_mid, rad_W = W.mid(), W.rad()
+        half_delta = d * half
         cos2_a = one - half_delta
-        if d_mid < 1:  # a = atan(tan a): one sqrt, and arb's atan is cheaper than its asin
+        if d < 1:  # a = atan(tan a): one sqrt, and arb's atan is cheaper than its asin
             tan_a = (half_delta / cos2_a).sqrt()
             a = tan_a.atan()
             sin_cos_a = tan_a * cos2_a
         else:  # near rho = -1, where cos a -> 0
             sin_a, cos_a = half_delta.sqrt(), cos2_a.sqrt()
-            a = flint.arb.atan2(sin_a, cos_a)
+            a = arb.atan2(sin_a, cos_a)
             sin_cos_a = sin_a * cos_a
-        new_delta = delta - kappa * (sin_cos_a - a * (one - delta))  # g_half(theta) = (sin - theta cos)/2
-        x = kappa * a
-        new_W = W + x * (layer - W) + new_delta
-        # --- radii.  a = asin(sqrt(delta/2)) has |da/d delta| = 1/(2 sqrt(delta (2 - delta)))
-        if rad_delta == 0:
-            rad_a = 0.0
-        elif 0 < d_mid < 1.999 and rad_delta < d_mid * narrow_ratio:
-            # the ball is far narrower than d_mid 2^-29, so these bracket it
-            rad_a = rad_delta / (2 * math.sqrt(d_mid * (1 - 2.0**-29) * (2 - d_mid * (1 + 2.0**-29)))) * up
-        else:  # rho near -1 (the derivative blows up at delta = 2) or a wide ball: use monotonicity
-            rad_a = _scaled_asin_half_radius(delta, rad_delta, a, prec) * up
-        # delta' is 1-Lipschitz in delta
-        rad_delta_new = (rad_delta + scaled_rad(new_delta)) * up
-        # W' - W'_mid = (W - W_mid)(1 - x) + (x - x_mid)(layer - W_mid) + (delta' - delta'_mid), |1 - x| <= 1
-        rad_W = (rad_W + scaled_rad(new_W) + kappa_up * rad_a * abs(layer - W_mid) + rad_delta_new) * up
-        rad_delta = rad_delta_new
-        delta, W = new_delta.mid(), new_W.mid()
+        g_half = ops.g_half(None, a, d) if a.upper() < _SERIES_BELOW else sin_cos_a - a * (one - d)
+        new_delta = d - kappa * g_half
+        # --- radii.  delta' is increasing and 1-Lipschitz in delta (module docstring)
+        new_delta = arb(new_delta.mid(), new_delta.rad() + rad_delta)
+        rad_a = _asin_half_spread(delta, a) if rad_delta != 0 else None
+        a_ball = a if rad_a is None else arb(a.mid(), a.rad() + rad_a)
+        # W' = W + x (l - W) + delta' with x = kappa a in [0, 2]: |dW'/dW| = |1 - x| <= 1
+        new_W = W_mid + (kappa * a_ball) * (layer - W_mid) + new_delta
+        W = arb(new_W.mid(), new_W.rad() + rad_W)
+        delta = new_delta
         if layer + 1 in wanted:  # Sigma-dot at the next recorded depth needs a's enclosure
-            a_prev, rad_a_prev = a, (rad_a + scaled_rad(a)) * up
+            a_prev = a_ball
         if progress is not None and layer % step_report == 0:
             progress(layer, last)
     if progress is not None:
         progress(last, last)
 
 
-def _scaled_asin_half_radius(delta_mid, rad_delta_scaled: float, a, prec: int) -> float:
-    """2^prec max |a(d) - mid(a)| over d in [delta_mid -+ rad] intersected with [0, 2], a(d) = asin(sqrt(d/2)).
+def _delta_midpoint(delta):
+    """(d, r): an exact midpoint d in [0, 2] and a radius r (exact arb) with delta's ball inside [d -+ r].
 
-    a is increasing, so its values at the two ends of the interval bound it; exact at delta = 2,
-    where the mean-value bound of the hot loop is infinite.
+    The input's rounding (rho within 1e-400 of -1) can put arb's midpoint just past 2, where
+    sqrt(1 - d/2) is undefined; the clipped distance is added to the radius, rounded up.
     """
     import flint
 
-    rad = flint.arb(rad_delta_scaled) * flint.arb(2) ** -prec
-    lower = max(flint.arb(0), flint.arb((delta_mid - rad).lower()))
-    upper = min(flint.arb(2), flint.arb((delta_mid + rad).upper()))
+    mid = delta.mid()
+    clipped = min(max(mid, flint.arb(0)), flint.arb(2))
+    if clipped == mid:
+        return mid, delta.rad()
+    return clipped, (delta.rad() + abs(mid - clipped)).abs_upper()
+
+
+def _asin_half_spread(delta, a):
+    """An upper bound (exact arb) of max |a(t) - a(mid delta)| over t in the ball delta, a(t) = asin(sqrt(t/2)).
+
+    Mean value bound with |a'(t)| = 1 / (2 sqrt(t (2 - t))) evaluated on the ball; where the ball
+    touches 0 or 2 (the derivative is infinite there) a is increasing, so its values at the ends of
+    the ball clipped to [0, 2] bound it.
+    """
+    import flint
+
+    arb = flint.arb
+    rad = delta.rad()
+    product = delta * (2 - delta)
+    if product > 0:
+        return (rad / (2 * product.sqrt())).abs_upper()
+    lower = max(arb(0), arb(delta.lower()))
+    upper = min(arb(2), arb(delta.upper()))
     a_mid = a.mid()
     a_lower, a_upper = (lower / 2).sqrt().asin(), (upper / 2).sqrt().asin()
-    spread = max((a_upper - a_mid).upper(), (a_mid - a_lower).upper(), a.rad())
-    return float(spread * flint.arb(2) ** prec)
+    return max((a_upper - a_mid).abs_upper(), (a_mid - a_lower).abs_upper())
 
 
 def _arb_general(ops, P, rho, depths, q_x, q_y, traj, progress):
@@ -581,9 +579,8 @@ def _arb_general(ops, P, rho, depths, q_x, q_y, traj, progress):
         if layer == last:
             break
         delta = state["delta"]
-        mid = delta.mid() if delta.mid() > 0 else flint.arb(0)
-        rad = float(delta.rad() + abs(delta.mid() - mid)) * (1 + 2**-40)
-        state = _general_layer(ops, P, state, delta_mid=flint.arb(mid), delta_rad=rad)
+        mid, rad = _delta_midpoint(delta)
+        state = _general_layer(ops, P, state, delta_mid=mid, delta_rad=rad)
         if progress is not None and layer % step_report == 0:
             progress(layer, last)
     if progress is not None:
@@ -643,7 +640,7 @@ def _iterate_point(ops, P, delta, rho, depths, q_x, q_y, progress, compensated=F
         W, W_lost, a_prev = delta, 0 * delta, None
         for layer in range(1, last + 1):
             if layer in wanted:
-                out[layer] = _nobias_values(layer, delta, W - W_lost, a_prev, ops, P, q_x, q_y, ESTIMATE, zero, zero, zero)
+                out[layer] = _nobias_values(layer, delta, W - W_lost, a_prev, ops, P, q_x, q_y, ESTIMATE)
             if layer == last:
                 break
             if compensated:
