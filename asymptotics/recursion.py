@@ -276,6 +276,28 @@ def kernel_at_depths(network: Network, rho, depths, backend: str = "float64", di
     return traj
 
 
+# Refuse runs estimated to take longer than this (seconds), rather than work for hours without a word.
+MAX_SECONDS = 1800.0
+
+
+def _seconds_per_layer(backend: str, bits: int) -> float:
+    """Measured on one core (benchmarks of this module): ~25 us per layer at <= 1000 bits for
+    arb, each mpmath run and float64 with its mpmath error check; multiplication-bound beyond."""
+    return 2.5e-5 * (2 if backend == "mpmath" else 1) * (1 + (bits / 2000.0) ** 1.6)
+
+
+def _check_cost(backend: str, depth: int, bits: int, digits, max_seconds: float = MAX_SECONDS):
+    """InputError (exit 2) naming the argument to change when a run would exceed ``max_seconds``."""
+    estimate = depth * _seconds_per_layer(backend, bits)
+    if estimate <= max_seconds:
+        return
+    at_float = depth * _seconds_per_layer(backend, 53)
+    argument = "depth" if at_float > max_seconds / 4 else "digits"
+    raise InputError(argument, f"depth {depth} at {bits} working bits ({digits} digits) with the {backend} "
+                               f"backend would take about {estimate:.3g} s, beyond the limit of "
+                               f"{max_seconds:.0f} s (asymptotics.recursion.MAX_SECONDS)")
+
+
 def _guard_bits(max_depth: int) -> int:
     # rounding errors add up over L steps and the cancellation in g(theta) amplifies them by
     # ~1/theta ~ L: about 2.5 log2(L) bits are lost by depth L (measured: see tests/benchmarks)
@@ -462,7 +484,8 @@ def _run_arb(network, rho, depths, digits, q_x, q_y, progress):
     import flint
 
     old = flint.ctx.prec
-    prec = int(digits * 3.33) + _guard_bits(depths[-1])
+    prec = int(digits * 3.33) + _guard_bits(depths[-1]) + _input_bits(network, rho, q_x, q_y)
+    _check_cost("arb", depths[-1], prec, digits)
     flint.ctx.prec = prec
     try:
         ops = ArbOps()
@@ -591,14 +614,60 @@ def _arb_general(ops, P, rho, depths, q_x, q_y, traj, progress):
 # mpmath: two working precisions
 
 
+def _input_bits(network, rho, q_x, q_y) -> int:
+    """Extra working bits the input itself asks for.
+
+    Near rho = -1 the first layer depends on sqrt(1 + rho) (theta = pi - O(sqrt(1 + rho))) and its
+    output on (1 + rho)^(3/2): 1 - rho, rounded to p bits, keeps only p - log2(1/(1 + rho)) bits of
+    1 + rho.  Twice that many extra bits keep the first layer at the requested relative accuracy.
+    (Near rho = +1 nothing is lost: the recursion carries 1 - rho itself.)
+    """
+    del network, q_x, q_y
+    one_plus = 1 + _exact("rho", rho)
+    if one_plus == 0 or one_plus >= Fraction(1, 2):
+        return 0
+    return 2 * (one_plus.denominator.bit_length() - one_plus.numerator.bit_length() + 1)
+
+
+def _exact_inputs(network, rho, q_x, q_y) -> list:
+    return [1 - _exact("rho", rho), _exact("q_x", q_x), _exact("q_y", q_y),
+            network.weight_variance, network.bias_variance]
+
+
+def _rounds_differently(values, low: int, high: int) -> bool:
+    """Whether every inexact input rounds to a different number at ``high`` bits than at ``low``
+    (so that two runs disagree on the input's rounding too, and their agreement means something)."""
+    for q in values:
+        with mpmath.workprec(high):
+            hi = mpmath.mpf(q.numerator) / q.denominator
+        if mpf_as_fraction(hi) == q:
+            continue  # exact at the high precision: no rounding to share
+        with mpmath.workprec(low):
+            lo = mpmath.mpf(q.numerator) / q.denominator
+        if mpf_as_fraction(hi) == mpf_as_fraction(lo):
+            return False
+    return True
+
+
+def _mpmath_precisions(network, rho, depths, digits, q_x, q_y):
+    """(low, high) working precisions of the mpmath backend: high - low >= 32 bits, raised until
+    the two runs round every input differently."""
+    low = int(digits * 3.33) + _guard_bits(depths[-1]) + _input_bits(network, rho, q_x, q_y)
+    high = low + 32
+    values = _exact_inputs(network, rho, q_x, q_y)
+    while not _rounds_differently(values, low, high):
+        high += 32  # the input's binary expansion has a run of >= 32 equal bits after bit `low`
+    return low, high
+
+
 def _run_mpmath(network, rho, depths, digits, q_x, q_y, progress, check_precision):
-    guard = _guard_bits(depths[-1])
-    prec = int(digits * 3.33) + guard
-    high = _mpmath_once(network, rho, depths, prec + 32, q_x, q_y, progress)
-    traj = KernelTrajectory(network, rho, "mpmath", digits, working_precision_bits=prec + 32)
+    prec, high_prec = _mpmath_precisions(network, rho, depths, digits, q_x, q_y)
+    _check_cost("mpmath", depths[-1], high_prec, digits)
+    high = _mpmath_once(network, rho, depths, high_prec, q_x, q_y, progress)
+    traj = KernelTrajectory(network, rho, "mpmath", digits, working_precision_bits=high_prec)
     if not check_precision:
         for depth, values in high.items():
-            traj.layers[depth] = _map_values(values, values, ESTIMATE, prec + 32)
+            traj.layers[depth] = _map_values(values, values, ESTIMATE, high_prec)
         return traj
     low = _mpmath_once(network, rho, depths, prec, q_x, q_y, None)
     for depth in depths:
@@ -669,27 +738,42 @@ def _iterate_point(ops, P, delta, rho, depths, q_x, q_y, progress, compensated=F
 
 
 def _run_float64(network, rho, depths, q_x, q_y, progress):
-    """One pair in Python floats, through the same step functions as mpmath and arb."""
+    """One pair in Python floats, through the same step functions as mpmath and arb.
+
+    The error of a float64 result has no a priori bound worth the name (near rho = -1 the first
+    layer alone loses log2(1/(1 + rho)) bits).  So each value's error is measured: the same
+    recursion is rerun in mpmath with 64 more bits than float64 (plus what the input asks for),
+    and the radius is twice the observed difference plus two ulps.  Method ``estimate``: not a
+    bound.  Values float64 cannot hold (outside its normal range) are None: no confident 0 or inf.
+    """
+    ref_prec = 53 + 64 + _guard_bits(depths[-1]) + _input_bits(network, rho, q_x, q_y)
+    _check_cost("float64", depths[-1], ref_prec, 15)
     ops = ScalarFloatOps()
     traj = KernelTrajectory(network, rho, "float64", 15, working_precision_bits=53)
     delta = float(1 - _exact("rho", rho))  # 1 - rho rounded once, not after rounding rho
-    raw = _iterate_point(ops, _params(network, ops), delta, rho, depths, float(q_x), float(q_y), progress,
-                         compensated=True)
+    try:
+        raw = _iterate_point(ops, _params(network, ops), delta, rho, depths, float(_exact("q_x", q_x)),
+                             float(_exact("q_y", q_y)), progress, compensated=True)
+    except (OverflowError, ValueError, ZeroDivisionError) as err:
+        raise ComputationError(f"float64 left its range ({err}); use --backend mpmath or arb") from None
+    reference = _mpmath_once(network, rho, depths, ref_prec, q_x, q_y, None)
+    tiny, huge = 2.2250738585072014e-308, 1.7976931348623157e308
     for depth, values in raw.items():
         fields = {}
         for name in LayerValues.FIELDS:
-            value = getattr(values, name)
-            if value is None or not mpmath.isfinite(value.mid) or (value.mid == 0 and name.startswith(("sigma", "theta"))):
-                fields[name] = None  # outside float64's range: no confident 0 or inf
+            value, ref = getattr(values, name), getattr(reference[depth], name)
+            if value is None or ref is None:
+                fields[name] = None
                 continue
-            v = abs(value.mid)
-            if v < 2.2250738585072014e-308:  # subnormal or zero: float64 has lost the value
-                fields[name] = Approx(mpmath.mpf(0), mpmath.mpf(2.2250738585072014e-308), ESTIMATE)
+            v = float(value.mid)
+            if not math.isfinite(v) or not tiny <= abs(ref.mid) <= huge or (v != 0 and abs(v) < tiny):
+                fields[name] = None  # outside float64's normal range: nothing honest to say in float64
                 continue
-            # a priori bound: each layer adds at most a few ulps (relative) and the maps are
-            # 1-Lipschitz, so after L layers the error is below ~8 L eps |value| (a worst case;
-            # typical errors are far smaller).  Stated as an estimate, not a certificate.
-            fields[name] = Approx(value.mid, mpmath.mpf(8 * depth * FLOAT64_EPS) * v, ESTIMATE)
+            with mpmath.workprec(ref_prec):
+                error = abs(mpmath.mpf(v) - ref.mid)
+            with mpmath.workprec(64):  # mpf exponents are unbounded: no underflow; (1 + 2^-40) covers rounding
+                rad = (2 * error + mpmath.mpf(4 * FLOAT64_EPS) * abs(mpmath.mpf(v))) * (1 + mpmath.mpf(2) ** -40)
+            fields[name] = Approx(mpmath.mpf(v), rad, ESTIMATE)
         traj.layers[depth] = LayerValues(depth, **fields)
     return traj
 
