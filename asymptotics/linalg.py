@@ -313,47 +313,70 @@ class DetResult:
     detail: dict = field(default_factory=dict)
 
 
-def det_kappa_certified(E, E_rad=None, prec: Optional[int] = None) -> DetResult:
+def det_kappa_certified(E, E_rad=None, prec: Optional[int] = None, entries: Optional[str] = None) -> DetResult:
     """det(1 1^T - E) enclosed by arb ball arithmetic from the entry balls.
 
     Two enclosures are intersected: the direct determinant, and the matrix determinant
     lemma det(1 1^T - E) = det(-E) (1 - 1^T E^-1 1) (E invertible), which never forms the
-    near-ones matrix.  Certified *relative to the entry radii* (see :func:`ntk_grams` for
-    what those radii are).  A ball containing 0 -> InputError (singular or undecided).
+    near-ones matrix.  The result is ``certified`` only when the entries are: E exact (E_rad None)
+    or ``entries="certified"``; float64 Gram entries with estimated radii (:func:`ntk_grams`) give an
+    ``estimate`` (for certified Grams see :func:`certified_ntk_grams`, :func:`det_of_balls`).
+    A ball containing 0 -> InputError (singular or undecided).
     """
     import flint
 
     E = numpy.asarray(E.get() if hasattr(E, "get") else E, dtype=float)
     _check_square(E)
-    n = E.shape[0]
-    start = time.perf_counter()
+    method = _entry_method(E_rad, entries)
     old = flint.ctx.prec
     flint.ctx.prec = prec or _prec_for(E)
     try:
-        K = flint.arb_mat(n, n, _balls(E, E_rad, True))
-        direct = K.det()
-        detail = {"direct": direct.str(5, radius=True)}
-        result = direct
-        try:
-            Em = flint.arb_mat(n, n, _balls(E, E_rad, False))
-            det_minus_E = (-Em).det()
-            ones = flint.arb_mat(n, 1, [1] * n)
-            s = sum((Em.solve(ones)).entries())
-            lemma = det_minus_E * (1 - s)
-            detail["lemma"] = lemma.str(5, radius=True)
-            both = direct.intersection(lemma) if direct.overlaps(lemma) else None
-            if both is None:
-                raise AssertionError("the two determinant enclosures are disjoint: a bug")
-            result = both
-        except ZeroDivisionError:
-            pass  # E singular: the lemma does not apply
-        if result.contains(0):
-            raise InputError("X", f"kappa is singular or too close to singular to certify: det in {result.str(3)}")
-        log10 = abs(result).log() / flint.arb(10).log()
-        return DetResult(_approx(result, CERTIFIED), _approx(log10, CERTIFIED), time.perf_counter() - start,
-                         CERTIFIED, detail)
+        return det_of_balls(_balls(E, E_rad, False), E.shape[0], method)
     finally:
         flint.ctx.prec = old
+
+
+def _entry_method(E_rad, entries):
+    if entries is None:
+        return CERTIFIED if E_rad is None else ESTIMATE
+    if entries not in (CERTIFIED, AGREEMENT, ESTIMATE):
+        raise InputError("entries", f"expected certified, agreement or estimate, got {entries!r}")
+    return entries
+
+
+def det_of_balls(E_balls, n: int, method: str = CERTIFIED) -> DetResult:
+    """det(1 1^T - E) from a row-major list of n*n arb balls enclosing E (at the caller's flint precision).
+
+    Direct determinant and determinant lemma, intersected (see :func:`det_kappa_certified`).
+    """
+    import flint
+
+    start = time.perf_counter()
+    one = flint.arb(1)
+    K = flint.arb_mat(n, n, [one - e for e in E_balls])
+    direct = K.det()
+    detail = {"direct": direct.str(5, radius=True)}
+    result = direct
+    try:
+        Em = flint.arb_mat(n, n, list(E_balls))
+        det_minus_E = (-Em).det()
+        ones = flint.arb_mat(n, 1, [1] * n)
+        s = sum((Em.solve(ones)).entries())
+        lemma = det_minus_E * (1 - s)
+        detail["lemma"] = lemma.str(5, radius=True)
+        if direct.overlaps(lemma):
+            result = direct.intersection(lemma)
+        elif method == CERTIFIED:
+            raise AssertionError("the two determinant enclosures are disjoint: a bug")
+        else:  # estimated entry radii need not enclose anything: keep both answers' span
+            result = direct.union(lemma)
+    except ZeroDivisionError:
+        pass  # E singular: the lemma does not apply
+    if result.contains(0):
+        raise InputError("X", f"kappa is singular or too close to singular to certify: det in {result.str(3)}")
+    log10 = abs(result).log() / flint.arb(10).log()
+    return DetResult(_approx(result, method), _approx(log10, method), time.perf_counter() - start,
+                     method, detail)
 
 
 def _approx(ball, method) -> Approx:
@@ -418,11 +441,14 @@ class WeightsResult:
     detail: dict = field(default_factory=dict)
 
 
-def weights_certified(E, E_x, E_rad=None, E_x_rad=None, prec: Optional[int] = None) -> WeightsResult:
+def weights_certified(E, E_x, E_rad=None, E_x_rad=None, prec: Optional[int] = None,
+                      entries: Optional[str] = None) -> WeightsResult:
     """Enclosures of w = kappa^-1 kappa_x for every row of E_x (arb_mat.solve on ball entries).
 
     arb's solve is an inclusion function: the result contains kappa^-1 kappa_x for every
-    kappa and kappa_x inside the entry balls.  Singular (undecided) -> InputError.
+    kappa and kappa_x inside the entry balls.  ``certified`` only when the entries are (exact
+    matrices, or ``entries="certified"``); estimated entry radii give an ``estimate``.
+    Singular (undecided) -> InputError.
     """
     import flint
 
@@ -432,24 +458,33 @@ def weights_certified(E, E_x, E_rad=None, E_x_rad=None, prec: Optional[int] = No
     n, m = E.shape[0], E_x.shape[0]
     if E_x.shape[1] != n:
         raise InputError("E_x", f"expected {n} columns, got {E_x.shape[1]}")
-    start = time.perf_counter()
+    method = _entry_method(E_rad if E_rad is not None else E_x_rad, entries)
     old = flint.ctx.prec
     flint.ctx.prec = prec or max(_prec_for(E), _prec_for(E_x))
     try:
-        K = flint.arb_mat(n, n, _balls(E, E_rad, True))
-        rhs_entries = _balls(E_x.T, None if E_x_rad is None else numpy.asarray(
-            E_x_rad.get() if hasattr(E_x_rad, "get") else E_x_rad).T, True)
-        B = flint.arb_mat(n, m, rhs_entries)
-        try:
-            S = K.solve(B)
-        except ZeroDivisionError:
-            raise InputError("X", "kappa is singular or too close to singular to certify a solve") from None
-        approx = [[_approx(S[i, k], CERTIFIED) for i in range(n)] for k in range(m)]
-        values = numpy.array([[float(a.mid) for a in row] for row in approx])
-        max_rad = max(float(a.rad) for row in approx for a in row)
-        return WeightsResult(values, approx, max_rad, time.perf_counter() - start, CERTIFIED)
+        rhs = _balls(E_x, None if E_x_rad is None else numpy.asarray(
+            E_x_rad.get() if hasattr(E_x_rad, "get") else E_x_rad), False)
+        return weights_of_balls(_balls(E, E_rad, False), rhs, n, m, method)
     finally:
         flint.ctx.prec = old
+
+
+def weights_of_balls(E_balls, E_x_balls, n: int, m: int, method: str = CERTIFIED) -> WeightsResult:
+    """w_k = kappa^-1 kappa_{x_k} from row-major arb balls enclosing E (n x n) and E_x (m x n)."""
+    import flint
+
+    start = time.perf_counter()
+    one = flint.arb(1)
+    K = flint.arb_mat(n, n, [one - e for e in E_balls])
+    B = flint.arb_mat(n, m, [one - E_x_balls[k * n + i] for i in range(n) for k in range(m)])
+    try:
+        S = K.solve(B)
+    except ZeroDivisionError:
+        raise InputError("X", "kappa is singular or too close to singular to certify a solve") from None
+    approx = [[_approx(S[i, k], method) for i in range(n)] for k in range(m)]
+    values = numpy.array([[float(a.mid) for a in row] for row in approx])
+    max_rad = max(float(a.rad) for row in approx for a in row)  # a float summary for tables only
+    return WeightsResult(values, approx, max_rad, time.perf_counter() - start, method)
 
 
 def weights_float64(E, E_x, E_rad=None, E_x_rad=None, xp=None) -> WeightsResult:

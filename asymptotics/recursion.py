@@ -248,14 +248,15 @@ def _check_inputs(rho, depths, q_x, q_y):
 
 def kernel_at_depths(network: Network, rho, depths, backend: str = "float64", digits: int = 50,
                      q_x=1, q_y=None, progress: Optional[Callable[[int, int], None]] = None,
-                     check_precision: bool = True) -> KernelTrajectory:
+                     check_precision: bool = True, one_minus_rho=None) -> KernelTrajectory:
     """Sigma, Sigma-dot, Theta and the normalised NTK of one pair at each requested depth.
 
     ``rho`` is the layer-1 correlation, ``q_x``, ``q_y`` the layer-1 variances
     Sigma^1(x,x), Sigma^1(x',x').  ``backend``: 'float64' (an estimate of the error is
     attached), 'mpmath' (two working precisions; their difference is the stated
     accuracy) or 'arb' (certified enclosures).  ``progress(done, total)`` is called
-    now and then on long runs.
+    now and then on long runs.  ``one_minus_rho`` (backend 'arb' only): an arb ball enclosing
+    1 - rho^(1), used instead of ``rho`` (e.g. computed rigorously from data); ``rho`` may be None.
     """
     import time
 
@@ -264,10 +265,17 @@ def kernel_at_depths(network: Network, rho, depths, backend: str = "float64", di
     if not isinstance(network, Network):
         raise InputError("network", f"expected a Network, got {network!r}")
     digits = check_digits("digits", digits)
+    if one_minus_rho is not None:
+        if backend != "arb" or not hasattr(one_minus_rho, "rad"):
+            raise InputError("one_minus_rho", "an arb ball, with backend 'arb'")
+        if not one_minus_rho.is_finite() or one_minus_rho.lower() > 2 or one_minus_rho.upper() < 0:
+            raise InputError("one_minus_rho", f"must enclose a value in [0, 2], got {one_minus_rho}")
+        if rho is None:  # for the record only: the run starts from the ball
+            rho = max(-1.0, min(1.0, float(1 - one_minus_rho.mid())))
     depths, q_y = _check_inputs(rho, depths, q_x, q_y)
     start = time.perf_counter()
     if backend == "arb":
-        traj = _run_arb(network, rho, depths, digits, q_x, q_y, progress)
+        traj = _run_arb(network, rho, depths, digits, q_x, q_y, progress, one_minus_rho)
     elif backend == "mpmath":
         traj = _run_mpmath(network, rho, depths, digits, q_x, q_y, progress, check_precision)
     else:
@@ -391,10 +399,11 @@ def _half_angle_of_ball(delta):
     return (lower / 2).sqrt().asin().union((upper / 2).sqrt().asin())
 
 
-def _initial_state(ops, P, rho, q_x, q_y):
+def _initial_state(ops, P, rho, q_x, q_y, delta=None):
     equal = _exact("q_x", q_x) == _exact("q_y", q_y)
     q_x, q_y = ops.const(_exact("q_x", q_x)), ops.const(_exact("q_y", q_y))
-    delta = _clip_delta(ops.const(1 - _exact("rho", rho)))
+    if delta is None:
+        delta = _clip_delta(ops.const(1 - _exact("rho", rho)))
     s = ops.sqrt(q_x * q_y)
     t_xy = s * (1 - delta)
     return {
@@ -480,27 +489,29 @@ def _arb_rad(x):
 # arb
 
 
-def _run_arb(network, rho, depths, digits, q_x, q_y, progress):
+def _run_arb(network, rho, depths, digits, q_x, q_y, progress, one_minus_rho=None):
     import flint
 
     old = flint.ctx.prec
-    prec = int(digits * 3.33) + _guard_bits(depths[-1]) + _input_bits(network, rho, q_x, q_y)
+    prec = int(digits * 3.33) + _guard_bits(depths[-1]) + (
+        _input_bits(network, rho, q_x, q_y) if one_minus_rho is None else 0)
     _check_cost("arb", depths[-1], prec, digits)
     flint.ctx.prec = prec
     try:
         ops = ArbOps()
         P = _params(network, ops)
         traj = KernelTrajectory(network, rho, "arb", digits, working_precision_bits=prec)
+        delta = _clip_delta(ops.const(1 - _exact("rho", rho)) if one_minus_rho is None else one_minus_rho)
         if network.bias_variance == 0:
-            _arb_nobias(ops, P, rho, depths, q_x, q_y, traj, progress)
+            _arb_nobias(ops, P, delta, depths, q_x, q_y, traj, progress)
         else:
-            _arb_general(ops, P, rho, depths, q_x, q_y, traj, progress)
+            _arb_general(ops, P, delta, depths, q_x, q_y, traj, progress)
         return traj
     finally:
         flint.ctx.prec = old
 
 
-def _arb_nobias(ops, P, rho, depths, q_x, q_y, traj, progress):
+def _arb_nobias(ops, P, delta, depths, q_x, q_y, traj, progress):
     """delta and W as arb balls; each layer evaluates the step at their exact midpoints and adds
     the propagated radii (Lipschitz bounds below) in arb's own radius arithmetic.
 
@@ -511,7 +522,6 @@ def _arb_nobias(ops, P, rho, depths, q_x, q_y, traj, progress):
     import flint
 
     arb = flint.arb
-    delta = _clip_delta(ops.const(1 - _exact("rho", rho)))  # the input's enclosure (exact when dyadic)
     W = delta  # W_1 = 1 - rho
     a_prev = None
     kappa, half, one = P.kappa, P.half, arb(1)
@@ -590,10 +600,9 @@ def _asin_half_spread(delta, a):
     return max((a_upper - a_mid).abs_upper(), (a_mid - a_lower).abs_upper())
 
 
-def _arb_general(ops, P, rho, depths, q_x, q_y, traj, progress):
-    import flint
-
-    state = _initial_state(ops, P, rho, q_x, q_y)
+def _arb_general(ops, P, delta, depths, q_x, q_y, traj, progress):
+    """``delta``: an arb ball enclosing 1 - rho^(1)."""
+    state = _initial_state(ops, P, None, q_x, q_y, delta)
     wanted, last = set(depths), depths[-1]
     step_report = max(1, last // 100)
     for layer in range(1, last + 1):

@@ -1,6 +1,7 @@
 """The depth engine: three number systems agree, enclosures are sound, bad input is refused."""
 import math
 import subprocess
+from fractions import Fraction
 import sys
 
 import mpmath
@@ -109,7 +110,7 @@ def test_general_arb_path_matches_fast_path():
     try:
         ops = ArbOps()
         slow = KernelTrajectory(net, "-0.4", "arb", 30)
-        _arb_general(ops, _params(net, ops), "-0.4", [2, 60], 1, 1, slow, None)
+        _arb_general(ops, _params(net, ops), ops.const(1 - Fraction("-0.4")), [2, 60], 1, 1, slow, None)
     finally:
         flint.ctx.prec = old
     for L in (2, 60):
