@@ -37,7 +37,7 @@ import mpmath
 import numpy
 
 from asymptotics.accuracy import AGREEMENT, CERTIFIED, ESTIMATE, Approx
-from asymptotics.validation import InputError, check_depths
+from asymptotics.validation import ComputationError, InputError, check_depths
 
 FLOAT64_EPS = 2.0**-53
 
@@ -299,6 +299,11 @@ def _prec_for(E) -> int:
     return 53 + 64 + max(0, -math.frexp(tiny)[1])
 
 
+def _check_finite(xp, M, name):
+    if not bool(xp.all(xp.isfinite(M))):
+        raise InputError(name, "contains NaN or infinite entries")
+
+
 def _check_square(E):
     if E.ndim != 2 or E.shape[0] != E.shape[1] or E.shape[0] == 0:
         raise InputError("E", f"expected a non-empty square matrix, got shape {E.shape}")
@@ -396,6 +401,9 @@ def log_det_kappa(E, E_rad=None, xp=None) -> DetResult:
         xp = numpy
     E = xp.asarray(E, dtype=float)
     _check_square(E)
+    _check_finite(xp, E, "E")
+    if E_rad is not None:
+        _check_finite(xp, xp.asarray(E_rad, dtype=float), "E_rad")
     n = E.shape[0]
     start = time.perf_counter()
     K = 1.0 - E
@@ -417,6 +425,8 @@ def log_det_kappa(E, E_rad=None, xp=None) -> DetResult:
     # cross-check with the eigenvalues (kappa is symmetric): their log-sum is a second route
     eig_route = float(xp.sum(xp.log(xp.abs(lam))))
     err = max(err, abs(eig_route - log_abs))
+    if not (math.isfinite(log_abs) and math.isfinite(err)):
+        raise ComputationError(f"log det in float64 is not finite (log |det| = {log_abs}, error {err})")
     ln10 = math.log(10)
     log10 = Approx(mpmath.mpf(log_abs / ln10), mpmath.mpf(err / ln10), ESTIMATE)
     det = Approx(mpmath.mpf(sign) * mpmath.power(10, log10.mid), abs(mpmath.power(10, log10.mid)) *
@@ -497,6 +507,9 @@ def weights_float64(E, E_x, E_rad=None, E_x_rad=None, xp=None) -> WeightsResult:
     E_x = xp.asarray(E_x, dtype=float)
     if E_x.ndim == 1:
         E_x = E_x[None, :]
+    for name, M in (("E", E), ("E_x", E_x), ("E_rad", E_rad), ("E_x_rad", E_x_rad)):
+        if M is not None:
+            _check_finite(xp, xp.asarray(M, dtype=float), name)
     n = E.shape[0]
     start = time.perf_counter()
     K = 1.0 - E
@@ -509,6 +522,8 @@ def weights_float64(E, E_x, E_rad=None, E_x_rad=None, xp=None) -> WeightsResult:
     rx = 0.0 if E_x_rad is None else float(xp.max(xp.linalg.norm(xp.asarray(E_x_rad), axis=1)))
     wn = float(xp.max(xp.linalg.norm(W, axis=1)))
     err = (rx + r * wn + 4 * n * FLOAT64_EPS * lam_max * wn) / lam_min
+    if not (bool(xp.all(xp.isfinite(W))) and math.isfinite(err)):
+        raise ComputationError("the float64 weights are not finite (kappa too close to singular)")
     values = W.get() if hasattr(W, "get") else numpy.asarray(W)
     return WeightsResult(values, None, err, time.perf_counter() - start, ESTIMATE,
                          {"lambda_min": lam_min, "lambda_max": lam_max, "condition": lam_max / lam_min})
@@ -525,13 +540,18 @@ def predictor(weights_row, f0_x, y_star, y0):
     if len(weights_row) != y_star.shape[0]:
         raise InputError("y_star", f"expected {len(weights_row)} values, got {y_star.shape[0]}")
     r = y_star - y0
+    if not (numpy.all(numpy.isfinite(r)) and math.isfinite(float(f0_x))):
+        raise InputError("y_star", "y_star, y0 and f0_x must be finite")
     if isinstance(weights_row[0], Approx):
         with mpmath.workprec(200):
             mid = mpmath.mpf(float(f0_x)) + mpmath.fsum(w.mid * mpmath.mpf(float(ri)) for w, ri in zip(weights_row, r))
             rad = mpmath.fsum(w.rad * abs(mpmath.mpf(float(ri))) for w, ri in zip(weights_row, r))
             method = weights_row[0].method
         return Approx(mid, rad, method)
-    return float(f0_x) + float(numpy.dot(numpy.asarray(weights_row, dtype=float), r))
+    w = numpy.asarray(weights_row, dtype=float)
+    if not numpy.all(numpy.isfinite(w)):
+        raise InputError("weights_row", "contains NaN or infinite weights")
+    return float(f0_x) + float(numpy.dot(w, r))
 
 
 # --------------------------------------------------------------------------------------

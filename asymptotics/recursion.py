@@ -129,7 +129,10 @@ class Network:
         return cls("relu", sigma_w2=2, sigma_b2=0)
 
     def describe(self) -> str:
-        return f"{self.activation}, sigma_w^2={self.weight_variance}, sigma_b^2={self.bias_variance}"
+        from asymptotics.activations import get_activation
+
+        name = get_activation(self.activation).name  # the resolved one: leaky_relu(alpha=0.01), not leaky_relu
+        return f"{name}, sigma_w^2={self.weight_variance}, sigma_b^2={self.bias_variance}"
 
 
 @dataclass(frozen=True)
@@ -912,8 +915,11 @@ def one_minus_rho_from_inputs(network: Network, X, Y=None, xp=None):
     cos = uy @ ux.T  # (m, n)
     delta_hat = 1.0 - cos
     close = xp.argwhere(cos > 0.5)
-    if close.shape[0]:
-        i, j = close[:, 0], close[:, 1]
+    # |u_i - u_j|^2 / 2 for the nearly parallel pairs, in blocks: all at once would form a
+    # (pairs x d) array (8.6 GiB for 3000 points in 128 dimensions)
+    block = max(1, (1 << 23) // max(1, d))
+    for start in range(0, int(close.shape[0]), block):
+        i, j = close[start:start + block, 0], close[start:start + block, 1]
         diff = uy[i] - ux[j]
         delta_hat[i, j] = 0.5 * xp.sum(diff * diff, axis=1)
     q_x, q_y = sb2 + sw2 * ny * ny / d, sb2 + sw2 * nx * nx / d  # x ranges over Y (rows), y over X
@@ -945,6 +951,8 @@ def gram_at_depths(network: Network, X, depths, Y=None, xp=None, progress=None) 
         import numpy as xp
     depths = check_depths("depths", depths)
     delta, q_x, q_y = one_minus_rho_from_inputs(network, X, Y, xp)
+    if not (bool(xp.all(xp.isfinite(q_x))) and bool(xp.all(xp.isfinite(q_y))) and bool(xp.all(xp.isfinite(delta)))):
+        raise InputError("X", "its squared norms overflow float64; rescale the data")
     symmetric = Y is None
     m, n = delta.shape
     if network.bias_variance == 0:
@@ -970,6 +978,7 @@ def gram_at_depths(network: Network, X, depths, Y=None, xp=None, progress=None) 
                 fields["sigma"] = scale * roots * fields["rho"]
                 fields["theta"] = depth * scale * roots * fields["ntk_normalized"]
             out[depth] = fields
+        _check_finite_arrays(xp, out)
         return out
     # with biases the variances enter the correlation map: iterate the full matrices
     ops = Float64Ops(xp)
@@ -1002,7 +1011,17 @@ def gram_at_depths(network: Network, X, depths, Y=None, xp=None, progress=None) 
         state = _general_layer(ops, P, state)
         if progress is not None and layer % max(1, depths[-1] // 100) == 0:
             progress(layer, depths[-1])
+    _check_finite_arrays(xp, out)
     return out
+
+
+def _check_finite_arrays(xp, out):
+    """ComputationError where float64 left its range (huge inputs or variances): never a silent NaN."""
+    for depth, fields in out.items():
+        for name in ("one_minus_rho", "one_minus_ntk_normalized"):
+            if fields.get(name) is not None and not bool(xp.all(xp.isfinite(fields[name]))):
+                raise ComputationError(f"float64 left its range at depth {depth} ({name} not finite): "
+                                       "rescale the data or use kernel_at_depths with mpmath/arb")
 
 
 def _assemble(xp, flat, symmetric, shape, diag):
