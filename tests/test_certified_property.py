@@ -217,7 +217,7 @@ def _run_case(backend, a, b, sw2, sb2, rho, q_x, q_y, depths, digits):
     return check_against_reference(traj, ref, (backend, a, b, sw2, sb2, _rho_decimal(rho), q_x, q_y, digits))
 
 
-QUICK = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @QUICK
@@ -236,7 +236,7 @@ def test_mpmath_agreement_contains_the_reference(a, b, sw2, sb2, rho, q, depths,
     assert _run_case("mpmath", a, b, sw2, sb2, rho, q[0], q[1], depths, digits) == []
 
 
-@QUICK
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(a=slopes, b=slopes, sw2=variances, sb2=biases, rho=rhos,
        q=st.tuples(variances, variances) | st.just((Fraction(1), Fraction(1))),
        depths=st.lists(st.integers(1, 300), min_size=1, max_size=3))
