@@ -57,7 +57,7 @@ def _arb_nobias(ops, P, delta, depths, q_x, q_y, traj, progress):
     arb = flint.arb
     W = delta  # W_1 = 1 - rho
     a_prev = None
-    kappa, half, one = P.kappa, P.half, arb(1)
+    kappa, half, one, zero, two = P.kappa, P.half, arb(1), arb(0), arb(2)
     wanted = set(depths)
     last = depths[-1]
     step_report = max(1, last // 100)
@@ -67,7 +67,7 @@ def _arb_nobias(ops, P, delta, depths, q_x, q_y, traj, progress):
         if layer == last:
             break
         # --- the step at the exact midpoint d: sin^2 a = d/2, cos^2 a = 1 - d/2
-        d, rad_delta = _delta_midpoint(delta)
+        d, rad_delta = _delta_midpoint(delta, zero, two)
         W_mid, rad_W = W.mid(), W.rad()
         half_delta = d * half
         cos2_a = one - half_delta
@@ -83,7 +83,7 @@ def _arb_nobias(ops, P, delta, depths, q_x, q_y, traj, progress):
         new_delta = d - kappa * g_half
         # --- radii.  delta' is increasing and 1-Lipschitz in delta (module docstring)
         new_delta = arb(new_delta.mid(), new_delta.rad() + rad_delta)
-        rad_a = _asin_half_spread(delta, a) if rad_delta != 0 else None
+        rad_a = _asin_half_spread(delta, a, two) if rad_delta != 0 else None
         a_ball = a if rad_a is None else arb(a.mid(), a.rad() + rad_a)
         # W' = W + x (l - W) + delta' with x = kappa a in [0, 2]: |dW'/dW| = |1 - x| <= 1
         new_W = W_mid + (kappa * a_ball) * (layer - W_mid) + new_delta
@@ -97,22 +97,28 @@ def _arb_nobias(ops, P, delta, depths, q_x, q_y, traj, progress):
         progress(last, last)
 
 
-def _delta_midpoint(delta):
+def _delta_midpoint(delta, zero=None, two=None):
     """(d, r): an exact midpoint d in [0, 2] and a radius r (exact arb) with delta's ball inside [d -+ r].
 
     The input's rounding (rho within 1e-400 of -1) can put arb's midpoint just past 2, where
     sqrt(1 - d/2) is undefined; the clipped distance is added to the radius, rounded up.
+    ``zero``, ``two``: the arb constants, passed by the hot loop to save their construction.
     """
     import flint
 
+    zero = flint.arb(0) if zero is None else zero
+    two = flint.arb(2) if two is None else two
     mid = delta.mid()
-    clipped = min(max(mid, flint.arb(0)), flint.arb(2))
-    if clipped == mid:
+    if mid < zero:
+        clipped = zero
+    elif mid > two:
+        clipped = two
+    else:
         return mid, delta.rad()
     return clipped, (delta.rad() + abs(mid - clipped)).abs_upper()
 
 
-def _asin_half_spread(delta, a):
+def _asin_half_spread(delta, a, two):
     """An upper bound (exact arb) of max |a(t) - a(mid delta)| over t in the ball delta, a(t) = asin(sqrt(t/2)).
 
     Mean value bound with |a'(t)| = 1 / (2 sqrt(t (2 - t))) evaluated on the ball; where the ball
@@ -123,9 +129,9 @@ def _asin_half_spread(delta, a):
 
     arb = flint.arb
     rad = delta.rad()
-    product = delta * (2 - delta)
+    product = delta * (two - delta)
     if product > 0:
-        return (rad / (2 * product.sqrt())).abs_upper()
+        return (rad / (two * product.sqrt())).abs_upper()
     lower = max(arb(0), arb(delta.lower()))
     upper = min(arb(2), arb(delta.upper()))
     a_mid = a.mid()
