@@ -408,3 +408,14 @@ def test_issue18_limit_certified_is_certified_from_exact_data():
     assert data["entry_accuracy"].startswith("certified")
     plain = json.loads(_cli("limit", "--n", "2", "--n0", "2", "--seed", "95", "--depths", "1", "--json").stdout)
     assert plain["depths"][0]["method"] == "estimate"
+
+
+@pytest.mark.parametrize("argv, argument", [
+    (["--n", "20", "--depths", "1e6", "--certified"], "depths"),  # certified pairs x depth beyond the time limit
+    (["--n", "100000", "--depths", "2"], "n"),  # the float64 working set beyond the memory limit
+])
+def test_issue18_limit_refuses_unbounded_work(argv, argument):
+    proc = _cli("limit", *argv)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"'{argument}'" in lines[0] and "limit" in lines[0]

@@ -77,6 +77,7 @@ def run(args) -> int:
     n, n0 = _int("n", args.n, 2), _int("n0", args.n0)
     m, seed, show = _int("test-points", args.test_points, 0), _int("seed", args.seed, 0), _int("show", args.show)
     depths = sorted({check_depth("depths", d) for part in args.depths for d in str(part).replace(",", " ").split()})
+    _check_memory(n, m + (1 if args.at_data_point else 0), 64 if args.data == "digits" else n0)  # before any data
     if args.data == "digits":
         X = la.digits_data(n, seed)
         x = la.digits_data(n + m, seed + 1)[-m:] if m else numpy.zeros((0, 64))
@@ -88,7 +89,6 @@ def run(args) -> int:
     if x.shape[0] == 0:
         raise InputError("test-points", "need at least one test point (or --at-data-point)")
     xp = _xp(args.gpu)
-    _check_memory(X.shape[0], x.shape[0], X.shape[1])
     certified = None
     if args.certified:
         import flint
