@@ -55,13 +55,17 @@ class Float64Ops:
     def asin(self, x):
         return self.xp.arcsin(x)
 
+    def half_angle(self, delta):
+        u = self.sqrt(delta * 0.5)
+        return u, self.asin(u)
+
     def g_half(self, u, a, delta):
         xp = self.xp
         theta = 2 * a
         theta_max = float(xp.max(theta)) if getattr(theta, "size", 1) else 0.0
         if theta_max < 1.0:
             return self._g_half_series(theta, _series_terms_for(theta_max))
-        direct = u * xp.sqrt(1 - u * u) - a * (1 - delta)
+        direct = u * xp.sqrt(1 - 0.5 * delta) - a * (1 - delta)  # cos a = sqrt(1 - delta/2), not sqrt(1 - u^2)
         small = theta < 1.0
         if not bool(xp.any(small)):
             return direct
@@ -90,7 +94,7 @@ class ScalarFloatOps(Float64Ops):
     def g_half(self, u, a, delta):
         theta = 2 * a
         if theta >= 1.0:
-            return u * math.sqrt(1 - u * u) - a * (1 - delta)
+            return u * math.sqrt(1 - 0.5 * delta) - a * (1 - delta)
         return self._g_half_series(theta, _series_terms_for(theta))
 
 
@@ -108,13 +112,17 @@ class MpmathOps:
     sqrt = staticmethod(mpmath.sqrt)
     asin = staticmethod(mpmath.asin)
 
+    def half_angle(self, delta):
+        u = mpmath.sqrt(delta / 2)
+        return u, mpmath.asin(u)
+
     def g_half(self, u, a, delta):
         # The direct difference loses 2 log2(1/theta) bits: fine with the caller's guard bits
         # unless theta is tiny (ordered phase: delta decays exponentially); then sum the series.
-        if a < _SERIES_BELOW:
-            total, _ = _g_half_series_exact(2 * a, mpmath.mpf(2) ** -(mpmath.mp.prec + 8))
+        if a < SERIES_BELOW:
+            total, _ = _g_half_series(2 * a, mpmath.mp.prec + 8, -mpmath.mag(2 * a) if a else None)
             return total
-        return u * mpmath.sqrt(1 - u * u) - a * (1 - delta)
+        return u * mpmath.sqrt(1 - delta / 2) - a * (1 - delta)
 
 
 class ArbOps:
@@ -130,7 +138,7 @@ class ArbOps:
         self.pi = flint.arb.pi()
 
     def const(self, value):
-        return _to_arb(value)
+        return to_arb(value)
 
     @staticmethod
     def sqrt(x):
@@ -141,29 +149,53 @@ class ArbOps:
         return x.asin()
 
     def g_half(self, u, a, delta):
-        if a.upper() < _SERIES_BELOW:
+        if a.upper() < SERIES_BELOW:
             # alternating series with decreasing terms: the first omitted term bounds the tail
-            total, tail = _g_half_series_exact(2 * a, self.arb(2) ** -(self.flint.ctx.prec + 8))
+            theta = 2 * a
+            upper = theta.abs_upper()
+            total, tail = _g_half_series(theta, self.flint.ctx.prec + 8,
+                                         _minus_log2_upper(upper) if upper != 0 else None)
             return total + self.arb(0, tail.abs_upper())
-        return u * (1 - u * u).sqrt() - a * (1 - delta)
+        return u * (1 - delta / 2).sqrt() - a * (1 - delta)
+
+    def half_angle(self, delta):
+        """(u, a) = (sin a, a) with sin^2 a = delta/2: a = atan2(sqrt(delta/2), sqrt(1 - delta/2)), which
+        stays finite where asin's argument, rounded, would exceed 1 (rho near -1)."""
+        u = (delta / 2).sqrt()
+        return u, self.arb.atan2(u, (1 - delta / 2).sqrt())
 
 
-_SERIES_BELOW = 2.0**-12
+def _minus_log2_upper(x) -> int:
+    """An integer m with |x| <= 2^-m for a nonzero exact arb x (read off its exponent, no float)."""
+    man, exp = x.mid().man_exp() if hasattr(x, "mid") else x.man_exp()
+    man, exp = abs(int(man)), int(exp)
+    return -(exp + man.bit_length())
 
 
-def _g_half_series_exact(theta, relative_tolerance):
-    """sum_k (-1)^(k+1) k theta^(2k+1) / (2k+1)!  (= g(theta)/2) for small theta, in the
-    caller's number system; returns (sum, first omitted term)."""
+SERIES_BELOW = 2.0**-12
+
+
+def _g_half_series(theta, bits: int, minus_log2_theta):
+    """sum_k (-1)^(k+1) k theta^(2k+1) / (2k+1)!  (= g(theta)/2) for 0 <= theta < 2^-11, in the
+    caller's number system; returns (sum, first omitted term).
+
+    The number of terms is fixed up front from a bound |theta| <= 2^-m (``minus_log2_theta`` = m,
+    None for theta = 0 exactly, where g = 0): term k+1 / term 1 <= theta^(2k), so
+    1 + ceil(bits / (2 m)) terms make the first omitted term < 2^-bits times the first.  No
+    stopping rule relative to the running total, which never triggers at theta = 0.
+    """
+    if minus_log2_theta is None:
+        return 0 * theta, 0 * theta
+    m = max(11, int(minus_log2_theta))
+    terms = 1 + -(-int(bits) // (2 * m))
     theta2 = theta * theta
     term = theta * theta2 / 6
     total = term
-    k = 1
-    while True:
+    for k in range(1, terms + 1):
         term = -term * theta2 * (k + 1) / (k * (2 * k + 2) * (2 * k + 3))
-        k += 1
-        if abs(term) < relative_tolerance * abs(total):
-            return total, term
-        total += term
+        if k < terms:
+            total += term
+    return total, term
 
 
 def _to_mpf(value):
@@ -174,21 +206,22 @@ def _to_mpf(value):
     return mpmath.mpf(value)
 
 
-def _to_arb(value):
+def to_arb(value):
     from fractions import Fraction
 
     import flint
 
     if isinstance(value, Fraction):
-        return flint.arb(flint.fmpq(value.numerator, value.denominator))
+        # int(): numerators may be gmpy2.mpz (mpmath's backend), which flint refuses
+        return flint.arb(flint.fmpq(int(value.numerator), int(value.denominator)))
     if isinstance(value, flint.arb):
         return value
     if isinstance(value, mpmath.mpf):
         # an mpf is a dyadic rational: exact
         man, exp = value.man_exp
-        return flint.arb(flint.fmpz(man)) * flint.arb(2) ** exp
+        return flint.arb(flint.fmpz(int(man))) * flint.arb(2) ** int(exp)
     if isinstance(value, int):
-        return flint.arb(flint.fmpz(value))
+        return flint.arb(flint.fmpz(int(value)))
     if isinstance(value, float):
         return flint.arb(value)  # exact: floats are dyadic
     return flint.arb(str(value))  # decimal string: an enclosure

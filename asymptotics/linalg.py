@@ -37,7 +37,7 @@ import mpmath
 import numpy
 
 from asymptotics.accuracy import AGREEMENT, CERTIFIED, ESTIMATE, Approx
-from asymptotics.validation import InputError, check_depths
+from asymptotics.validation import ComputationError, InputError, check_depths
 
 FLOAT64_EPS = 2.0**-53
 
@@ -299,6 +299,11 @@ def _prec_for(E) -> int:
     return 53 + 64 + max(0, -math.frexp(tiny)[1])
 
 
+def _check_finite(xp, M, name):
+    if not bool(xp.all(xp.isfinite(M))):
+        raise InputError(name, "contains NaN or infinite entries")
+
+
 def _check_square(E):
     if E.ndim != 2 or E.shape[0] != E.shape[1] or E.shape[0] == 0:
         raise InputError("E", f"expected a non-empty square matrix, got shape {E.shape}")
@@ -313,53 +318,76 @@ class DetResult:
     detail: dict = field(default_factory=dict)
 
 
-def det_kappa_certified(E, E_rad=None, prec: Optional[int] = None) -> DetResult:
+def det_kappa_certified(E, E_rad=None, prec: Optional[int] = None, entries: Optional[str] = None) -> DetResult:
     """det(1 1^T - E) enclosed by arb ball arithmetic from the entry balls.
 
     Two enclosures are intersected: the direct determinant, and the matrix determinant
     lemma det(1 1^T - E) = det(-E) (1 - 1^T E^-1 1) (E invertible), which never forms the
-    near-ones matrix.  Certified *relative to the entry radii* (see :func:`ntk_grams` for
-    what those radii are).  A ball containing 0 -> InputError (singular or undecided).
+    near-ones matrix.  The result is ``certified`` only when the entries are: E exact (E_rad None)
+    or ``entries="certified"``; float64 Gram entries with estimated radii (:func:`ntk_grams`) give an
+    ``estimate`` (for certified Grams see :func:`certified_ntk_grams`, :func:`det_of_balls`).
+    A ball containing 0 -> InputError (singular or undecided).
     """
     import flint
 
     E = numpy.asarray(E.get() if hasattr(E, "get") else E, dtype=float)
     _check_square(E)
-    n = E.shape[0]
-    start = time.perf_counter()
+    method = _entry_method(E_rad, entries)
     old = flint.ctx.prec
     flint.ctx.prec = prec or _prec_for(E)
     try:
-        K = flint.arb_mat(n, n, _balls(E, E_rad, True))
-        direct = K.det()
-        detail = {"direct": direct.str(5, radius=True)}
-        result = direct
-        try:
-            Em = flint.arb_mat(n, n, _balls(E, E_rad, False))
-            det_minus_E = (-Em).det()
-            ones = flint.arb_mat(n, 1, [1] * n)
-            s = sum((Em.solve(ones)).entries())
-            lemma = det_minus_E * (1 - s)
-            detail["lemma"] = lemma.str(5, radius=True)
-            both = direct.intersection(lemma) if direct.overlaps(lemma) else None
-            if both is None:
-                raise AssertionError("the two determinant enclosures are disjoint: a bug")
-            result = both
-        except ZeroDivisionError:
-            pass  # E singular: the lemma does not apply
-        if result.contains(0):
-            raise InputError("X", f"kappa is singular or too close to singular to certify: det in {result.str(3)}")
-        log10 = abs(result).log() / flint.arb(10).log()
-        return DetResult(_approx(result, CERTIFIED), _approx(log10, CERTIFIED), time.perf_counter() - start,
-                         CERTIFIED, detail)
+        return det_of_balls(_balls(E, E_rad, False), E.shape[0], method)
     finally:
         flint.ctx.prec = old
 
 
-def _approx(ball, method) -> Approx:
-    from asymptotics.recursion import _arb_to_mpf
+def _entry_method(E_rad, entries):
+    if entries is None:
+        return CERTIFIED if E_rad is None else ESTIMATE
+    if entries not in (CERTIFIED, AGREEMENT, ESTIMATE):
+        raise InputError("entries", f"expected certified, agreement or estimate, got {entries!r}")
+    return entries
 
-    return Approx(_arb_to_mpf(ball.mid()), _arb_to_mpf(ball.rad()), method)
+
+def det_of_balls(E_balls, n: int, method: str = CERTIFIED) -> DetResult:
+    """det(1 1^T - E) from a row-major list of n*n arb balls enclosing E (at the caller's flint precision).
+
+    Direct determinant and determinant lemma, intersected (see :func:`det_kappa_certified`).
+    """
+    import flint
+
+    start = time.perf_counter()
+    one = flint.arb(1)
+    K = flint.arb_mat(n, n, [one - e for e in E_balls])
+    direct = K.det()
+    detail = {"direct": direct.str(5, radius=True)}
+    result = direct
+    try:
+        Em = flint.arb_mat(n, n, list(E_balls))
+        det_minus_E = (-Em).det()
+        ones = flint.arb_mat(n, 1, [1] * n)
+        s = sum((Em.solve(ones)).entries())
+        lemma = det_minus_E * (1 - s)
+        detail["lemma"] = lemma.str(5, radius=True)
+        if direct.overlaps(lemma):
+            result = direct.intersection(lemma)
+        elif method == CERTIFIED:
+            raise AssertionError("the two determinant enclosures are disjoint: a bug")
+        else:  # estimated entry radii need not enclose anything: keep both answers' span
+            result = direct.union(lemma)
+    except ZeroDivisionError:
+        pass  # E singular: the lemma does not apply
+    if result.contains(0):
+        raise InputError("X", f"kappa is singular or too close to singular to certify: det in {result.str(3)}")
+    log10 = abs(result).log() / flint.arb(10).log()
+    return DetResult(_approx(result, method), _approx(log10, method), time.perf_counter() - start,
+                     method, detail)
+
+
+def _approx(ball, method) -> Approx:
+    from asymptotics.recursion import arb_to_mpf
+
+    return Approx(arb_to_mpf(ball.mid()), arb_to_mpf(ball.rad()), method)
 
 
 def log_det_kappa(E, E_rad=None, xp=None) -> DetResult:
@@ -373,6 +401,9 @@ def log_det_kappa(E, E_rad=None, xp=None) -> DetResult:
         xp = numpy
     E = xp.asarray(E, dtype=float)
     _check_square(E)
+    _check_finite(xp, E, "E")
+    if E_rad is not None:
+        _check_finite(xp, xp.asarray(E_rad, dtype=float), "E_rad")
     n = E.shape[0]
     start = time.perf_counter()
     K = 1.0 - E
@@ -394,6 +425,8 @@ def log_det_kappa(E, E_rad=None, xp=None) -> DetResult:
     # cross-check with the eigenvalues (kappa is symmetric): their log-sum is a second route
     eig_route = float(xp.sum(xp.log(xp.abs(lam))))
     err = max(err, abs(eig_route - log_abs))
+    if not (math.isfinite(log_abs) and math.isfinite(err)):
+        raise ComputationError(f"log det in float64 is not finite (log |det| = {log_abs}, error {err})")
     ln10 = math.log(10)
     log10 = Approx(mpmath.mpf(log_abs / ln10), mpmath.mpf(err / ln10), ESTIMATE)
     det = Approx(mpmath.mpf(sign) * mpmath.power(10, log10.mid), abs(mpmath.power(10, log10.mid)) *
@@ -418,11 +451,14 @@ class WeightsResult:
     detail: dict = field(default_factory=dict)
 
 
-def weights_certified(E, E_x, E_rad=None, E_x_rad=None, prec: Optional[int] = None) -> WeightsResult:
+def weights_certified(E, E_x, E_rad=None, E_x_rad=None, prec: Optional[int] = None,
+                      entries: Optional[str] = None) -> WeightsResult:
     """Enclosures of w = kappa^-1 kappa_x for every row of E_x (arb_mat.solve on ball entries).
 
     arb's solve is an inclusion function: the result contains kappa^-1 kappa_x for every
-    kappa and kappa_x inside the entry balls.  Singular (undecided) -> InputError.
+    kappa and kappa_x inside the entry balls.  ``certified`` only when the entries are (exact
+    matrices, or ``entries="certified"``); estimated entry radii give an ``estimate``.
+    Singular (undecided) -> InputError.
     """
     import flint
 
@@ -432,24 +468,33 @@ def weights_certified(E, E_x, E_rad=None, E_x_rad=None, prec: Optional[int] = No
     n, m = E.shape[0], E_x.shape[0]
     if E_x.shape[1] != n:
         raise InputError("E_x", f"expected {n} columns, got {E_x.shape[1]}")
-    start = time.perf_counter()
+    method = _entry_method(E_rad if E_rad is not None else E_x_rad, entries)
     old = flint.ctx.prec
     flint.ctx.prec = prec or max(_prec_for(E), _prec_for(E_x))
     try:
-        K = flint.arb_mat(n, n, _balls(E, E_rad, True))
-        rhs_entries = _balls(E_x.T, None if E_x_rad is None else numpy.asarray(
-            E_x_rad.get() if hasattr(E_x_rad, "get") else E_x_rad).T, True)
-        B = flint.arb_mat(n, m, rhs_entries)
-        try:
-            S = K.solve(B)
-        except ZeroDivisionError:
-            raise InputError("X", "kappa is singular or too close to singular to certify a solve") from None
-        approx = [[_approx(S[i, k], CERTIFIED) for i in range(n)] for k in range(m)]
-        values = numpy.array([[float(a.mid) for a in row] for row in approx])
-        max_rad = max(float(a.rad) for row in approx for a in row)
-        return WeightsResult(values, approx, max_rad, time.perf_counter() - start, CERTIFIED)
+        rhs = _balls(E_x, None if E_x_rad is None else numpy.asarray(
+            E_x_rad.get() if hasattr(E_x_rad, "get") else E_x_rad), False)
+        return weights_of_balls(_balls(E, E_rad, False), rhs, n, m, method)
     finally:
         flint.ctx.prec = old
+
+
+def weights_of_balls(E_balls, E_x_balls, n: int, m: int, method: str = CERTIFIED) -> WeightsResult:
+    """w_k = kappa^-1 kappa_{x_k} from row-major arb balls enclosing E (n x n) and E_x (m x n)."""
+    import flint
+
+    start = time.perf_counter()
+    one = flint.arb(1)
+    K = flint.arb_mat(n, n, [one - e for e in E_balls])
+    B = flint.arb_mat(n, m, [one - E_x_balls[k * n + i] for i in range(n) for k in range(m)])
+    try:
+        S = K.solve(B)
+    except ZeroDivisionError:
+        raise InputError("X", "kappa is singular or too close to singular to certify a solve") from None
+    approx = [[_approx(S[i, k], method) for i in range(n)] for k in range(m)]
+    values = numpy.array([[float(a.mid) for a in row] for row in approx])
+    max_rad = max(float(a.rad) for row in approx for a in row)  # a float summary for tables only
+    return WeightsResult(values, approx, max_rad, time.perf_counter() - start, method)
 
 
 def weights_float64(E, E_x, E_rad=None, E_x_rad=None, xp=None) -> WeightsResult:
@@ -462,6 +507,9 @@ def weights_float64(E, E_x, E_rad=None, E_x_rad=None, xp=None) -> WeightsResult:
     E_x = xp.asarray(E_x, dtype=float)
     if E_x.ndim == 1:
         E_x = E_x[None, :]
+    for name, M in (("E", E), ("E_x", E_x), ("E_rad", E_rad), ("E_x_rad", E_x_rad)):
+        if M is not None:
+            _check_finite(xp, xp.asarray(M, dtype=float), name)
     n = E.shape[0]
     start = time.perf_counter()
     K = 1.0 - E
@@ -474,6 +522,8 @@ def weights_float64(E, E_x, E_rad=None, E_x_rad=None, xp=None) -> WeightsResult:
     rx = 0.0 if E_x_rad is None else float(xp.max(xp.linalg.norm(xp.asarray(E_x_rad), axis=1)))
     wn = float(xp.max(xp.linalg.norm(W, axis=1)))
     err = (rx + r * wn + 4 * n * FLOAT64_EPS * lam_max * wn) / lam_min
+    if not (bool(xp.all(xp.isfinite(W))) and math.isfinite(err)):
+        raise ComputationError("the float64 weights are not finite (kappa too close to singular)")
     values = W.get() if hasattr(W, "get") else numpy.asarray(W)
     return WeightsResult(values, None, err, time.perf_counter() - start, ESTIMATE,
                          {"lambda_min": lam_min, "lambda_max": lam_max, "condition": lam_max / lam_min})
@@ -490,13 +540,18 @@ def predictor(weights_row, f0_x, y_star, y0):
     if len(weights_row) != y_star.shape[0]:
         raise InputError("y_star", f"expected {len(weights_row)} values, got {y_star.shape[0]}")
     r = y_star - y0
+    if not (numpy.all(numpy.isfinite(r)) and math.isfinite(float(f0_x))):
+        raise InputError("y_star", "y_star, y0 and f0_x must be finite")
     if isinstance(weights_row[0], Approx):
         with mpmath.workprec(200):
             mid = mpmath.mpf(float(f0_x)) + mpmath.fsum(w.mid * mpmath.mpf(float(ri)) for w, ri in zip(weights_row, r))
             rad = mpmath.fsum(w.rad * abs(mpmath.mpf(float(ri))) for w, ri in zip(weights_row, r))
             method = weights_row[0].method
         return Approx(mid, rad, method)
-    return float(f0_x) + float(numpy.dot(numpy.asarray(weights_row, dtype=float), r))
+    w = numpy.asarray(weights_row, dtype=float)
+    if not numpy.all(numpy.isfinite(w)):
+        raise InputError("weights_row", "contains NaN or infinite weights")
+    return float(f0_x) + float(numpy.dot(w, r))
 
 
 # --------------------------------------------------------------------------------------
@@ -530,7 +585,7 @@ class WeightLimit:
 
 
 @functools.lru_cache(maxsize=4)
-def _normalized_law():
+def normalized_ntk_law():
     from asymptotics.depth_laws import normalized_ntk_depth_law
 
     return normalized_ntk_depth_law(2)
@@ -542,7 +597,7 @@ def limiting_weights(n: int) -> WeightLimit:
 
     if isinstance(n, bool) or int(n) != n or n < 1:
         raise InputError("n", f"expected a positive integer, got {n!r}")
-    law = _normalized_law()
+    law = normalized_ntk_law()
     lam, B = sympy.nsimplify(law.limit_ratio), sympy.nsimplify(law.rate_constant)
     b, c, N = sympy.symbols("b c n", real=True)
     # kappa = (1 - lam - b) I + (lam + b) 1 1^T, kappa_x = (lam + b) 1; the solution is c 1 by symmetry
@@ -573,7 +628,7 @@ def _fatou_numeric():
 
     from asymptotics.depth_laws import DEPTH, ELL0
 
-    law = _normalized_law()
+    law = normalized_ntk_law()
     fat = law.law.fatou
     subs = {s: sympy.Float(v.mid, 30) for s, v in fat.values.items()}
     num = lambda e: float(sympy.N(sympy.sympify(e).subs(subs), 30))  # noqa: E731

@@ -1,6 +1,7 @@
 """The depth engine: three number systems agree, enclosures are sound, bad input is refused."""
 import math
 import subprocess
+from fractions import Fraction
 import sys
 
 import mpmath
@@ -109,7 +110,7 @@ def test_general_arb_path_matches_fast_path():
     try:
         ops = ArbOps()
         slow = KernelTrajectory(net, "-0.4", "arb", 30)
-        _arb_general(ops, _params(net, ops), "-0.4", [2, 60], 1, 1, slow, None)
+        _arb_general(ops, _params(net, ops), ops.const(1 - Fraction("-0.4")), [2, 60], 1, 1, slow, None)
     finally:
         flint.ctx.prec = old
     for L in (2, 60):
@@ -266,3 +267,155 @@ def test_gram_on_gpu_matches_cpu():
         for L in (5, 500):
             for name in ("one_minus_rho", "one_minus_ntk_normalized"):
                 assert np.allclose(cupy.asnumpy(gpu[L][name]), cpu[L][name], rtol=1e-12, atol=0)
+
+
+# --------------------------------------------------------------------------------------
+# issue 18 reproducers: each gives the right number, a one-line error, or a refusal naming the limit
+
+def _reference(*args, **kwargs):
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    from test_certified_property import check_against_reference, reference
+
+    return reference, check_against_reference
+
+
+def _cli(*argv, timeout=120):
+    return subprocess.run([sys.executable, "-m", "proofs_checks.cli", *argv], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _contains_reference(traj, a, b, sw2, sb2, rho, q_x=1, q_y=1):
+    reference, check = _reference()
+    ref = reference(Fraction(a), Fraction(b), Fraction(sw2), Fraction(sb2), Fraction(rho), q_x, q_y, traj.depths,
+                    traj.working_precision_bits + 40)
+    return check(traj, ref)
+
+
+def test_issue18_deep_ordered_bias_ball_contains_truth():
+    """1 - rho^(600) ~ 1.09e-361: the radius used to underflow through a Python float."""
+    net = Network("relu", sigma_w2="0.5", sigma_b2="0.5")
+    traj = kernel_at_depths(net, "0.5", [600], backend="arb", digits=30)
+    assert _contains_reference(traj, 0, 1, "1/2", "1/2", "1/2") == []
+    value = traj.at(600).one_minus_rho
+    assert mpmath.mpf("1e-362") < value.mid < mpmath.mpf("1e-360") and 0 < value.rad < value.mid * 1e-30
+    proc = _cli("kernel", "--rho", "0.5", "--depth", "600", "--sigma-w2", "0.5", "--sigma-b2", "0.5", "--digits", "30",
+                "--fields", "one_minus_rho", "one_minus_ntk_normalized", "--json")
+    assert proc.returncode == 0 and '"method": "certified"' in proc.stdout
+
+
+def test_issue18_within_1e_minus_400_of_one_no_bias():
+    rho = "0." + "9" * 400
+    traj = kernel_at_depths(Network("relu"), rho, [1, 2, 5], backend="arb", digits=20)
+    with mpmath.workprec(2000):
+        assert traj.at(1).one_minus_rho.contains(mpmath.mpf(10) ** -400)
+    assert traj.at(1).one_minus_rho.rad > 0  # 1e-400 is not dyadic: never "exact"
+    assert _contains_reference(traj, 0, 1, 1, 0, Fraction(rho)) == []
+
+
+@pytest.mark.parametrize("backend", ["arb", "mpmath", "float64"])
+def test_issue18_rho_one_with_bias_terminates(backend):
+    proc = _cli("kernel", "--rho", "1", "--depth", "2", "--sigma-b2", "0.25", "--backend", backend, "--json",
+                timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    traj = kernel_at_depths(Network("relu", sigma_b2="0.25"), 1, [1, 2, 30], backend=backend, digits=30)
+    assert _contains_reference(traj, 0, 1, 1, "1/4", 1) == []
+
+
+def test_issue18_mpmath_agreement_differs_in_the_input_rounding():
+    rho = "-0." + "9" * 36
+    traj = kernel_at_depths(Network("relu"), rho, [2], backend="mpmath", digits=15)
+    value = traj.at(2).rho
+    assert value.mid != 0 and mpmath.mpf("2e-55") < value.mid < mpmath.mpf("4e-55")  # no confident 0 'exact'
+    assert value.correct_digits >= 15
+    assert _contains_reference(traj, 0, 1, 1, 0, Fraction(rho)) == []
+
+
+def test_issue18_float64_claims_only_true_digits():
+    for rho, sw2, depth in [("-0.9999999999999", "0.6", 2), ("-0.000162", "1", 1), ("0.5", "1", 3000)]:
+        traj = kernel_at_depths(Network("relu", sigma_w2=sw2), rho, [depth], backend="float64")
+        assert _contains_reference(traj, 0, 1, sw2, 0, Fraction(rho)) == []
+        assert all(getattr(traj.at(depth), f) is None or getattr(traj.at(depth), f).method == "estimate"
+                   for f in ("rho", "sigma_dot", "theta_xy"))
+    near = kernel_at_depths(Network("relu", sigma_w2="0.6"), "-0.9999999999999", [2], backend="float64").at(2)
+    assert near.sigma_dot.correct_digits <= 5  # about 3 of float64's digits survive near rho = -1
+
+
+def test_issue18_float64_out_of_range_is_not_a_confident_zero():
+    traj = kernel_at_depths(Network("relu", sigma_w2="0.5", sigma_b2="0.5"), "0.5", [600], backend="float64")
+    assert traj.at(600).one_minus_rho is None  # 1e-361 is outside float64's range
+    proc = _cli("kernel", "--rho", "0.5", "--depth", "3", "--sigma-w2", "1e300", "--backend", "float64")
+    assert proc.returncode == 3 and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_issue18_gmpy2_mantissas_and_without_gmpy():
+    value = mpmath.mpf("0.3")
+    traj = kernel_at_depths(Network("relu"), value, [1, 2], backend="arb", digits=20)
+    assert traj.at(1).rho.contains(value) and traj.at(1).rho.rad == 0  # an mpf is dyadic: taken exactly
+    code = ("import mpmath; assert mpmath.libmp.BACKEND == 'python'; "
+            "from asymptotics.recursion import Network, kernel_at_depths; "
+            "t = kernel_at_depths(Network('relu'), mpmath.mpf('0.3'), [2], backend='arb', digits=20); "
+            "print(t.at(2).rho.correct_digits)")
+    env = dict(__import__("os").environ, MPMATH_NOGMPY="1")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0 and int(proc.stdout) >= 20, proc.stderr
+
+
+@pytest.mark.parametrize("argv, argument, code", [
+    (["--rho", "1.0000000000000000000001", "--depth", "2"], "rho", 2),
+    (["--rho", "0." + "1" * 5000, "--depth", "2"], "rho", 2),
+    (["--rho", "0.5", "--depth", ""], "depth", 2),
+    (["--rho", "0.5", "--depth", "2", "--sigma-w2", "True"], "sigma-w2", 2),
+    (["--rho", "0.5", "--depth", "2", "--sigma-b2", "nan"], "sigma-b2", 2),
+    (["--rho", "0.5", "--depth", "1e15"], "depth", 2),
+    (["--rho", "0.5", "--depth", "1e5", "--digits", "100000"], "digits", 2),
+    (["--rho", "0.5", "--depth", "2", "--activation", "relu", "--slope", "0.2"], "slope", 2),
+])
+def test_issue18_bad_input_and_unbounded_work_refused(argv, argument, code):
+    proc = _cli("kernel", *argv)
+    assert proc.returncode == code, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"'{argument}'" in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_issue18_valid_edge_inputs_answer():
+    for argv in (["--rho", "-0.9999999999999999999999", "--depth", "2", "--sigma-b2", "1", "--digits", "10"],
+                 ["--rho", "0.5", "--depth", "2", "--sigma-w2", "200/101", "--sigma-b2", "1/7"]):
+        proc = _cli("kernel", *argv, "--json")
+        assert proc.returncode == 0, proc.stderr
+    net = Network("relu", sigma_w2="200/101")
+    assert net.weight_variance == Fraction(200, 101)
+    with pytest.raises(InputError):
+        Network("relu", sigma_w2=True)
+
+
+def test_issue18_leaky_slope_is_explicit():
+    traj = kernel_at_depths(Network(__import__("asymptotics.activations", fromlist=["abrelu"]).abrelu("-0.5", 1)),
+                            "0.3", [1, 4], backend="arb", digits=30)
+    assert _contains_reference(traj, "-1/2", 1, 1, 0, "0.3") == []
+    proc = _cli("kernel", "--rho", "0.3", "--depth", "4", "--activation", "leaky_relu", "--slope", "-0.5", "--json")
+    assert proc.returncode == 0 and "alpha=-0.5" in proc.stdout
+    default = _cli("kernel", "--rho", "0.3", "--depth", "4", "--activation", "leaky_relu", "--json")
+    assert "alpha=0.01" in default.stdout  # the default slope is named, not silent
+
+
+def test_issue18_limit_certified_is_certified_from_exact_data():
+    import json
+
+    proc = _cli("limit", "--n", "2", "--n0", "2", "--seed", "95", "--depths", "1", "2", "--certified", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert all(row["method"] == "certified" for row in data["depths"])
+    assert data["entry_accuracy"].startswith("certified")
+    plain = json.loads(_cli("limit", "--n", "2", "--n0", "2", "--seed", "95", "--depths", "1", "--json").stdout)
+    assert plain["depths"][0]["method"] == "estimate"
+
+
+@pytest.mark.parametrize("argv, argument", [
+    (["--n", "20", "--depths", "1e6", "--certified"], "depths"),  # certified pairs x depth beyond the time limit
+    (["--n", "100000", "--depths", "2"], "n"),  # the float64 working set beyond the memory limit
+])
+def test_issue18_limit_refuses_unbounded_work(argv, argument):
+    proc = _cli("limit", *argv)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"'{argument}'" in lines[0] and "limit" in lines[0]

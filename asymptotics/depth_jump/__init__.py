@@ -81,7 +81,8 @@ def jump_unavailable(network, backend) -> str | None:
 def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=1, q_y=None, method="auto",
                      progress=None, check_precision=True):
     """:func:`asymptotics.recursion.kernel_at_depths` with the depth method chosen (see module doc)."""
-    from asymptotics.recursion import Network, kernel_at_depths
+    from asymptotics.recursion.iterate import iterate_kernel
+    from asymptotics.recursion.network import Network
 
     method = check_method(method)
     if not isinstance(network, Network):
@@ -91,8 +92,8 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
     if method == "jump" and reason:
         raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
     if method == "iterate" or reason or (method == "auto" and depths[-1] <= AUTO_JUMP_ABOVE):
-        traj = kernel_at_depths(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
-                                progress=progress, check_precision=check_precision, method="iterate")
+        traj = iterate_kernel(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
+                                progress=progress, check_precision=check_precision)
         note = reason or (f"depths up to {AUTO_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
         return _annotate(traj, "iterate", {d: "iterate" for d in depths}, note)
     from asymptotics.validation import ComputationError
@@ -105,8 +106,8 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
         if method == "jump":
             raise
         # auto: fall back to iterating (which refuses depths it cannot reach in reasonable time)
-        traj = kernel_at_depths(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
-                                progress=progress, check_precision=check_precision, method="iterate")
+        traj = iterate_kernel(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
+                                progress=progress, check_precision=check_precision)
         return _annotate(traj, "iterate", {d: "iterate" for d in depths}, f"the jump failed ({err}); iterated")
     if backend == "mpmath":
         traj.method_note += "; mpmath was asked for: the jump runs in arb balls (certified, stronger than agreement)"
@@ -125,15 +126,15 @@ def float64_jump_kernel(network, rho, depths, q_x=1, q_y=None, progress=None):
 
     from asymptotics.accuracy import ESTIMATE, Approx
     from asymptotics.depth_jump.float64_jump import jump_pairs
-    from asymptotics.recursion import LayerValues, kernel_at_depths
+    from asymptotics.recursion.iterate import iterate_kernel
+    from asymptotics.recursion.network import LayerValues
     from asymptotics.relu_family import constants_for
 
     start = time.perf_counter()
     depths = exact_depths(depths)
     l0 = float64_l0(network.activation)
     iterated = sorted({d for d in depths if d <= l0} | {l0})
-    base = kernel_at_depths(network, rho, iterated, backend="float64", q_x=q_x, q_y=q_y, progress=progress,
-                            method="iterate")
+    base = iterate_kernel(network, rho, iterated, backend="float64", q_x=q_x, q_y=q_y, progress=progress)
     phi = constants_for(network.activation)
     slopes = (Fraction(phi.a), Fraction(phi.b))
     k1 = (slopes[0] ** 2 + slopes[1] ** 2) / 2
@@ -176,7 +177,7 @@ def float64_jump_kernel(network, rho, depths, q_x=1, q_y=None, progress=None):
 def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progress=None):
     """The certified jump (arb) from a chosen depth ``l0`` (default: :func:`relu_jump.choose_l0`)."""
     from asymptotics.depth_jump.relu_jump import choose_l0, jump_layers
-    from asymptotics.recursion import kernel_at_depths
+    from asymptotics.recursion.iterate import iterate_kernel
     from asymptotics.validation import check_depth, check_digits
 
     start = time.perf_counter()
@@ -187,8 +188,8 @@ def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progr
         raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
     l0 = choose_l0(network.activation) if l0 is None else check_depth("l0", l0, minimum=2)
     iterated = sorted({d for d in depths if d <= l0} | {l0})
-    base = kernel_at_depths(network, rho, iterated, backend="arb", digits=digits + 10, q_x=q_x, q_y=q_y,
-                            progress=progress, method="iterate")
+    base = iterate_kernel(network, rho, iterated, backend="arb", digits=digits + 10, q_x=q_x, q_y=q_y,
+                            progress=progress)
     q_y = q_x if q_y is None else q_y
     jumped = [d for d in depths if d > l0]
     layers = {d: base.at(d) for d in depths if d <= l0}
@@ -227,7 +228,8 @@ AUTO_GRAM_JUMP_ABOVE = 4000
 
 def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="auto"):
     """:func:`asymptotics.recursion.gram_at_depths` with the depth method chosen (float64 jump)."""
-    from asymptotics.recursion import Network, gram_at_depths
+    from asymptotics.recursion.iterate import iterate_gram
+    from asymptotics.recursion.network import Network
 
     method = check_method(method)
     if not isinstance(network, Network):
@@ -237,7 +239,7 @@ def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="a
     if method == "jump" and reason:
         raise InputError("method", f"no jump here: {reason}; use method='iterate'")
     if method == "iterate" or reason or (method == "auto" and depths[-1] <= AUTO_GRAM_JUMP_ABOVE):
-        out = GramResult(gram_at_depths(network, X, depths, Y=Y, xp=xp, progress=progress, method="iterate"))
+        out = GramResult(iterate_gram(network, X, depths, Y=Y, xp=xp, progress=progress))
         out.method, out.depth_methods = "iterate", {d: "iterate" for d in depths}
         out.method_note = reason or (f"depths up to {AUTO_GRAM_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
         return out
@@ -257,7 +259,8 @@ def _gram_jump(network, X, depths, Y, xp, progress, l0):
 
     from asymptotics.depth_jump.float64_jump import jump_pairs
     from asymptotics.relu_family import constants_for
-    from asymptotics.recursion import one_minus_rho_from_inputs, pair_arrays_at_depths
+    from asymptotics.recursion.arrays import pair_arrays_at_depths
+    from asymptotics.recursion.iterate import one_minus_rho_from_inputs
 
     if xp is None:
         import numpy as xp

@@ -77,7 +77,7 @@ def jump_layers(network, at_l0, l0: int, targets, digits: int, q_x, q_y, extras=
     ``extras`` (a dict) receives {L: {"ntk_minus_limit": N_L - 1/4, "orbit_shift": 1/(A s_L) - L}}:
     both keep their absolute accuracy at any depth, unlike N_L itself at the working precision.
     """
-    from asymptotics.recursion import LayerValues
+    from asymptotics.recursion.network import LayerValues
 
     germ, fatou, ntk = machinery_for(network.activation, digits)
     phi = constants_for(network.activation)

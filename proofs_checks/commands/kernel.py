@@ -5,8 +5,10 @@ import json
 import sys
 
 from asymptotics.recursion import BACKENDS, LayerValues, Network, kernel_at_depths
+from fractions import Fraction
+
 from asymptotics.depth_jump import exact_depths
-from asymptotics.validation import InputError
+from asymptotics.validation import InputError, check_depth, exact_real
 from proofs_checks.commands._options import ExtendList
 
 LABELS = {
@@ -32,6 +34,9 @@ def register(subparsers) -> None:
         "(ReLU family: relu, leaky_relu, abrelu, linear) and print every quantity with its accuracy.",
     )
     p.add_argument("--activation", default="relu", help="relu, leaky_relu, abrelu or linear (default relu)")
+    p.add_argument("--slope", default=None,
+                   help="negative-side slope: leaky_relu's alpha (default 0.01), abrelu's a (with --positive-slope b)")
+    p.add_argument("--positive-slope", default=None, help="abrelu's positive-side slope b (default 1)")
     p.add_argument("--rho", action=ExtendList, required=True, metavar="RHO",
                    help="layer-1 correlations in [-1, 1], e.g. --rho 0.5 0.9 (repeats allowed)")
     p.add_argument("--depth", "--depths", dest="depth", action=ExtendList, required=True, metavar="L",
@@ -61,10 +66,41 @@ def _depths(values):
     return sorted(set(out))
 
 
+def _activation(args):
+    """The activation as typed, with --slope / --positive-slope taken exactly (0.1, 1/3)."""
+    name = str(args.activation).strip().lower()
+    if args.slope is None and args.positive_slope is None:
+        return args.activation
+    from asymptotics.activations import abrelu
+
+    if name not in ("leaky_relu", "abrelu"):
+        which = "slope" if args.slope is not None else "positive-slope"
+        raise InputError(which, f"only for --activation leaky_relu or abrelu, not {args.activation!r}")
+    if name == "leaky_relu" and args.positive_slope is not None:
+        raise InputError("positive-slope", "leaky_relu's positive slope is 1; use --activation abrelu")
+    a = exact_real("slope", args.slope) if args.slope is not None else Fraction(0 if name == "abrelu" else 1, 100 if name != "abrelu" else 1)
+    b = exact_real("positive-slope", args.positive_slope) if args.positive_slope is not None else Fraction(1)
+    if a == b == 0:
+        raise InputError("slope", "both slopes are 0: phi = 0 has no kernel")
+    label = f"leaky_relu(alpha={args.slope})" if name == "leaky_relu" else f"abrelu(a={a}, b={b})"
+    return abrelu(a, b, label)
+
+
 def run(args) -> int:
-    network = Network(args.activation, sigma_w=args.sigma_w, sigma_b=args.sigma_b,
+    try:
+        return _run(args)
+    except InputError as err:  # name the option as typed: --sigma-w2, not sigma_w2
+        if "_" in err.argument:
+            raise InputError(err.argument.replace("_", "-"), err.problem) from None
+        raise
+
+
+def _run(args) -> int:
+    network = Network(_activation(args), sigma_w=args.sigma_w, sigma_b=args.sigma_b,
                       sigma_w2=args.sigma_w2, sigma_b2=args.sigma_b2)
     depths = _depths(args.depth)
+    if not depths:
+        raise InputError("depth", f"no depth given in {args.depth!r}")
     if args.backend not in BACKENDS:
         raise InputError("backend", f"expected one of {', '.join(BACKENDS)}, got {args.backend!r}")
     fields = args.fields or list(LABELS)

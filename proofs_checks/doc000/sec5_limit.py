@@ -104,7 +104,7 @@ def _prop4_range(level):
 
 
 def _ntk_law():
-    return la._normalized_law()  # one cached derivation shared with asymptotics.linalg
+    return la.normalized_ntk_law()  # one cached derivation shared with asymptotics.linalg
 
 
 @claim("depth_ntk.thm2.converges_to_one", SEED, (280, 281),

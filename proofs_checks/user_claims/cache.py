@@ -36,7 +36,7 @@ def clear() -> None:
 def _clear_package_caches() -> None:
     from asymptotics import eoc, linalg
 
-    for fn in (eoc._edge_of_chaos_cached, eoc._derivatives_cached, linalg._normalized_law, linalg._fatou_numeric):
+    for fn in (eoc._edge_of_chaos_cached, eoc._derivatives_cached, linalg.normalized_ntk_law, linalg._fatou_numeric):
         fn.cache_clear()
 
 

@@ -90,9 +90,9 @@ def _law(setting, terms, dps):
 def _ntk(setting, orders, q, dps):
     """(NTKDepthLaw, values of its symbols) for K^L/L with fixed-point variance q (a number or a symbol)."""
     if setting.activation_key == ("relu", ()) and orders <= 2 and q == 1:
-        from asymptotics.linalg import _normalized_law  # the same derivation seed 000's Gram limits use
+        from asymptotics.linalg import normalized_ntk_law  # the same derivation seed 000's Gram limits use
 
-        law = _normalized_law()
+        law = normalized_ntk_law()
         return law, dict(law.off_diagonal.values)
     law, values = _law(setting, orders + 3, dps)
     key = ("ntk law", setting.activation_key if setting.is_relu_family else "smooth", orders, str(q))
