@@ -10,7 +10,9 @@ import math
 import numpy
 
 from asymptotics import finite_width as fw
-from proofs_checks import doc002_jacot_ntk as jacot
+from proofs_checks.doc002 import common as jacot
+from proofs_checks.doc002 import kernel_gradient as jacot_kg
+from proofs_checks.doc002 import least_squares as jacot_ls
 from proofs_checks.registry import claim
 from proofs_checks.verdict import confirmed, judge, refuted
 
@@ -47,7 +49,7 @@ def _measure(level):
        r"\partial_t C = -\frac{1}{N^2}\sum_{i,j} d(x_j)^T K(x_j, x_i) d(x_i) = -\|d\|_K^2", "identity",
        title="cost decay along kernel gradient descent (expanded; same as seed 002 line 121)")
 def _cost(level):
-    return jacot._cost_decay(level)
+    return jacot_kg._cost_decay(level)
 
 
 @claim("review.flow_sign", SEED, (176, 184),
@@ -76,14 +78,14 @@ def _flow_sign(level):
        r"N\lambda_n (f^{(n)}(x_j))_j = (K(x_i,x_j))_{ij} (f^{(n)}(x_j))_j", "identity",
        title="eigenfunctions of Pi as kernel PCA")
 def _eigen_eq(level):
-    return jacot._eigen(level)
+    return jacot_ls._eigen(level)
 
 
 @claim("review.trajectory", SEED, (216, 229),
        r"f^* - f_0 = \Delta^0_f + \sum_i\Delta^i_f,\ f_t = f^* + \Delta^0_f + \sum_i e^{-t\lambda_i}\Delta^i_f", "identity",
        title="trajectory along principal components (copied from seed 002 lines 247-255)")
 def _trajectory(level):
-    at0, gap, fixed_gap = jacot.trajectory_check()
+    at0, gap, fixed_gap = jacot_ls.trajectory_check()
     return refuted("copy of the paper's decomposition", f"same slip as the paper: at t = 0 the printed trajectory is "
                    f"2 f* - f_0 (deviation {at0:.2f}); sign-fixed version exact to {fixed_gap:.0e}",
                    r"decompose f_0 - f^* (not f^* - f_0) into \Delta^0_f + \sum_i \Delta^i_f",

@@ -17,7 +17,7 @@ from proofs_checks.verdict import Claim, Source, Status, Verdict
 DOCUMENT_MODULES = [
     "proofs_checks.doc000_depth_ntk",
     "proofs_checks.doc001_meanfield_ntk",
-    "proofs_checks.doc002_jacot_ntk",
+    "proofs_checks.doc002",
     "proofs_checks.doc003_deep_narrow",
     "proofs_checks.doc004_ntk_review",
 ]

@@ -1,0 +1,96 @@
+"""Section 6.1, Figure 1: the NTK of finite networks at initialisation and after training.
+
+Jacot, Gabriel, Hongler, "Neural Tangent Kernel: Convergence and Generalization in Neural
+Networks" (2018), seed 002_49fd9c726352dc08.txt; conventions in proofs_checks/doc002/__init__.py.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy
+
+from asymptotics import finite_width as fw
+from proofs_checks.doc002.common import SEED, single_thread
+from proofs_checks.registry import claim
+from proofs_checks.verdict import confirmed, inconclusive, judge
+
+
+@functools.lru_cache(maxsize=2)
+@single_thread
+def _figure1(level):
+    """Depth 4 ReLU, beta 0.1; train on x1 x2 with N(0,1) inputs, lr 1; kernel Theta(x0, x) on the circle."""
+    rng = numpy.random.default_rng(123)
+    Xtr = rng.standard_normal((8, 2))
+    ytr = Xtr[:, 0] * Xtr[:, 1]
+    x0 = numpy.array([[1.0, 0.0]])
+    gam = numpy.linspace(-math.pi, math.pi, 25)
+    Xc = numpy.stack([numpy.cos(gam), numpy.sin(gam)], 1)
+    widths, seeds, steps = ((100, 400), 6, 200) if level == "quick" else ((500, 2000), 10, 200)
+    limit = fw.limit_ntk(x0, 4, "relu", 0.1, Y=Xc).theta[0]
+    out = {"widths": widths, "seeds": seeds, "steps": steps, "limit": limit}
+    for n in widths:
+        k0, k1 = [], []
+        for s in range(seeds):
+            net = fw.init_network([2, n, n, n, 1], "relu", 0.1, seed=900 + s + 7 * n)
+            k0.append(fw.empirical_ntk(net, x0, Xc)[0])
+            trained, _ = fw.train_gd(net, Xtr, ytr, 1.0, steps)
+            k1.append(fw.empirical_ntk(trained, x0, Xc)[0])
+        out[n] = (numpy.asarray(k0), numpy.asarray(k1))
+    return out
+
+
+def _fig_setting(r):
+    return (f"reduced Figure 1: depth 4, ReLU, beta 0.1, widths {r['widths']} (paper: 500, 10000; 10000 needs "
+            f"~2 GB per network), {r['seeds']} seeds, {r['steps']} GD steps lr 1.0 on 8 N(0,1) inputs with "
+            "f* = x1 x2, kernel Theta(x0, x) at 25 angles")
+
+
+@claim("jacot.figure1.variance", SEED, (287, 291),
+       r"\text{wider network: NTK has less variance across initialisations}", "figure",
+       title="Figure 1: spread of the NTK across initialisations shrinks with width")
+def _fig1_var(level):
+    r = _figure1(level)
+    a, b = r["widths"]
+    sa, sb = (float(numpy.mean(numpy.std(r[n][0], axis=0, ddof=1))) for n in (a, b))
+    ratio = sa / sb
+    expected = math.sqrt(b / a)
+    ok = ratio > 1.3
+    return judge("std(Theta) smaller for the wider network", f"mean std over angles: {sa:.3g} (n={a}), {sb:.3g} "
+                 f"(n={b}); ratio {ratio:.2f} (n^-1/2 scaling predicts {expected:.2f})", ok, f"ratio {ratio:.2f}",
+                 _fig_setting(r), corrected="(variance not smaller)")
+
+
+@claim("jacot.figure1.mean", SEED, 291,
+       r"\text{the expectation of the NTK is very close for both widths}", "figure",
+       title="Figure 1: the seed-mean NTK is width-independent (and near the limit)")
+def _fig1_mean(level):
+    r = _figure1(level)
+    a, b = r["widths"]
+    ma, mb = r[a][0].mean(0), r[b][0].mean(0)
+    se = numpy.sqrt(r[a][0].var(0, ddof=1) / r["seeds"] + r[b][0].var(0, ddof=1) / r["seeds"])
+    z = float(numpy.max(numpy.abs(ma - mb) / se))
+    rel = float(numpy.max(numpy.abs(mb - r["limit"]) / r["limit"].max()))
+    ok = z < 4.5
+    return judge("E[Theta] close for both widths", f"max |mean_a - mean_b| = {numpy.abs(ma - mb).max():.3g} "
+                 f"({z:.1f} standard errors); wider mean vs limit: {rel:.2%} of max Theta_inf", ok,
+                 f"within {z:.1f} s.e.", _fig_setting(r), corrected="(means differ)")
+
+
+@claim("jacot.figure1.inflation", SEED, (291, 320),
+       r"\text{during training the NTK inflates, much more for } n = 500 \text{ than for } n = 10000", "figure",
+       title="Figure 1: the NTK grows during training, less for wider networks")
+def _fig1_inflation(level):
+    r = _figure1(level)
+    a, b = r["widths"]
+    infl = {}
+    for n in (a, b):
+        k0, k1 = r[n]
+        d = (k1 - k0).mean(1) / k0.mean(1)  # relative mean change per seed, averaged over angles
+        infl[n] = (float(d.mean()), float(d.std(ddof=1) / math.sqrt(len(d))))
+    ok = infl[a][0] > 3 * infl[a][1] and abs(infl[b][0]) < infl[a][0]
+    text = "; ".join(f"n={n}: relative change {m:+.3%} (+/- {s:.1%})" for n, (m, s) in infl.items())
+    if ok:
+        return confirmed("NTK inflates, more for the narrower net", text, "sign and ordering", _fig_setting(r))
+    return inconclusive("NTK inflates, more for the narrower net", text,
+                        "more seeds or the paper's widths (500 vs 10000) on a GPU", _fig_setting(r))
