@@ -13,7 +13,7 @@ import numpy
 from asymptotics import finite_width as fw
 from proofs_checks.doc002.common import SEED, single_thread
 from proofs_checks.registry import claim
-from proofs_checks.verdict import confirmed, inconclusive, judge
+from proofs_checks.verdict import confirmed, inconclusive, judge, refuted
 
 
 @functools.lru_cache(maxsize=2)
@@ -26,7 +26,7 @@ def _figure1(level):
     x0 = numpy.array([[1.0, 0.0]])
     gam = numpy.linspace(-math.pi, math.pi, 25)
     Xc = numpy.stack([numpy.cos(gam), numpy.sin(gam)], 1)
-    widths, seeds, steps = ((100, 400), 6, 200) if level == "quick" else ((500, 2000), 10, 200)
+    widths, seeds, steps = ((100, 400), 24, 200) if level == "quick" else ((500, 2000), 24, 200)
     limit = fw.limit_ntk(x0, 4, "relu", 0.1, Y=Xc).theta[0]
     out = {"widths": widths, "seeds": seeds, "steps": steps, "limit": limit}
     for n in widths:
@@ -52,13 +52,24 @@ def _fig_setting(r):
 def _fig1_var(level):
     r = _figure1(level)
     a, b = r["widths"]
-    sa, sb = (float(numpy.mean(numpy.std(r[n][0], axis=0, ddof=1))) for n in (a, b))
+    spread = lambda k: float(numpy.mean(numpy.std(k, axis=0, ddof=1)))
+    sa, sb = spread(r[a][0]), spread(r[b][0])
     ratio = sa / sb
+    # bootstrap over seeds for the error of the ratio: it must exclude 1 (no change with width)
+    rng = numpy.random.default_rng(0)
+    boot = [spread(r[a][0][rng.integers(0, r["seeds"], r["seeds"])]) /
+            spread(r[b][0][rng.integers(0, r["seeds"], r["seeds"])]) for _ in range(400)]
+    ratio_sd = float(numpy.std(boot, ddof=1))
     expected = math.sqrt(b / a)
-    ok = ratio > 1.3
+    ok = ratio > 1
+    z = (ratio - 1) / ratio_sd
+    strength = (("independent", f"the bootstrap error of the ratio ({ratio_sd:.2f}, {r['seeds']} seeds) excludes ratio "
+                                f"1 (no change with width) by {z:.1f} standard errors")
+                if z >= 3 else ("weak", f"ratio 1 excluded by only {z:.1f} standard errors; more seeds"))
     return judge("std(Theta) smaller for the wider network", f"mean std over angles: {sa:.3g} (n={a}), {sb:.3g} "
-                 f"(n={b}); ratio {ratio:.2f} (n^-1/2 scaling predicts {expected:.2f})", ok, f"ratio {ratio:.2f}",
-                 _fig_setting(r), corrected="(variance not smaller)")
+                 f"(n={b}); ratio {ratio:.2f} (+/- {ratio_sd:.2f}); n^-1/2 scaling predicts {expected:.2f}", ok,
+                 f"ratio {ratio:.2f}", _fig_setting(r), corrected=f"the spread does not shrink with width: ratio "
+                 f"{ratio:.2f}", severity=("substantive", "the figure's point"), strength=strength)
 
 
 @claim("jacot.figure1.mean", SEED, 291,
@@ -72,9 +83,15 @@ def _fig1_mean(level):
     z = float(numpy.max(numpy.abs(ma - mb) / se))
     rel = float(numpy.max(numpy.abs(mb - r["limit"]) / r["limit"].max()))
     ok = z < 4.5
+    detect = float(4.5 * se.max() / r["limit"].max())
     return judge("E[Theta] close for both widths", f"max |mean_a - mean_b| = {numpy.abs(ma - mb).max():.3g} "
                  f"({z:.1f} standard errors); wider mean vs limit: {rel:.2%} of max Theta_inf", ok,
-                 f"within {z:.1f} s.e.", _fig_setting(r), corrected="(means differ)")
+                 f"within {z:.1f} s.e.", _fig_setting(r), corrected="the seed means differ by more than 4.5 standard "
+                 "errors between the widths", severity=("substantive", "the figure's point"),
+                 strength=(("independent" if detect <= 0.1 else "weak"), f"{r['seeds']} seeds per width: the test flags a "
+                           f"difference of the means above {detect:.1%} of max Theta_inf (4.5 standard errors)"
+                           + ("" if detect <= 0.1 else "; to resolve 10% it needs about "
+                              f"{int(r['seeds'] * (detect / 0.1) ** 2) + 1} seeds")))
 
 
 @claim("jacot.figure1.inflation", SEED, (291, 320),
@@ -88,9 +105,19 @@ def _fig1_inflation(level):
         k0, k1 = r[n]
         d = (k1 - k0).mean(1) / k0.mean(1)  # relative mean change per seed, averaged over angles
         infl[n] = (float(d.mean()), float(d.std(ddof=1) / math.sqrt(len(d))))
-    ok = infl[a][0] > 3 * infl[a][1] and abs(infl[b][0]) < infl[a][0]
+    diff, diff_se = infl[a][0] - infl[b][0], math.hypot(infl[a][1], infl[b][1])
+    z_inflate, z_order = infl[a][0] / infl[a][1], diff / diff_se
+    ok = z_inflate > 3 and z_order > 3
     text = "; ".join(f"n={n}: relative change {m:+.3%} (+/- {s:.1%})" for n, (m, s) in infl.items())
+    text += f"; narrower minus wider {diff:+.2%} (+/- {diff_se:.2%}, {z_order:.1f} s.e.)"
     if ok:
-        return confirmed("NTK inflates, more for the narrower net", text, "sign and ordering", _fig_setting(r))
+        return confirmed("NTK inflates, more for the narrower net", text, "sign and ordering", _fig_setting(r)).grade(
+            strength=("independent", f"{r['seeds']} seeds per width: inflation of the narrower network at "
+                                     f"{z_inflate:.1f} s.e., ordering at {z_order:.1f} s.e."))
+    if z_inflate < -3 or z_order < -3:
+        return refuted("NTK inflates, more for the narrower net", text, "the NTK does not inflate more for the "
+                       "narrower network: see computed", _fig_setting(r)).grade(
+            severity=("substantive", "the figure's observation"))
     return inconclusive("NTK inflates, more for the narrower net", text,
-                        "more seeds or the paper's widths (500 vs 10000) on a GPU", _fig_setting(r))
+                        f"inflation or ordering below 3 standard errors with {r['seeds']} seeds: more seeds, or the "
+                        "paper's widths (500 vs 10000) on a GPU", _fig_setting(r))

@@ -17,7 +17,8 @@ from proofs_checks.verdict import confirmed, inconclusive, judge, refuted
 
 @claim("jacot.prop2.positive_definite", SEED, (223, 223),
        r"\sigma \text{ non-polynomial Lipschitz},\ L \ge 2 \Rightarrow \Theta^{(L)}_\infty|_{\mathbb{S}^{n_0-1}} \succ 0",
-       "inequality", title="limiting NTK positive definite on the sphere")
+       "inequality", title="limiting NTK positive definite on the sphere",
+       strength=('independent', 'smallest Gram eigenvalues against a Weyl rounding bound, on random sphere points with an antipodal pair; the same test rejects the excluded cases (L = 1: singular; beta = 0 with an even sigma: singular), so it has the power to see a failure'))
 def _prop2(level):
     # analytic activations (erf, tanh) have super-exponentially decaying Gram spectra on the circle: with many
     # points the smallest eigenvalue drops below float64 resolution, so they keep 24 points at both levels
@@ -62,7 +63,8 @@ def _prop2(level):
 
 @claim("jacot.remark6.polynomial", SEED, 652,
        r"\sigma \text{ polynomial} \Rightarrow \Theta^{(2)} \text{ not p.d. on } \mathbb{S}^{n_0-1} \text{ for some } n_0",
-       "inequality", title="converse of Proposition 2 for polynomial activations")
+       "inequality", title="converse of Proposition 2 for polynomial activations",
+       strength=('consistency', "a polynomial activation gives a kernel polynomial in x.x' whose Gram on S^1 has rank <= 2 deg + 1 by construction; the rank computation confirms that bound"))
 def _remark6(level):
     N = 16
     out, ok = [], True
@@ -98,7 +100,8 @@ def _erf_dual(rho, q=1.0):
 
 @claim("jacot.lemma2.hermite_dual", SEED, (582, 588),
        r"\hat\mu(\rho) = \sum_i a_i^2 \rho^i \text{ for } \mu = \sum_i a_i h_i", "identity",
-       title="dual activation from Hermite coefficients")
+       title="dual activation from Hermite coefficients",
+       strength=('independent', "Hermite coefficients by Gauss-Hermite quadrature against the erf dual's closed form; unnormalised He_i (the nearest wrong reading) fails by O(1)"))
 def _lemma2(level):
     from scipy.special import erf
 
@@ -121,7 +124,8 @@ def _lemma2(level):
 @claim("jacot.prop2.change_of_variables", SEED, (626, 630),
        r"\mathbb{E}_{\tilde\Sigma}[\sigma(X)\sigma(Y)] + \beta^2 = \hat\mu\left(\frac{n_0\beta^2 + x^Tx'}"
        r"{n_0\beta^2 + 1}\right) + \beta^2,\ \mu(x) = \sigma(x\sqrt{1/n_0 + \beta^2})", "identity",
-       title="equation (1) in the proof of Proposition 2")
+       title="equation (1) in the proof of Proposition 2",
+       strength=('independent', '80x80 Gauss-Hermite quadrature of the right side against the erf closed form of the left side'))
 def _eq1(level):
     n0, beta = 3, 0.4
     q = 1 / n0 + beta ** 2
@@ -146,7 +150,8 @@ def _eq1(level):
 
 @claim("jacot.prop2.nu_series", SEED, 648,
        r"\nu(\rho) = \beta^2 + \sum_i a_i \left(\frac{n_0\beta^2 + \rho}{n_0\beta^2 + 1}\right)^i", "identity",
-       title="power series of Sigma^(2) on the sphere (proof of Proposition 2, step 5)")
+       title="power series of Sigma^(2) on the sphere (proof of Proposition 2, step 5)",
+       severity=('slip', 'the squares of the Hermite coefficients are dropped; step 4 (seed 002 lines 636-638) and Lemma 2 (line 588) have a_i^2, and the conclusion (infinitely many nonzero even and odd coefficients) is unchanged'))
 def _nu(level):
     from scipy.special import erf
 

@@ -30,9 +30,10 @@ def _training_runs(level):
     lr, depth, beta = 1.0, 3, 0.1
     lim_train = fw.limit_ntk(X, depth, "erf", beta).theta
     lim_cross = fw.limit_ntk(X_eval, depth, "erf", beta, Y=X).theta
+    lim_sigma = fw.limit_ntk(X, depth - 1, "erf", beta).sigma  # covariance of the last hidden pre-activations
     rows = []
     for n in widths:
-        ntk_change, act_change, w_change, f_err = [], [], [], []
+        ntk_change, act_change, w_change, f_err, cov_change, kurt = [], [], [], [], [], []
         for s in range(seeds):
             net0 = fw.init_network([2, n, n, 1], "erf", beta, seed=500 + s + 31 * n)
             _, acts0, pres0 = fw.forward(net0, X, cache=True)
@@ -46,11 +47,17 @@ def _training_runs(level):
             # individual pre-activations of the last hidden layer: RMS over neurons and points
             act_change.append(float(numpy.sqrt(numpy.mean((pres1[-1] - pres0[-1]) ** 2))))
             w_change.append(float(numpy.linalg.norm(net.weights[1] - net0.weights[1], 2) / math.sqrt(n)))
+            # footnote 4: the empirical covariance over neurons of the trained pre-activations vs Sigma^(L-1)
+            gram0, gram1 = (p[-1] @ p[-1].T / n for p in (pres0, pres1))
+            cov_change.append(float(numpy.abs(gram1 - gram0).max() / numpy.abs(lim_sigma).max()))
+            z = pres1[-1] / numpy.sqrt(numpy.diag(lim_sigma))[:, None]
+            kurt.append(float(numpy.mean(z ** 4) - 3))
             pred = fw.kernel_flow_prediction(lim_train, f0_train, y, lr * steps, theta_cross=lim_cross,
                                              f0_eval=f0_eval, discrete_lr=lr)
             f_err.append(float(numpy.sqrt(numpy.mean((fw.forward(net, X_eval)[:, 0] - pred) ** 2))))
         rows.append({"width": n, "ntk_change": numpy.asarray(ntk_change), "act_change": numpy.asarray(act_change),
-                     "w_change": numpy.asarray(w_change), "f_err": numpy.asarray(f_err)})
+                     "w_change": numpy.asarray(w_change), "f_err": numpy.asarray(f_err),
+                     "cov_change": numpy.asarray(cov_change), "kurtosis": numpy.asarray(kurt)})
     return {"rows": rows, "steps": steps, "lr": lr, "depth": depth, "seeds": seeds, "widths": widths}
 
 
@@ -61,6 +68,15 @@ def _fit(runs, key):
     return rms, p, p_std
 
 
+def _decay_strength(p, p_std, alternative="no decay (exponent 0)"):
+    """Strength of a 'tends to 0' confirmation: how many standard errors exclude exponent 0."""
+    z = p / p_std if p_std > 0 else float("inf")
+    if z >= 5:
+        return ("independent", f"trained finite networks; the exponent's bootstrap error bar excludes {alternative} "
+                               f"by {min(z, 99):.0f} standard errors")
+    return ("weak", f"the exponent excludes {alternative} by only {z:.1f} standard errors; more seeds or widths")
+
+
 def _training_setting(runs):
     return (f"erf, depth {runs['depth']}, beta 0.1, 4 circle points, {runs['steps']} GD steps of lr "
             f"{runs['lr']} (t = {runs['steps'] * runs['lr']:g}), {runs['seeds']} seeds per width n = {runs['widths']}")
@@ -68,7 +84,7 @@ def _training_setting(runs):
 
 @claim("jacot.theorem2.ntk_constant", SEED, (211, 217),
        r"\Theta^{(L)}(t) \to \Theta^{(L)}_\infty \otimes Id_{n_L} \text{ uniformly on } [0, T]", "limit",
-       title="the NTK stays constant during training in the infinite-width limit")
+       title="the NTK stays constant during training in the infinite-width limit",)
 def _theorem2(level):
     runs = _training_runs(level)
     rms, p, p_std = _fit(runs, "ntk_change")
@@ -76,7 +92,7 @@ def _theorem2(level):
     return judge("|Theta(T) - Theta(0)| -> 0 as n -> infinity",
                  f"relative NTK change {', '.join(_fmt(r) for r in rms)} -> {_rate_text(p, p_std)}",
                  ok, f"decays like n^-{p:.2f}", _training_setting(runs), corrected="(NTK change does not vanish)",
-                 rate=p, rate_std=p_std)
+                 strength=_decay_strength(p, p_std), rate=p, rate_std=p_std)
 
 
 @claim("jacot.theorem2.rate", SEED, (476, 496),
@@ -84,16 +100,29 @@ def _theorem2(level):
        title="rate 1/sqrt(n) of the variation during training (proof of Theorem 2)")
 def _theorem2_rate(level):
     runs = _training_runs(level)
-    _, p, p_std = _fit(runs, "ntk_change")
-    ok = p > 0.5 - 3 * p_std - 0.1
-    return judge("variations O(n^-1/2) (an upper bound)", f"NTK variation ~ {_rate_text(p, p_std)}", ok,
-                 f"measured exponent {p:.2f} vs bound 0.5", _training_setting(runs),
-                 corrected=f"the NTK variation decays more slowly than n^-1/2: n^-{p:.2f}")
+    parts, ok, tight = [], True, True
+    for key, name in (("act_change", "activations"), ("w_change", "weights"), ("ntk_change", "NTK")):
+        _, p, p_std = _fit(runs, key)
+        # an O(n^-1/2) bound is refuted by a decay significantly slower than n^-1/2 beyond a finite-size allowance
+        # of 0.05; the nearest plausible wrong rate, n^-1/4 (a bound without the Cauchy-Schwarz gain), must be
+        # excluded by the error bar
+        ok &= p + 3 * p_std + 0.05 >= 0.5 and p - 3 * p_std > 0.25
+        tight &= p - 3 * p_std <= 0.5 <= p + 3 * p_std or p > 0.5
+        parts.append(f"{name} n^-{p:.3f} (+/- {p_std:.3f}; n^-1/4 excluded by {(p - 0.25) / p_std:.0f} s.e., "
+                     f"n^-1/2 at {(p - 0.5) / p_std:+.1f} s.e.)")
+    strength = ("independent", "each exponent's error bar excludes n^-1/4 (the nearest plausible slower rate)")
+    if not tight:
+        strength = ("weak", "an exponent lies more than 3 standard errors below 1/2 and is accepted only through the "
+                            "0.05 finite-size allowance; widths beyond 2048 (a GPU) would separate n^-1/2 from it")
+    return judge("variations O(n^-1/2) (an upper bound)", "; ".join(parts), ok,
+                 "exponents vs the bound 1/2", _training_setting(runs),
+                 corrected="a variation decays significantly more slowly than n^-1/2: " + "; ".join(parts),
+                 severity=("substantive", "the rate of the proof of Theorem 2 would fail"), strength=strength)
 
 
 @claim("jacot.remark4.activations", SEED, 219,
        r"\text{individual activations move less as the width grows}", "rate",
-       title="variation of individual hidden activations shrinks with width")
+       title="variation of individual hidden activations shrinks with width",)
 def _remark4(level):
     runs = _training_runs(level)
     rms, p, p_std = _fit(runs, "act_change")
@@ -101,12 +130,12 @@ def _remark4(level):
     return judge("individual activation variation -> 0", f"RMS change of last-hidden pre-activations "
                  f"{', '.join(_fmt(r) for r in rms)} -> {_rate_text(p, p_std)}", ok,
                  f"decays like n^-{p:.2f} (proof: n^-1/2)", _training_setting(runs),
-                 corrected="(activation variation does not shrink)")
+                 corrected="(activation variation does not shrink)", strength=_decay_strength(p, p_std))
 
 
 @claim("jacot.lemma1.weights", SEED, (440, 442),
        r"\sup_t \|\tfrac{1}{\sqrt{n_\ell}}(W^{(\ell)}(t) - W^{(\ell)}(0))\|_{op} \to 0", "limit",
-       title="weight matrices move by o(sqrt(n)) in operator norm")
+       title="weight matrices move by o(sqrt(n)) in operator norm",)
 def _lemma1(level):
     runs = _training_runs(level)
     rms, p, p_std = _fit(runs, "w_change")
@@ -114,12 +143,12 @@ def _lemma1(level):
     return judge("||W(t) - W(0)||_op / sqrt(n) -> 0", f"hidden-to-hidden weights: "
                  f"{', '.join(_fmt(r) for r in rms)} -> {_rate_text(p, p_std)}", ok, f"decays like n^-{p:.2f}",
                  _training_setting(runs) + " (sup over t replaced by the final time; the change grows monotonically "
-                 "for this flow)", corrected="(no decay)")
+                 "for this flow)", corrected="(no decay)", strength=_decay_strength(p, p_std))
 
 
 @claim("jacot.theorem2.function_dynamics", SEED, (215, 217),
        r"\partial_t f_{\theta(t)} = \Phi_{\Theta^{(L)}_\infty \otimes Id}(\langle d_t, \cdot\rangle_{p^{in}})", "limit",
-       title="the trained network follows the kernel gradient flow of the limiting NTK")
+       title="the trained network follows the kernel gradient flow of the limiting NTK",)
 def _function_dynamics(level):
     runs = _training_runs(level)
     rms, p, p_std = _fit(runs, "f_err")
@@ -127,4 +156,24 @@ def _function_dynamics(level):
     return judge("f_theta(t) follows kernel GD with Theta_inf", f"RMS |f_net(T) - f_kernel(T)| on 7 circle points "
                  f"(off the data included): {', '.join(_fmt(r) for r in rms)} -> {_rate_text(p, p_std)}", ok,
                  f"decays like n^-{p:.2f}", _training_setting(runs) + "; kernel prediction = discrete GD iteration "
-                 "with Theta_inf from the same f_0", corrected="(network does not follow the kernel flow)")
+                 "with Theta_inf from the same f_0", corrected="(network does not follow the kernel flow)",
+                 strength=_decay_strength(p, p_std))
+
+
+@claim("jacot.footnote4.gaussian_during_training", SEED, 522,
+       r"\text{the pre-activations stay Gaussian during training, with the same covariance } \Sigma^{(\ell)}",
+       "limit", title="footnote 4: pre-activation statistics do not move during training as n grows")
+def _footnote4(level):
+    runs = _training_runs(level)
+    rms, p, p_std = _fit(runs, "cov_change")
+    kurt = [(float(r["kurtosis"].mean()), float(r["kurtosis"].std(ddof=1) / math.sqrt(len(r["kurtosis"]))))
+            for r in runs["rows"]]
+    ok = p > 3 * p_std and abs(kurt[-1][0]) < 4 * kurt[-1][1] + 0.05
+    return judge("covariance over neurons unchanged by training, Gaussian statistics kept",
+                 f"max |G(T) - G(0)| / max Sigma^(2) over the last hidden layer {', '.join(_fmt(r) for r in rms)} "
+                 f"-> {_rate_text(p, p_std)}; excess kurtosis of the trained pre-activations (standardised by "
+                 f"Sigma^(2)) at n = {runs['widths'][-1]}: {kurt[-1][0]:.3f} (+/- {kurt[-1][1]:.3f})", ok,
+                 f"covariance change decays like n^-{p:.2f}", _training_setting(runs) + "; G = pre-activation Gram "
+                 "over the neurons of the last hidden layer", corrected="the trained pre-activations' covariance "
+                 "does not return to Sigma^(l) as n grows: see computed",
+                 severity=("slip", "a footnote; the proofs do not use it"), strength=_decay_strength(p, p_std))
