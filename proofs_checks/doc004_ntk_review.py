@@ -2,6 +2,11 @@
 NTK paper (seed 004_e455a6db90f532d1.txt), compared line by line with the
 paper (seed 002).  Where the review restates the paper, the claim records
 both places; where it differs, the verdict says which (if either) is right.
+
+Consistency policy (shared with seeds 000-001): a claim is judged as stated under the document's own
+premises. Where a statement fails only on an edge that the premises exclude, the verdict is confirmed and
+the edge is reported as a remark in the evidence; where the premises include the edge, it is refuted with
+severity 'slip' unless a conclusion depends on it (then 'substantive').
 """
 from __future__ import annotations
 

@@ -14,6 +14,11 @@ Every expected value below is the printed statement; every observed value
 is computed (finite networks by exact backpropagation, limits by closed
 forms, ODEs by matrix exponentials or a numerical integrator).
 
+
+Consistency policy (shared with seeds 000-001): a claim is judged as stated under the document's own
+premises. Where a statement fails only on an edge that the premises exclude, the verdict is confirmed and
+the edge is reported as a remark in the evidence; where the premises include the edge, it is refuted with
+severity 'slip' unless a conclusion depends on it (then 'substantive').
 Registration order: the submodules are imported in the order of the paper's sections.
 """
 from proofs_checks.doc002 import (setting, kernel_gradient, initialisation, training,  # noqa: F401

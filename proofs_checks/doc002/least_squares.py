@@ -164,7 +164,7 @@ def _phi_norm(level):
     phi_norm = float(numpy.linalg.norm(K / N, 2))
     k_op = math.sqrt(float(numpy.linalg.eigvalsh(K).max()) / N)
     return refuted("||Phi_Theta|| = ||Theta||_op", f"||Phi_Theta|| = {phi_norm:.6g}, ||Theta||_op (line 336) = "
-                   f"{k_op:.6g}", r"\|\Phi_{\Theta}\| = \|\Theta\|_{op}^2 = \lambda_{max}(\mathrm{Gram})/N; the "
+                   f"{k_op:.6g}, ||Theta||_op^2 = {k_op ** 2:.6g}", r"\|\Phi_{\Theta}\| = \|\Theta\|_{op}^2 = \lambda_{max}(\mathrm{Gram})/N; the "
                    "Gronwall bound of the proof only needs some constant, so it survives with this constant",
                    "Theta_inf^(3) Gram on 5 circle points", agreement="mismatch")
 
