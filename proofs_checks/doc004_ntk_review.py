@@ -18,6 +18,7 @@ from asymptotics import finite_width as fw
 from proofs_checks.doc002 import common as jacot
 from proofs_checks.doc002 import kernel_gradient as jacot_kg
 from proofs_checks.doc002 import least_squares as jacot_ls
+from proofs_checks.doc002 import setting as jacot_setting
 from proofs_checks.registry import claim
 from proofs_checks.verdict import confirmed, judge, refuted
 
@@ -365,3 +366,16 @@ def _dense(level):
                      f"a non-spanning family gives {lam_def:.1e} (singular)", "finite-dimensional analogue",
                      "the proof's 'WLOG orthonormal' (Gram-Schmidt) changes Theta itself "
                      f"(by up to {changed:.1f} here) but not its null space, so the conclusion is unaffected")
+
+
+@claim("review.weight_shape", SEED, (20, 33),
+       r"W^{(l)} \in \mathbb{R}^{n_l \times n_{l+1}},\ \tilde\alpha^{(l+1)} = \tfrac{1}{\sqrt{n_l}}W^{(l)}\alpha^{(l)} "
+       r"+ \beta b^{(l)}", "setting", title="shape of the weight matrices (copied from seed 002 line 73)")
+def _weight_shape(level):
+    printed, defined, used = jacot_setting.weight_shape_check()
+    return judge("W^(l) in R^{n_l x n_{l+1}} multiplies alpha^(l)", f"printed W^(0) {printed[0]} x {printed[1]} for "
+                 f"widths (3, 5, 2): the product with alpha^(0) in R^3 is {'defined' if defined else 'undefined'}; "
+                 f"the map needs {used[0]} x {used[1]}", defined, "", "as jacot.weight_shape",
+                 corrected=r"W^{(l)} \in \mathbb{R}^{n_{l+1} \times n_l} (or the map with the transpose); the review's "
+                           r"own proof writes W^{(L)}_{ik} with k \le n_{L+1} (line 413), the transpose convention",
+                 severity=("notation", "copied from the paper; a transpose convention"))

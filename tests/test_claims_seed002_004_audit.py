@@ -70,7 +70,8 @@ def _checker(cid):
 # new or re-decided claims: (id, keyword, value giving 'confirmed', value giving 'refuted')
 TWO_WAY = [
     ("jacot.theorem3.gneiting", "c", 0.5, 2.0),
-    ("jacot.kernel_gradient.global_minimum", "cost", "least_squares", "logistic"),  # logistic: no minimiser                   # exp(rho) - c rho: p.d. iff no negative coefficient
+    ("jacot.kernel_gradient.global_minimum", "cost", "least_squares", "logistic"),  # logistic: no minimiser
+    ("jacot.weight_shape", "widths", (3, 3, 2), (3, 5, 2)),       # n_l x n_{l+1} times R^{n_l}: only if square                   # exp(rho) - c rho: p.d. iff no negative coefficient
     ("jacot.least_squares.residual_decreasing", "lr", 1.0, 40.0),  # lr 40 is past the stable step 2N/lambda_max
     ("jacot.footnote2.norm_concentration", "power", 0.5, 1.0),     # the norm is sqrt(n0), not n0
     ("jacot.footnote3.beta_gap", "printed_factor", 10.0, 100.0),

@@ -88,3 +88,30 @@ def _gradient_scaling(level):
                  "exact Jacobian of the NTK-parameterised tanh net vs central differences of the classical net "
                  "W/sqrt(n), beta b (same function), times 1/sqrt(n_l) or beta",
                  corrected="(scaling differs)")
+
+
+def weight_shape_check(widths=(3, 5, 2)):
+    """W^(l) as printed is n_l x n_{l+1}; the layer map (1/sqrt(n_l)) W^(l) alpha^(l) with alpha^(l) in R^{n_l}
+    is defined only for an n_{l+1} x n_l matrix (or with W^T).  Returns the printed shape, whether the product
+    is defined, and the shape the network uses.  Shared with the review's module."""
+    net = fw.init_network(list(widths), seed=0)
+    printed = (widths[0], widths[1])
+    defined = printed[1] == widths[0]  # (n_0 x n_1) @ (n_0,) needs n_1 == n_0
+    return printed, defined, tuple(net.weights[0].shape)
+
+
+@claim("jacot.weight_shape", SEED, (73, 87),
+       r"W^{(\ell)} \in \mathbb{R}^{n_\ell \times n_{\ell+1}},\ \tilde\alpha^{(\ell+1)} = \tfrac{1}{\sqrt{n_\ell}}W^{(\ell)}"
+       r"\alpha^{(\ell)} + \beta b^{(\ell)}", "setting", title="shape of the connection matrices")
+def _weight_shape(level, widths=(3, 5, 2)):
+    printed, defined, used = weight_shape_check(widths)
+    return judge("W^(l) in R^{n_l x n_{l+1}} multiplies alpha^(l) in R^{n_l}",
+                 f"for widths {tuple(widths)}: the printed W^(0) is {printed[0]} x {printed[1]}, and W^(0) alpha^(0) with "
+                 f"alpha^(0) in R^{widths[0]} is {'defined' if defined else 'undefined'}; the layer map needs "
+                 f"{used[0]} x {used[1]}",
+                 defined, "", "shapes of a network built from line 87",
+                 corrected=r"W^{(\ell)} \in \mathbb{R}^{n_{\ell+1} \times n_\ell} for the map of line 87 (equivalently "
+                           r"the map uses (W^{(\ell)})^T); the later indices W^{(L)}_{ik}, i \le n_L, k \le n_{L+1} "
+                           "(line 400) follow the printed n_l x n_{l+1} convention with the transpose",
+                 severity=("notation", "a transpose convention; every later formula is consistent with one of the two "
+                                       "readings and the parameter count is the same"))
