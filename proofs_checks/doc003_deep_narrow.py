@@ -73,7 +73,8 @@ def printed_cnn_limit(x, y, rho, beta):
 @claim("narrow.mlp.zero_output", SEED, (182, 203),
        r"f^L_{\theta(0)}(x) = 0 \text{ for the initialisation of Section 3.1}", "identity",
        title="the deep narrow MLP outputs 0 at initialisation",
-       strength=('independent', 'a forward pass of the initialisation exactly as printed: a wrong sign or index in W^L or b^L would leave an output of order C_L'),
+       strength=('independent', 'a forward pass of the initialisation exactly as printed: a wrong sign or index in '
+                                'W^L or b^L would leave an output of order C_L'),
        severity=('substantive', "the thesis's training analysis starts from f_0 = 0"))
 def _zero_output(level):
     L = 1000 if level == "quick" else 100000
@@ -203,7 +204,9 @@ def zero_crossing_probability(L, C, x=(0.6, 0.8), K=1.0, rho=1.0, beta=1.0):
 @claim("narrow.zero_crossing", SEED, (306, 314),
        r"\Pr[\inf_{l,r} |(f^l_{\theta^{(l)}(0)}(x))_r| > (K+1)L] \to 1 \ (L^2/C_L \to 0)", "limit",
        title="no pre-activation is near 0 at initialisation (proof outline of Theorem 3.2)",
-       strength=('independent', 'the exact product formula is checked against sampled networks, and its limit is compared for three growth rates of C_L: the rates outside the hypothesis (C_L = L^2, L) stay below 1, so the check separates them'),
+       strength=('independent', 'the exact product formula is checked against sampled networks, and its limit is '
+                                'compared for three growth rates of C_L: the rates outside the hypothesis (C_L = L^2,'
+                                ' L) stay below 1, so the check separates them'),
        severity=('substantive', 'the zero-crossing argument of the proof of Theorem 3.2'))
 def _zero_crossing(level):
     x = numpy.array([0.6, 0.8])
@@ -345,7 +348,9 @@ def _fig41(level):
        r"f_0 = 0,\ \partial_t f_t = -\nabla_{\tilde\Theta^\infty}\mathcal{L} \Rightarrow \lim_{t\to\infty} f_t(x) = "
        r"(\tilde\Theta^\infty(x, x_i))_i K^{-1} f^*(X)", "identity",
        title="Theorem 3.3: infinitely deep MLP training = kernel regression",
-       strength=('consistency', 'for any positive-definite kernel the least-squares kernel flow from f_0 = 0 tends to the kernel-regression predictor (linear algebra); the check confirms the solver and the positive-definiteness hypothesis on these points'),
+       strength=('consistency', 'for any positive-definite kernel the least-squares kernel flow from f_0 = 0 tends to'
+                                ' the kernel-regression predictor (linear algebra); the check confirms the solver and'
+                                ' the positive-definiteness hypothesis on these points'),
        severity=('substantive', 'Theorem 3.3'))
 def _thm33(level):
     gam = numpy.linspace(0.15, 1.4, 6)
@@ -428,7 +433,9 @@ def _thm41(level):
 @claim("narrow.theorem4_3.kernel_regression", SEED, (393, 401),
        r"\lim_{t\to\infty} f_t(x) = f_{ntk}(x) \text{ (CNN)}", "identity",
        title="Theorem 4.3: infinitely deep CNN training = kernel regression",
-       strength=('consistency', 'for any positive-definite kernel the flow from f_0 = 0 tends to the kernel-regression predictor; the check confirms the positive-definiteness hypothesis on these images'),
+       strength=('consistency', 'for any positive-definite kernel the flow from f_0 = 0 tends to the '
+                                'kernel-regression predictor; the check confirms the positive-definiteness hypothesis'
+                                ' on these images'),
        severity=('substantive', 'Theorem 4.3'))
 def _thm43(level):
     rng = numpy.random.default_rng(9)
@@ -450,7 +457,8 @@ def _thm43(level):
 @claim("narrow.cnn.last_layer_index", SEED, (344, 346),
        r"w^L_{3,:,:,:} = (0_{3\times3}, 0_{3\times3}, \iota_{3\times3}),\ n_L = 1", "setting",
        title="index of the last CNN filter",
-       severity=('notation', 'with n_L = 1 the only output channel is 1, so w^L_{1,:,:,:} is meant; the construction (Figure 3.2, line 318) shows a single output channel'))
+       severity=('notation', 'with n_L = 1 the only output channel is 1, so w^L_{1,:,:,:} is meant; the construction '
+                             '(Figure 3.2, line 318) shows a single output channel'))
 def _last_layer(level):
     net = dn.init_cnn(3, 5, 10.0, seed=0)
     shape = net.filters[-1].shape
@@ -467,7 +475,8 @@ def _last_layer(level):
 @claim("narrow.table4_1.regime", SEED, (357, 364),
        r"\text{Table 4.1: } (L, C_L) = (4000, 4), (20000, 20) \text{ trainable, as the theory predicts}", "setting",
        title="Table 4.1 runs against the hypothesis L^2/C_L -> 0",
-       severity=('substantive', 'the table is presented as a prediction of the theory (line 364), which its own hypothesis L^2/C_L -> 0 excludes'))
+       severity=('substantive', 'the table is presented as a prediction of the theory (line 364), which its own '
+                                'hypothesis L^2/C_L -> 0 excludes'))
 def _table_regime(level):
     rows = [(4000, 4.0), (4000, 4.0), (20000, 20.0)]
     ratios = [L ** 2 / C for L, C in rows]

@@ -81,7 +81,8 @@ def _fig2(level, close_mean=CLOSE_MEAN, close_sd=CLOSE_SD):
     lines, inside, outside = [], [], []
     for n in r["widths"]:
         offset, offset_se, ratio, ratio_se = _width_statistics(r[n], r["mean"], sd)
-        lines.append(f"n={n} ({len(r[n])} seeds): RMS mean offset {offset:.2f} (+/- {offset_se:.2f}) pooled limiting sd (seed noise removed), "
+        lines.append(f"n={n} ({len(r[n])} seeds): RMS mean offset {offset:.2f} (+/- {offset_se:.2f}) pooled limiting "
+                     "sd (seed noise removed), "
                      f"pooled sd ratio {ratio:.2f} (+/- {ratio_se:.2f})")
         # 3 standard errors either way decide; in between the seeds do not suffice
         inside.append(offset + 3 * offset_se < close_mean and 1 / close_sd < ratio - 3 * ratio_se
@@ -91,7 +92,8 @@ def _fig2(level, close_mean=CLOSE_MEAN, close_sd=CLOSE_SD):
     setting = (f"Figure 2: depth 4 ReLU beta 0.1, 4 training points on the unit circle, {r['steps']} GD steps lr 1.0, "
                f"widths {r['widths']} (paper: 50 and 1000, 10 seeds each; quick level: smaller); limiting mean and "
                "variance of f_infinity from the Theta_inf^(4) and Sigma^(4) closed forms (the paper estimated them with "
-               f"a width-10000 network); 'close' taken as: RMS offset of the mean over the 12 test angles within {close_mean:g} pooled limiting sd "
+               f"a width-10000 network); 'close' taken as: RMS offset of the mean over the 12 test angles within "
+               f"{close_mean:g} pooled limiting sd "
                f"and pooled sd ratio within a factor {close_sd:g}, each decided at 3 bootstrap standard errors")
     printed = "trained networks ~ limiting Gaussian (mean and variance close) for n = 50 and the wider network"
     if all(inside):

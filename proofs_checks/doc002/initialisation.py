@@ -131,7 +131,8 @@ def _rates_without_time(result):
        r"L = 1:\ \Theta_{kk'}(x,x') = \frac{1}{n_0}\sum_{i=1}^{n_0}\sum_{j=1}^{n_1} x_i x'_j "
        r"\delta_{jk}\delta_{jk'} + \beta^2 \ldots = \Sigma^{(1)}(x,x')\delta_{kk'}", "identity",
        title="depth-1 NTK (the printed intermediate double sum)",
-       severity=('notation', "index slip x'_j for x'_i in the intermediate double sum; the next line of the same display (line 388) has the correct (1/n_0) x^T x' delta_kk' + beta^2 delta_kk'"))
+       severity=('notation', "index slip x'_j for x'_i in the intermediate double sum; the next line of the same "
+                             "display (line 388) has the correct (1/n_0) x^T x' delta_kk' + beta^2 delta_kk'"))
 def _base_case(level):
     n0 = 3
     net = fw.init_network([n0, n0], "relu", beta=0.4, seed=9)

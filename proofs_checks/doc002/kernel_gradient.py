@@ -23,7 +23,8 @@ def _random_psd(N, seed):
 @claim("jacot.kernel_gradient.cost_decay", SEED, 121,
        r"\partial_t C|_{f(t)} = -\|d|_{f(t)}\|_K^2", "identity",
        title="cost decay along kernel gradient descent",
-       strength=('independent', 'a numerical ODE solution and a finite-difference derivative of C against the printed norm; a missing 1/N or sign would show as an O(1) relative mismatch'))
+       strength=('independent', 'a numerical ODE solution and a finite-difference derivative of C against the printed'
+                                ' norm; a missing 1/N or sign would show as an O(1) relative mismatch'))
 def _cost_decay(level):
     from scipy.integrate import solve_ivp
 
@@ -49,7 +50,8 @@ def _cost_decay(level):
 @claim("jacot.random_features.lln", SEED, (129, 155),
        r"\tilde K = \frac{1}{P}\sum_p f^{(p)} \otimes f^{(p)} \to K \ (P \to \infty)", "limit",
        title="random-features tangent kernel converges to K",
-       strength=('independent', "Monte Carlo with 20-50 seeds per P: the fitted exponent's error bar excludes p = 0 (no convergence) by more than 20 standard errors"))
+       strength=('independent', "Monte Carlo with 20-50 seeds per P: the fitted exponent's error bar excludes p = 0 "
+                                '(no convergence) by more than 20 standard errors'))
 def _random_features(level):
     rng = numpy.random.default_rng(5)
     X = rng.standard_normal((5, 2))

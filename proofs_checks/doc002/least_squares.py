@@ -18,7 +18,8 @@ from proofs_checks.verdict import judge, refuted
 @claim("jacot.least_squares.solution", SEED, (235, 243),
        r"f_t = f^* + e^{-t\Pi}(f_0 - f^*),\ \Pi(f)_k(x) = \frac{1}{N}\sum_i\sum_{k'} f_{k'}(x_i)K_{kk'}(x_i, x)",
        "identity", title="solution of the least-squares kernel gradient flow",
-       strength=('independent', 'a numerical ODE solution against the printed matrix exponential; the sign-flipped equation (as in the review) fails by O(1)'))
+       strength=('independent', 'a numerical ODE solution against the printed matrix exponential; the sign-flipped '
+                                'equation (as in the review) fails by O(1)'))
 def _ls_solution(level):
     from scipy.integrate import solve_ivp
     from scipy.linalg import expm
@@ -35,7 +36,8 @@ def _ls_solution(level):
 @claim("jacot.least_squares.f_infinity", SEED, (253, 263),
        r"f_{\infty,k}(x) = \kappa_{x,k}^T\tilde K^{-1}y^* + (f_0(x) - \kappa_{x,k}^T\tilde K^{-1}y_0)", "identity",
        title="t -> infinity limit of the least-squares flow, off the data",
-       strength=('independent', 'the flow at t = 1e6 by eigen-decomposition against the printed closed form at points off the data'))
+       strength=('independent', 'the flow at t = 1e6 by eigen-decomposition against the printed closed form at points'
+                                ' off the data'))
 def _f_infinity(level):
     X, K, y, f0 = _ls_setup()
     Xe = fw.circle_points(9, 0.0, math.pi)
@@ -53,7 +55,8 @@ def _f_infinity(level):
 @claim("jacot.least_squares.eigenvalues", SEED, (241, 245),
        r"\Pi \text{ has at most } N n_L \text{ positive eigenvalues; its eigenfunctions are the kernel principal "
        r"components}", "identity", title="eigen-structure of Pi on a finite data set",
-       strength=('consistency', 'Pi on sampled functions is block-triangular with the Gram/N block on the diagonal, so its nonzero eigenvalues are those of Gram/N by construction'))
+       strength=('consistency', 'Pi on sampled functions is block-triangular with the Gram/N block on the diagonal, '
+                                'so its nonzero eigenvalues are those of Gram/N by construction'))
 def _eigen(level):
     X, K, y, f0 = _ls_setup()
     N = len(y)
@@ -96,7 +99,8 @@ def trajectory_check():
        r"(f^* - f_0) = \Delta^0_f + \sum_i \Delta^i_f \Rightarrow f_t = f^* + \Delta^0_f + \sum_i e^{-t\lambda_i}"
        r"\Delta^i_f,\ f_\infty = f^* + \Delta^0_f = f_0 - \sum_i \Delta^i_f", "identity",
        title="trajectory along the kernel principal components",
-       severity=('slip', 'the decomposition is of f* - f_0 where f_0 - f* is needed; the closed form of f_infinity (seed 002 line 257) is right, and the early-stopping discussion is unaffected'))
+       severity=('slip', 'the decomposition is of f* - f_0 where f_0 - f* is needed; the closed form of f_infinity '
+                         '(seed 002 line 257) is right, and the early-stopping discussion is unaffected'))
 def _trajectory(level):
     at0, gap, fixed_gap = trajectory_check()
     return refuted("f_t = f* + Delta^0 + sum e^{-t lambda_i} Delta^i with (f* - f_0) = sum Delta",
@@ -112,7 +116,8 @@ def _trajectory(level):
 @claim("jacot.remark5.global_minimum", SEED, 265,
        r"\text{data on } \mathbb{S}^{n_0-1} \Rightarrow \text{infinite-width training reaches a global minimum}",
        "limit", title="least-squares training converges to zero cost on sphere data",
-       strength=('independent', 'the smallest Gram eigenvalue on random points of S^2 is certified positive against a rounding bound; the cost then reaches 0 along the flow'))
+       strength=('independent', 'the smallest Gram eigenvalue on random points of S^2 is certified positive against a'
+                                ' rounding bound; the cost then reaches 0 along the flow'))
 def _remark5(level):
     X = _sphere_points(12, 3, 31)
     K = fw.limit_ntk(X, 3, "relu", 0.1).theta
@@ -129,7 +134,8 @@ def _remark5(level):
 @claim("jacot.operator_norm", SEED, (334, 338),
        r"\|K\|_{op} = \max_{\|f\|_{p^{in}} \le 1} \|f\|_K = \text{leading eigenvalue of the Gram matrix}",
        "identity", title="operator norm of a kernel on the empirical measure",
-       severity=('slip', "'leading eigenvalue of the Gram matrix' misses a square root and a 1/N; the conclusion that convergence in this norm equals convergence on the data still holds"))
+       severity=('slip', "'leading eigenvalue of the Gram matrix' misses a square root and a 1/N; the conclusion that"
+                         ' convergence in this norm equals convergence on the data still holds'))
 def _opnorm(level):
     X, K, _, _ = _ls_setup()
     N = K.shape[0]
@@ -155,7 +161,8 @@ def _opnorm(level):
 @claim("jacot.proof_theorem2.phi_norm", SEED, 458,
        r"\|\Phi_{\Theta^{(L)}_\infty}\|_{op} = \|\Theta^{(L)}_\infty\|_{op}", "identity",
        title="operator norm of Phi_K in the proof of Theorem 2",
-       severity=('slip', '||Phi_Theta|| is ||Theta||_op^2 (lambda_max/N), not ||Theta||_op; the Gronwall bound of the proof needs only some finite constant'))
+       severity=('slip', '||Phi_Theta|| is ||Theta||_op^2 (lambda_max/N), not ||Theta||_op; the Gronwall bound of the'
+                         ' proof needs only some finite constant'))
 def _phi_norm(level):
     X, K, _, _ = _ls_setup()
     N = K.shape[0]
@@ -164,7 +171,8 @@ def _phi_norm(level):
     phi_norm = float(numpy.linalg.norm(K / N, 2))
     k_op = math.sqrt(float(numpy.linalg.eigvalsh(K).max()) / N)
     return refuted("||Phi_Theta|| = ||Theta||_op", f"||Phi_Theta|| = {phi_norm:.6g}, ||Theta||_op (line 336) = "
-                   f"{k_op:.6g}, ||Theta||_op^2 = {k_op ** 2:.6g}", r"\|\Phi_{\Theta}\| = \|\Theta\|_{op}^2 = \lambda_{max}(\mathrm{Gram})/N; the "
+                   f"{k_op:.6g}, ||Theta||_op^2 = {k_op ** 2:.6g}",
+                   r"\|\Phi_{\Theta}\| = \|\Theta\|_{op}^2 = \lambda_{max}(\mathrm{Gram})/N; the "
                    "Gronwall bound of the proof only needs some constant, so it survives with this constant",
                    "Theta_inf^(3) Gram on 5 circle points", agreement="mismatch")
 

@@ -18,7 +18,9 @@ from proofs_checks.verdict import confirmed, inconclusive, judge, refuted
 @claim("jacot.prop2.positive_definite", SEED, (223, 223),
        r"\sigma \text{ non-polynomial Lipschitz},\ L \ge 2 \Rightarrow \Theta^{(L)}_\infty|_{\mathbb{S}^{n_0-1}} \succ 0",
        "inequality", title="limiting NTK positive definite on the sphere",
-       strength=('independent', 'smallest Gram eigenvalues against a Weyl rounding bound, on random sphere points with an antipodal pair; the same test rejects the excluded cases (L = 1: singular; beta = 0 with an even sigma: singular), so it has the power to see a failure'))
+       strength=('independent', 'smallest Gram eigenvalues against a Weyl rounding bound, on random sphere points '
+                                'with an antipodal pair; the same test rejects the excluded cases (L = 1: singular; '
+                                'beta = 0 with an even sigma: singular), so it has the power to see a failure'))
 def _prop2(level):
     # analytic activations (erf, tanh) have super-exponentially decaying Gram spectra on the circle: with many
     # points the smallest eigenvalue drops below float64 resolution, so they keep 24 points at both levels
@@ -64,7 +66,8 @@ def _prop2(level):
 @claim("jacot.remark6.polynomial", SEED, 652,
        r"\sigma \text{ polynomial} \Rightarrow \Theta^{(2)} \text{ not p.d. on } \mathbb{S}^{n_0-1} \text{ for some } n_0",
        "inequality", title="converse of Proposition 2 for polynomial activations",
-       strength=('consistency', "a polynomial activation gives a kernel polynomial in x.x' whose Gram on S^1 has rank <= 2 deg + 1 by construction; the rank computation confirms that bound"))
+       strength=('consistency', "a polynomial activation gives a kernel polynomial in x.x' whose Gram on S^1 has rank"
+                                ' <= 2 deg + 1 by construction; the rank computation confirms that bound'))
 def _remark6(level):
     N = 16
     out, ok = [], True
@@ -101,7 +104,8 @@ def _erf_dual(rho, q=1.0):
 @claim("jacot.lemma2.hermite_dual", SEED, (582, 588),
        r"\hat\mu(\rho) = \sum_i a_i^2 \rho^i \text{ for } \mu = \sum_i a_i h_i", "identity",
        title="dual activation from Hermite coefficients",
-       strength=('independent', "Hermite coefficients by Gauss-Hermite quadrature against the erf dual's closed form; unnormalised He_i (the nearest wrong reading) fails by O(1)"))
+       strength=('independent', "Hermite coefficients by Gauss-Hermite quadrature against the erf dual's closed form;"
+                                ' unnormalised He_i (the nearest wrong reading) fails by O(1)'))
 def _lemma2(level):
     from scipy.special import erf
 
@@ -125,7 +129,8 @@ def _lemma2(level):
        r"\mathbb{E}_{\tilde\Sigma}[\sigma(X)\sigma(Y)] + \beta^2 = \hat\mu\left(\frac{n_0\beta^2 + x^Tx'}"
        r"{n_0\beta^2 + 1}\right) + \beta^2,\ \mu(x) = \sigma(x\sqrt{1/n_0 + \beta^2})", "identity",
        title="equation (1) in the proof of Proposition 2",
-       strength=('independent', '80x80 Gauss-Hermite quadrature of the right side against the erf closed form of the left side'))
+       strength=('independent', '80x80 Gauss-Hermite quadrature of the right side against the erf closed form of the '
+                                'left side'))
 def _eq1(level):
     n0, beta = 3, 0.4
     q = 1 / n0 + beta ** 2
@@ -151,7 +156,9 @@ def _eq1(level):
 @claim("jacot.prop2.nu_series", SEED, 648,
        r"\nu(\rho) = \beta^2 + \sum_i a_i \left(\frac{n_0\beta^2 + \rho}{n_0\beta^2 + 1}\right)^i", "identity",
        title="power series of Sigma^(2) on the sphere (proof of Proposition 2, step 5)",
-       severity=('slip', 'the squares of the Hermite coefficients are dropped; step 4 (seed 002 lines 636-638) and Lemma 2 (line 588) have a_i^2, and the conclusion (infinitely many nonzero even and odd coefficients) is unchanged'))
+       severity=('slip', 'the squares of the Hermite coefficients are dropped; step 4 (seed 002 lines 636-638) and '
+                         'Lemma 2 (line 588) have a_i^2, and the conclusion (infinitely many nonzero even and odd '
+                         'coefficients) is unchanged'))
 def _nu(level):
     from scipy.special import erf
 
@@ -219,7 +226,8 @@ def _gneiting(level, c=GNEITING_C):
     pair = float(f(1.0) - f(-1.0))
     computed = (f"f(rho) = exp(rho) - {c:g} rho: b_0..b_3 = {', '.join(str(b) for b in coeffs[:4])}, b_n = 1/n! > 0 for "
                 f"n >= 2 (printed hypothesis {'holds' if hypothesis else 'fails'}); Gram of distinct points with an "
-                f"antipodal pair on S^(n0-1) (2 on S^0, 8 otherwise): " + "; ".join(rows) + f"; on {{x, -x}} alone the eigenvalue f(1) - f(-1) = {pair:.4f}")
+                f"antipodal pair on S^(n0-1) (2 on S^0, 8 otherwise): " + "; ".join(rows)
+                + f"; on {{x, -x}} alone the eigenvalue f(1) - f(-1) = {pair:.4f}")
     evidence = ("exact Taylor coefficients (rationals); float64 Gram eigenvalues with the Weyl rounding bound "
                 "10 N eps ||K||; the antipodal pair's eigenvalues f(1) +- f(-1) in closed form")
     if hypothesis and worst < 0:

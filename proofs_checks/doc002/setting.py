@@ -18,7 +18,8 @@ from proofs_checks.verdict import confirmed, judge, refuted
 @claim("jacot.parameter_count", SEED, 73,
        r"P = \sum_{\ell=0}^{L-1} (n_\ell + 1) n_{\ell+1}", "identity",
        title="number of parameters of the fully connected network",
-       strength=('consistency', "the network builder allocates W and b from the same definitions (line 73), so the count agrees by construction; it checks the formula's arithmetic only"))
+       strength=('consistency', 'the network builder allocates W and b from the same definitions (line 73), so the '
+                                "count agrees by construction; it checks the formula's arithmetic only"))
 def _parameter_count(level):
     rng = numpy.random.default_rng(1)
     cases = 5 if level == "quick" else 50
@@ -36,7 +37,8 @@ def _parameter_count(level):
 @claim("jacot.input_measure", SEED, 79,
        r"p^{in} = \frac{1}{N} \sum_{i=0}^{N} \delta_{x_i}", "setting",
        title="the empirical input distribution is a probability measure",
-       severity=('notation', 'the sum index starts at 0 instead of 1; every later use averages over i = 1..N (line 113: (1/N) sum_{j=1}^N), so the intended measure is clear'))
+       severity=('notation', 'the sum index starts at 0 instead of 1; every later use averages over i = 1..N (line '
+                             '113: (1/N) sum_{j=1}^N), so the intended measure is clear'))
 def _input_measure(level):
     N = 4
     mass_printed = (N + 1) / N  # the sum starts at i = 0: N + 1 Dirac masses of weight 1/N
@@ -51,7 +53,9 @@ def _input_measure(level):
        r"\partial_{W^{(\ell)}_{ij}} F^{(L)} = \frac{1}{\sqrt{n_\ell}} \partial_{W^{std}_{ij}},\ "
        r"\partial_{b^{(\ell)}_j} F^{(L)} = \beta \partial_{b^{std}_j}", "identity",
        title="NTK parameterisation rescales the derivatives by 1/sqrt(n_l) and beta",
-       strength=('independent', 'exact Jacobian of the NTK parameterisation against central finite differences of a separately written classical network; a wrong factor (n_l instead of sqrt(n_l), or no beta) would differ by O(1)'))
+       strength=('independent', 'exact Jacobian of the NTK parameterisation against central finite differences of a '
+                                'separately written classical network; a wrong factor (n_l instead of sqrt(n_l), or '
+                                'no beta) would differ by O(1)'))
 def _gradient_scaling(level):
     widths = [3, 7, 5, 2]
     net = fw.init_network(widths, "tanh", beta=0.3, seed=2)
