@@ -71,6 +71,7 @@ def _checker(cid):
 TWO_WAY = [
     ("jacot.theorem3.gneiting", "c", 0.5, 2.0),
     ("jacot.kernel_gradient.global_minimum", "cost", "least_squares", "logistic"),  # logistic: no minimiser
+    ("jacot.footnote1.smoothness", "min_rate", 0.0, 3.0),         # the ReLU NTK change decays, not like n^-3
     ("jacot.weight_shape", "widths", (3, 3, 2), (3, 5, 2)),       # n_l x n_{l+1} times R^{n_l}: only if square                   # exp(rho) - c rho: p.d. iff no negative coefficient
     ("jacot.least_squares.residual_decreasing", "lr", 1.0, 40.0),  # lr 40 is past the stable step 2N/lambda_max
     ("jacot.footnote2.norm_concentration", "power", 0.5, 1.0),     # the norm is sqrt(n0), not n0

@@ -158,3 +158,32 @@ def _footnote2(level, power=0.5):
                  severity=("substantive", "the footnote's statement"),
                  strength=("independent", f"the spread's exponent {slope:.3f} rejects 0 (no concentration), and the "
                                           "Monte Carlo spreads agree with the closed forms within 5 standard errors"))
+
+
+@claim("jacot.footnote1.smoothness", SEED, 83,
+       r"\text{the smoothness assumptions (twice differentiable } \sigma\text{) do not seem to be needed}", "limit",
+       title="footnote 1: Theorem 2's conclusion for the ReLU, which is not differentiable at 0")
+def _footnote1(level, min_rate=0.0):
+    """Theorem 2's conclusion (the NTK change during training vanishes as n grows) for the ReLU networks of
+    Figure 1: relative change of the mean of Theta(x0, .) per seed, exponent between the two widths."""
+    r = _figure1(level)
+    a, b = r["widths"]
+    stats = {}
+    for n in (a, b):
+        k0, k1 = r[n]
+        d = numpy.abs((k1 - k0).mean(1) / k0.mean(1))
+        stats[n] = (float(d.mean()), float(d.std(ddof=1) / math.sqrt(len(d))))
+    (ma, sa), (mb, sb) = stats[a], stats[b]
+    p = math.log(ma / mb) / math.log(b / a)
+    p_std = math.hypot(sa / ma, sb / mb) / math.log(b / a)  # delta method
+    ok = p > min_rate + 3 * p_std
+    return judge("ReLU: the NTK change during training vanishes as n grows (Theorem 2 without its smoothness)",
+                 f"|relative change of Theta(x0, .)| {ma:.3g} (+/- {sa:.2g}) at n = {a}, {mb:.3g} (+/- {sb:.2g}) at "
+                 f"n = {b}: ~ n^-{p:.2f} (+/- {p_std:.2f})", ok, f"decays like n^-{p:.2f}",
+                 _fig_setting(r) + " (the ReLU is Lipschitz but not differentiable at 0)",
+                 corrected=f"for the ReLU the NTK change decays like n^-{p:.2f} (+/- {p_std:.2f}), not faster than "
+                           f"n^-{min_rate:g}: see computed",
+                 severity=("slip", "a hedged footnote ('do not seem to be needed')"),
+                 strength=("independent", f"{r['seeds']} seeds per width: exponent 0 (no decay) excluded by "
+                                          f"{p / p_std:.1f} standard errors") if p > 3 * p_std else
+                 ("weak", f"exponent 0 excluded by only {p / p_std:.1f} standard errors"))
