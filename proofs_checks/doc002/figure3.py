@@ -46,7 +46,7 @@ def _no_sklearn(printed):
 @single_thread
 def _figure3(level):
     """Reduced Figure 3 on scikit-learn's 8x8 digits (pixels / 16) instead of MNIST."""
-    N, widths, trials, steps = (96, (64, 256), 4, 240) if level == "quick" else (256, (100, 400), 6, 400)
+    N, widths, trials, steps = (96, (64, 256), 6, 240) if level == "quick" else (256, (100, 400), 8, 400)
     X = _digits()[:N]
     K = fw.limit_ntk(X, 4, "relu", 0.1).theta
     w, V = numpy.linalg.eigh(K / N)
