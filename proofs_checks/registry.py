@@ -18,7 +18,7 @@ from proofs_checks.verdict import Claim, Source, Status, Verdict, inconclusive
 DOCUMENT_MODULES = [
     "proofs_checks.doc000",
     "proofs_checks.doc001",
-    "proofs_checks.doc002_jacot_ntk",
+    "proofs_checks.doc002",
     "proofs_checks.doc003_deep_narrow",
     "proofs_checks.doc004_ntk_review",
 ]

@@ -49,6 +49,8 @@ SETTLED = {
     "review.footnote_orthogonality": Status.REFUTED,  # nilpotent counterexample
     "review.theorem1_recursion": Status.CONFIRMED,   # index relabelling
     "review.f0_covariance": Status.REFUTED,          # f_0 has covariance Sigma, not Theta
+    "jacot.theorem3.gneiting": Status.REFUTED,       # exp(rho) - 2 rho: f(1) - f(-1) = e - 1/e - 4 < 0
+    "jacot.footnote2.norm_concentration": Status.CONFIRMED,  # chi distribution: sd / mean ~ (2 n0)^-1/2
 }
 
 
