@@ -1,0 +1,95 @@
+"""Claims of seeds 000 and 001 added in the referee pass (issue 16, 'claims not yet registered'): each checker
+says confirmed with the document's printed value and refuted when fed a wrong one (or the reverse, for a
+refuted claim fed the corrected value).  The references (exact rationals, mpmath quadrature) are in the
+checkers' own computations; the tests only swap the printed value.
+"""
+import math
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+from proofs_checks.doc000 import thm3_proof
+from proofs_checks.doc001 import proof_steps as ps
+from proofs_checks.verdict import Status
+
+C, R = Status.CONFIRMED, Status.REFUTED
+
+
+def test_dets_below_one_both_outcomes():
+    assert thm3_proof._dets_below_one("quick").status is C
+    assert thm3_proof._dets_below_one("quick", printed_bound=0.2).status is R  # depth-300 det is about 0.33
+
+
+def test_product_identity_both_outcomes():
+    assert ps.check_product_identity("quick").status is C
+    assert ps.check_product_identity("quick", printed_shift=0).status is R
+
+
+def test_product_identity_independent_spot_value():
+    # prod_{j=6}^{8} (1 - 3/j) for alpha = 2, k = 5, l = 8: (3/6)(4/7)(5/8) = 5/28
+    assert Fraction(3, 6) * Fraction(4, 7) * Fraction(5, 8) == \
+        Fraction(math.factorial(5), math.factorial(8)) * Fraction(math.factorial(5), math.factorial(2))
+
+
+def test_product_rate_both_outcomes():
+    assert ps.check_product_rate("quick").status is C
+    assert ps.check_product_rate("quick", printed_exponent_shift=1.5).status is R
+    assert ps.check_product_rate("quick", printed_exponent_shift=0.5).status is R
+
+
+def test_resnet_variance_both_outcomes():
+    assert ps.check_resnet_variance("quick").status is C
+    assert ps.check_resnet_variance("quick", printed_base=3.0).status is R  # 1 + sigma_w^2 instead of 1 + sigma_w^2/2
+    assert ps.check_resnet_variance("quick", sigma_w2=0.5).status is C
+
+
+def test_relu_moments_reference():
+    with mpmath.workdps(25):
+        m2, p = ps._relu_second_moment()
+        assert abs(m2 - mpmath.mpf(1) / 2) < 1e-20 and abs(p - mpmath.mpf(1) / 2) < 1e-20
+        # E[relu(U) relu(V)] at c = 0 is E[relu(Z)]^2 = 1/(2 pi); at c = 1/2: (sqrt(3)/2 + (2 pi/3)/2)/(2 pi)
+        assert abs(ps._relu_pair_moment(0) - 1 / (2 * mpmath.pi)) < 1e-20
+        theta = mpmath.acos(mpmath.mpf(1) / 2)
+        ref = (mpmath.sin(theta) + (mpmath.pi - theta) * mpmath.cos(theta)) / (2 * mpmath.pi)  # Cho & Saul arc-cosine
+        assert abs(ps._relu_pair_moment("0.5") - ref) < 1e-20
+
+
+def test_resnet_corr_map_both_outcomes():
+    assert ps.check_resnet_corr_map("quick").status is C
+    assert ps.check_resnet_corr_map("quick", printed_alpha=2.0).status is R
+    assert ps.check_resnet_corr_map("quick", sigma_w2=0.5).status is C
+
+
+def test_appendix_diag_exact_both_outcomes():
+    assert ps.check_appendix_diag_exact("quick").status is C
+    assert ps.check_appendix_diag_exact("quick", printed_limit_factor=0.5).status is R
+
+
+def test_prop2_diag_increment_both_outcomes():
+    from proofs_checks.registry import get_claim
+
+    assert ps.check_prop2_diag_increment("quick").status is R
+    assert get_claim("hayou.prop2.proof_diag_increment").check("quick").severity == "notation"
+    assert ps.check_prop2_diag_increment("quick", printed_power=2).status is C
+
+
+def test_prop2_li_sum_both_outcomes():
+    from proofs_checks.registry import get_claim
+
+    assert ps.check_prop2_li_sum("quick").status is R
+    assert get_claim("hayou.prop2.proof_li_sum").check("quick").severity == "notation"
+    assert ps.check_prop2_li_sum("quick", with_log_factor=True).status is C
+
+
+@pytest.mark.parametrize("cid", ["depth_ntk.thm3.proof.dets_below_one", "hayou.app_lemma7.product_identity",
+                                 "hayou.app_lemma7.product_rate", "hayou.app_lemma9.resnet_variance",
+                                 "hayou.app_lemma9.resnet_corr_map", "hayou.thm1.appendix_diag_exact",
+                                 "hayou.prop2.proof_diag_increment", "hayou.prop2.proof_li_sum"])
+def test_new_claims_registered_and_graded(cid):
+    from proofs_checks.registry import get_claim
+
+    v = get_claim(cid).check("quick")
+    assert v.status in (C, R)
+    assert (v.severity if v.status is R else v.strength) in ("substantive", "slip", "notation", "independent",
+                                                             "consistency", "weak")
