@@ -82,10 +82,25 @@ def test_prop2_li_sum_both_outcomes():
     assert ps.check_prop2_li_sum("quick", with_log_factor=True).status is C
 
 
+def test_prop2_alpha_equivalence_both_outcomes():
+    assert ps.check_prop2_alpha_equivalence("quick").status is R
+    assert ps.check_prop2_alpha_equivalence("quick", sigma_w2s=(2.0,)).status is C  # Gamma(2) = 1
+    # the Gamma-corrected limit at sigma_w^2 = 1 (1/Gamma(3/2) = 2/sqrt(pi)) is what the ratio approaches
+    assert ps.check_prop2_alpha_equivalence("quick", printed_limit=2 / math.sqrt(math.pi),
+                                            sigma_w2s=(1.0,)).status is C
+
+
+def test_app_lemma8_log_power_sum_both_outcomes():
+    assert ps.check_app_lemma8_log_power_sum("quick").status is C
+    assert ps.check_app_lemma8_log_power_sum("quick", printed_log_power=0).status is R
+    assert ps.check_app_lemma8_log_power_sum("quick", printed_log_power=2).status is R
+
+
 @pytest.mark.parametrize("cid", ["depth_ntk.thm3.proof.dets_below_one", "hayou.app_lemma7.product_identity",
                                  "hayou.app_lemma7.product_rate", "hayou.app_lemma9.resnet_variance",
                                  "hayou.app_lemma9.resnet_corr_map", "hayou.thm1.appendix_diag_exact",
-                                 "hayou.prop2.proof_diag_increment", "hayou.prop2.proof_li_sum"])
+                                 "hayou.prop2.proof_diag_increment", "hayou.prop2.proof_li_sum",
+                                 "hayou.prop2.alpha_equivalence", "hayou.app_lemma8.log_power_sum"])
 def test_new_claims_registered_and_graded(cid):
     from proofs_checks.registry import get_claim
 
