@@ -96,11 +96,22 @@ def test_app_lemma8_log_power_sum_both_outcomes():
     assert ps.check_app_lemma8_log_power_sum("quick", printed_log_power=2).status is R
 
 
+def test_app_lemma2_proof_expansion_both_outcomes():
+    from proofs_checks.doc001 import numerics, tanh_eoc
+
+    assert tanh_eoc.check_app_lemma2_proof_expansion("quick").status is C
+    M = numerics.tanh_eoc_map("0.2")
+    flipped = (1 - M.zeta / M.alpha ** 2) / M.alpha  # sign of the log term reversed
+    assert tanh_eoc.check_app_lemma2_proof_expansion("quick", printed_log_coefficient=flipped).status is R
+    assert tanh_eoc.check_app_lemma2_proof_expansion("quick", printed_log_coefficient=-1 / M.alpha).status is R
+
+
 @pytest.mark.parametrize("cid", ["depth_ntk.thm3.proof.dets_below_one", "hayou.app_lemma7.product_identity",
                                  "hayou.app_lemma7.product_rate", "hayou.app_lemma9.resnet_variance",
                                  "hayou.app_lemma9.resnet_corr_map", "hayou.thm1.appendix_diag_exact",
                                  "hayou.prop2.proof_diag_increment", "hayou.prop2.proof_li_sum",
-                                 "hayou.prop2.alpha_equivalence", "hayou.app_lemma8.log_power_sum"])
+                                 "hayou.prop2.alpha_equivalence", "hayou.app_lemma8.log_power_sum",
+                                 "hayou.app_lemma2.proof_expansion"])
 def test_new_claims_registered_and_graded(cid):
     from proofs_checks.registry import get_claim
 
