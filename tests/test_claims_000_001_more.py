@@ -21,6 +21,26 @@ def test_dets_below_one_both_outcomes():
     assert thm3_proof._dets_below_one("quick", printed_bound=0.2).status is R  # depth-300 det is about 0.33
 
 
+def test_def4_normalisation_both_outcomes():
+    from proofs_checks.doc000 import sec5_limit
+
+    assert sec5_limit._def4_normalisation("quick").status is C
+    assert sec5_limit._def4_normalisation("quick", printed_power_of_two=0).status is R  # n0 2^L / L: diagonal 2
+
+
+def test_unnormalised_ntk_reference_values():
+    import numpy as np
+    from proofs_checks.doc000 import sec5_limit
+
+    # Proposition 1's closed form at rho = 1 for a unit vector: Theta^(L)(x, x) = L / (n0 2^(L-1))
+    x = np.ones((1, 4)) / 2.0
+    for L in (1, 2, 3, 7):
+        assert abs(sec5_limit._unnormalised_ntk(x, L)[0, 0] - L / (4 * 2 ** (L - 1))) < 1e-15
+    # orthogonal unit vectors, depth 2: Sigma-dot = 1/4, Sigma^(2) = 1/(2 pi n0), Theta^(1) = 0
+    X = np.eye(2)
+    assert abs(sec5_limit._unnormalised_ntk(X, 2)[0, 1] - 1 / (2 * np.pi * 2)) < 1e-15
+
+
 def test_product_identity_both_outcomes():
     assert ps.check_product_identity("quick").status is C
     assert ps.check_product_identity("quick", printed_shift=0).status is R
@@ -106,7 +126,8 @@ def test_app_lemma2_proof_expansion_both_outcomes():
     assert tanh_eoc.check_app_lemma2_proof_expansion("quick", printed_log_coefficient=-1 / M.alpha).status is R
 
 
-@pytest.mark.parametrize("cid", ["depth_ntk.thm3.proof.dets_below_one", "hayou.app_lemma7.product_identity",
+@pytest.mark.parametrize("cid", ["depth_ntk.thm3.proof.dets_below_one",
+                                 "depth_ntk.def4.unit_diagonal_and_scale_invariance", "hayou.app_lemma7.product_identity",
                                  "hayou.app_lemma7.product_rate", "hayou.app_lemma9.resnet_variance",
                                  "hayou.app_lemma9.resnet_corr_map", "hayou.thm1.appendix_diag_exact",
                                  "hayou.prop2.proof_diag_increment", "hayou.prop2.proof_li_sum",
