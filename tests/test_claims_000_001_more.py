@@ -126,13 +126,23 @@ def test_app_lemma2_proof_expansion_both_outcomes():
     assert tanh_eoc.check_app_lemma2_proof_expansion("quick", printed_log_coefficient=-1 / M.alpha).status is R
 
 
+def test_thm2_proof_steps_both_outcomes():
+    assert ps.check_thm2_diag_rescaling("quick").status is R
+    assert ps.check_thm2_diag_rescaling("quick", printed_divisor="2").status is C
+    assert ps.check_thm2_qdot_factor("quick").status is C
+    assert ps.check_thm2_qdot_factor("quick", printed_coefficient=6.0).status is R  # 3(1 + 2/sigma_w^2) at 2
+    assert ps.check_thm2_b_limit("quick").status is R
+    assert ps.check_thm2_b_limit("quick", printed_root=False).status is C
+
+
 @pytest.mark.parametrize("cid", ["depth_ntk.thm3.proof.dets_below_one",
                                  "depth_ntk.def4.unit_diagonal_and_scale_invariance", "hayou.app_lemma7.product_identity",
                                  "hayou.app_lemma7.product_rate", "hayou.app_lemma9.resnet_variance",
                                  "hayou.app_lemma9.resnet_corr_map", "hayou.thm1.appendix_diag_exact",
                                  "hayou.prop2.proof_diag_increment", "hayou.prop2.proof_li_sum",
                                  "hayou.prop2.alpha_equivalence", "hayou.app_lemma8.log_power_sum",
-                                 "hayou.app_lemma2.proof_expansion"])
+                                 "hayou.app_lemma2.proof_expansion", "hayou.thm2.proof_diag_rescaling",
+                                 "hayou.thm2.proof_qdot_factor", "hayou.thm2.proof_b_limit"])
 def test_new_claims_registered_and_graded(cid):
     from proofs_checks.registry import get_claim
 
