@@ -1,7 +1,9 @@
 """Seed 001, intermediate statements inside the appendix proofs: the product identities of Appendix
-Lemma 7, the ResNet variance and correlation recursions of Appendix Lemma 9, the exact ReLU diagonal
-in the proof of Theorem 1 and the sums of Proposition 2's proof
-(../shared/seeds/001_018e0351582ed44f.txt:1091-1099, 1194-1198, 1342-1346, 1490-1496, 1528-1538).
+Lemma 7, the sum of Appendix Lemma 8's proof, the ResNet variance and correlation recursions of Appendix
+Lemma 9, the exact ReLU diagonal in the proof of Theorem 1, the steps of Theorem 2's proof and the sums
+and normaliser of Proposition 2's proof
+(../shared/seeds/001_018e0351582ed44f.txt:1091-1099, 1159-1163, 1194-1198, 1342-1348, 1396-1418,
+1490-1496, 1528-1540).
 
 Gaussian moments are computed by mpmath quadrature of textbook Gaussian integrals (E[relu(a + s Z)] =
 a Phi(a/s) + s phi(a/s)), not from the arc-cosine closed form whose consequences are under test.
