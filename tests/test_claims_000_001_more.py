@@ -133,6 +133,8 @@ def test_thm2_proof_steps_both_outcomes():
     assert ps.check_thm2_qdot_factor("quick", printed_coefficient=6.0).status is R  # 3(1 + 2/sigma_w^2) at 2
     assert ps.check_thm2_b_limit("quick").status is R
     assert ps.check_thm2_b_limit("quick", printed_root=False).status is C
+    assert ps.check_thm2_diag_qdot("quick").status is R
+    assert ps.check_thm2_diag_qdot("quick", printed_symbol="qdot").status is C
 
 
 @pytest.mark.parametrize("cid", ["depth_ntk.thm3.proof.dets_below_one",
@@ -142,7 +144,8 @@ def test_thm2_proof_steps_both_outcomes():
                                  "hayou.prop2.proof_diag_increment", "hayou.prop2.proof_li_sum",
                                  "hayou.prop2.alpha_equivalence", "hayou.app_lemma8.log_power_sum",
                                  "hayou.app_lemma2.proof_expansion", "hayou.thm2.proof_diag_rescaling",
-                                 "hayou.thm2.proof_qdot_factor", "hayou.thm2.proof_b_limit"])
+                                 "hayou.thm2.proof_qdot_factor", "hayou.thm2.proof_b_limit",
+                                 "hayou.thm2.proof_diag_qdot"])
 def test_new_claims_registered_and_graded(cid):
     from proofs_checks.registry import get_claim
 

@@ -2,7 +2,7 @@
 Lemma 7, the sum of Appendix Lemma 8's proof, the ResNet variance and correlation recursions of Appendix
 Lemma 9, the exact ReLU diagonal in the proof of Theorem 1, the steps of Theorem 2's proof and the sums
 and normaliser of Proposition 2's proof
-(../shared/seeds/001_018e0351582ed44f.txt:1091-1099, 1159-1163, 1194-1198, 1342-1348, 1396-1418,
+(../shared/seeds/001_018e0351582ed44f.txt:1091-1099, 1159-1163, 1194-1198, 1342-1348, 1384-1418,
 1490-1496, 1528-1540).
 
 Gaussian moments are computed by mpmath quadrature of textbook Gaussian integrals (E[relu(a + s Z)] =
@@ -440,3 +440,29 @@ def check_thm2_b_limit(level, printed_root=True, sigma_w2=RESNET_SW2):
                  "variances (1 + alpha)^l q^1 (eq. (18)), at 30 digits, divided by (1 + alpha)^l; an input pair with "
                  "|x||x'| != 1 separates the two forms",
                  corrected="b_l -> sigma_w^2 |x| |x'|/d (computed)")
+
+
+@claim("hayou.thm2.proof_diag_qdot", SEED, (1384, 1384),
+       r"q^l(x,x)=\frac{\sigma_w^2}2f(1)=\frac{\sigma_w^2}2\ \text{(ResNet, diagonal)}", "identity",
+       title="Theorem 2's proof: the diagonal multiplier sigma_w^2/2 (printed as q^l, meant as qdot^l)",
+       severity=('notation', "sigma_w^2/2 is qdot^l(x,x) = sigma_w^2 E[relu'(y)^2]; q^l(x,x) itself is eq. (18), "
+                             "(1 + sigma_w^2/2)^(l-1) sigma_w^2 |x|^2/d, in the same bullet; line 1490 has qdot"))
+def check_thm2_diag_qdot(level, printed_symbol="q", sigma_w2=RESNET_SW2):
+    """``printed_symbol``: 'q' as printed, 'qdot' as intended; |x|^2/d = 2 so that q^l(x,x) != sigma_w^2/2."""
+    m2, p_pos = _relu_second_moment()
+    depths = (2, 5, 10) if level == "quick" else (2, 5, 10, 50)
+    with mpmath.workdps(25):
+        qdot = sigma_w2 * p_pos                      # sigma_w^2 E[relu'(sqrt(q) Z)^2]
+        q, qs = sigma_w2 * mpmath.mpf(2), {}
+        for l in range(2, max(depths) + 1):
+            q = q + sigma_w2 * q * m2                # ResNet variance, sigma_b = 0
+            qs[l] = q
+        value = (lambda l: qdot) if printed_symbol == "qdot" else (lambda l: qs[l])
+        worst = max(abs(value(l) - mpmath.mpf(sigma_w2) / 2) for l in depths)
+    ok = worst < mpmath.mpf(10) ** -18
+    return judge(f"{printed_symbol}^l(x,x) = sigma_w^2/2 = {sigma_w2 / 2:g}",
+                 f"sigma_w^2 = {sigma_w2:g}, |x|^2/d = 2: qdot^l(x,x) = {mpmath.nstr(qdot, 10)}; q^l(x,x) at l = "
+                 + ", ".join(f"{l}: {mpmath.nstr(qs[l], 8)}" for l in depths), ok, "25-digit quadrature",
+                 "E[relu'(Z)^2] = P(Z > 0) and E[relu(Z)^2] by mpmath quadrature; q^l(x,x) by the ResNet variance "
+                 "recursion; the printed symbol's value must equal sigma_w^2/2 at every depth",
+                 corrected="qdot^l(x,x) = sigma_w^2/2 (computed); q^l(x,x) = (1 + sigma_w^2/2)^(l-1) sigma_w^2 |x|^2/d")
