@@ -29,3 +29,4 @@ from proofs_checks.doc001 import experiments  # noqa: F401
 from proofs_checks.doc001 import meanfield_facts  # noqa: F401
 from proofs_checks.doc001 import sequence_lemmas  # noqa: F401
 from proofs_checks.doc001 import spectrum  # noqa: F401
+from proofs_checks.doc001 import proof_steps  # noqa: F401
