@@ -1,0 +1,229 @@
+"""Float64 Gram matrices of Sigma, Sigma-dot, Theta and the normalised NTK, for smooth activations.
+
+Conventions of :mod:`asymptotics.recursion` (NTK parameterisation; seed 001 (Hayou, Doucet, Rousseau)
+lines 82-95 and Lemma 1 lines 118-124; seed 002 (Jacot, Gabriel, Hongler) Theorem 1):
+
+    Sigma^1(x, y) = sigma_b^2 + sigma_w^2 x.y / d
+    Sigma^{l+1}   = sigma_b^2 + sigma_w^2 E[phi(u) phi(v)],   Sigma-dot^{l+1} = sigma_w^2 E[phi'(u) phi'(v)]
+    Theta^1 = Sigma^1,  Theta^{l+1} = Sigma-dot^{l+1} Theta^l + Sigma^{l+1}
+
+iterated in gaps, never in rho: per point the variances q = Sigma(x, x) and T = Theta(x, x); per pair
+delta = 1 - Sigma(x,y)/sqrt(q_x q_y) and the arithmetic gap A = (T_x + T_y)/2 - Theta(x, y):
+
+    sqrt(q_x' q_y') - Sigma' = sigma_w^2 G - (sqrt q_x' - sqrt q_y')^2 / 2,        G = E[(phi(u) - phi(v))^2]/2
+    A' = sigma_w^2 H (T_x + T_y)/2 + Sigma-dot' A + (Sdot_x' - Sdot_y')(T_x - T_y)/4 + sigma_w^2 G,
+                                                                                   H = E[(phi'(u) - phi'(v))^2]/2
+    1 - ntk_normalized = (A - (sqrt T_x - sqrt T_y)^2 / 2) / sqrt(T_x T_y),
+
+and at layer 1, (q_x + q_y)/2 - Sigma^1 = sigma_w^2 |x - y|^2 / (2 d) (recomputed from x - y for close
+pairs).  G, H and the cross expectations come from an engine: :class:`~.erf_closed.ErfClosedForm` (erf)
+or :class:`~.quadrature.HermiteRule` (any smooth activation); the ReLU family goes to
+:func:`asymptotics.recursion.gram_at_depths`.
+
+Error statement (``error_estimate``, relative, an estimate): per layer the engines' absolute errors of
+G, H and the cross terms, divided by the quantities; summed over layers.  Summing is justified for
+delta: for rho in [0, 1] the correlation map f has non-negative Mehler coefficients, so it is convex and
+(1 - f(rho)) / (1 - rho) >= f'(rho): the relative condition number of delta -> delta' is at most 1.
+"""
+from __future__ import annotations
+
+import math
+import time
+from fractions import Fraction
+
+import numpy
+
+from asymptotics.activations import Activation, get_activation
+from asymptotics.smooth_kernels.erf_closed import ErfClosedForm
+from asymptotics.smooth_kernels.quadrature import HermiteRule
+from asymptotics.validation import InputError, check_depths, check_finite
+
+FLOAT64_EPS = 2.0**-53
+METHODS = ("auto", "closed", "quadrature")
+
+
+def _variance(name, value) -> float:
+    """A variance: an int, Fraction, decimal or rational string ('200/101'), float or mpf; >= 0."""
+    if isinstance(value, str):
+        try:
+            value = Fraction(value.strip())
+        except ValueError:
+            raise InputError(name, f"expected a number or a fraction such as 200/101, got {value!r}") from None
+    check_finite(name, value)
+    x = float(value)
+    if x < 0:
+        raise InputError(name, f"must be >= 0, got {value}")
+    return x
+
+
+def engine_for(activation, method: str = "auto"):
+    """The expectation engine for ``activation``: erf(a x) in closed form unless method='quadrature'."""
+    if method not in METHODS:
+        raise InputError("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+    act = activation if isinstance(activation, Activation) else get_activation(activation)
+    erf_scale = (act.extra or {}).get("erf_scale")
+    if erf_scale is not None and method != "quadrature":
+        return ErfClosedForm(float(erf_scale))
+    if method == "closed":
+        raise InputError("method", f"no closed form for {act.name!r} here; use method='quadrature' or 'auto'")
+    return HermiteRule(act)
+
+
+def _data(xp, X, name):
+    X = xp.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise InputError(name, f"expected a non-empty 2-D array (points x features), got shape {tuple(X.shape)}")
+    if not bool(xp.all(xp.isfinite(X))):
+        raise InputError(name, "contains non-finite values")
+    return X
+
+
+def _half_squared_distances(xp, X, Y, ix, iy):
+    """|x_i - y_j|^2 / 2 for the listed pairs: from norms and dot products, recomputed directly for
+    close pairs (where the formula n_x^2 + n_y^2 - 2 x.y would cancel)."""
+    nx2, ny2 = xp.sum(X * X, axis=1), xp.sum(Y * Y, axis=1)
+    dots = xp.sum(X[ix] * Y[iy], axis=1) if ix.shape[0] <= 4096 else None
+    if dots is None:  # large: one matrix product, then pick
+        dots = (X @ Y.T)[ix, iy]
+    d2 = nx2[ix] + ny2[iy] - 2 * dots
+    close = xp.nonzero(d2 < 0.5 * (nx2[ix] + ny2[iy]))[0]
+    for start in range(0, int(close.shape[0]), 65536):
+        sel = close[start:start + 65536]
+        diff = X[ix[sel]] - Y[iy[sel]]
+        d2[sel] = xp.sum(diff * diff, axis=1)
+    return xp.maximum(d2, 0.0) / 2
+
+
+def smooth_gram_at_depths(activation, X, depths, sigma_w2=1, sigma_b2=0, Y=None, xp=None,
+                          method: str = "auto", progress=None) -> dict:
+    """Kernel matrices at each depth for the rows of X (and Y x X when Y is given), any activation.
+
+    ``sigma_w2``, ``sigma_b2``: the variances (numbers, Fractions or strings like '200/101').
+    Returns {depth: fields} with fields (m x n arrays, m = rows of Y or X) one_minus_rho, rho, sigma,
+    sigma_dot (None at depth 1), theta, ntk_normalized, one_minus_ntk_normalized, sigma_diag_x/_y and
+    theta_diag_x/_y (vectors), error_estimate (dict of relative estimates for one_minus_rho and
+    one_minus_ntk_normalized) and method.  ``xp=cupy`` runs the pair arithmetic on a GPU.
+    The ReLU family is delegated to :func:`asymptotics.recursion.gram_at_depths`.
+    """
+    if xp is None:
+        xp = numpy
+    depths = check_depths("depths", depths)
+    sw2, sb2 = _variance("sigma_w2", sigma_w2), _variance("sigma_b2", sigma_b2)
+    if sw2 == 0:
+        raise InputError("sigma_w2", "must be > 0")
+    act = activation if isinstance(activation, Activation) else get_activation(activation)
+    if act.is_relu_family:
+        from asymptotics import recursion
+
+        if not isinstance(activation, str):
+            raise InputError("activation", "pass a ReLU-family activation by name (asymptotics.recursion)")
+        network = recursion.Network(activation, sigma_w2=Fraction(str(sigma_w2)) if not isinstance(sigma_w2, str)
+                                    else sigma_w2, sigma_b2=Fraction(str(sigma_b2)) if not isinstance(sigma_b2, str)
+                                    else sigma_b2)
+        return recursion.gram_at_depths(network, X, depths, Y=Y, xp=xp, progress=progress)
+    engine = engine_for(act, method)
+    Xa = _data(xp, X, "X")
+    Ya = Xa if Y is None else _data(xp, Y, "Y")
+    if Ya.shape[1] != Xa.shape[1]:
+        raise InputError("Y", f"has {Ya.shape[1]} columns, X has {Xa.shape[1]}")
+    symmetric = Y is None
+    d = Xa.shape[1]
+    # rows of the output are Y's points ("x" side), columns X's ("y" side), as in recursion.gram_at_depths
+    m, n = Ya.shape[0], Xa.shape[0]
+    if symmetric:
+        ix, iy = (xp.asarray(v) for v in numpy.triu_indices(n, 1))
+    else:
+        ix = xp.repeat(xp.arange(m), n)
+        iy = xp.tile(xp.arange(n), m)
+    qx = sb2 + sw2 * xp.sum(Ya * Ya, axis=1) / d
+    qy = qx if symmetric else sb2 + sw2 * xp.sum(Xa * Xa, axis=1) / d
+    if bool(xp.any(qx <= 0)) or bool(xp.any(qy <= 0)):
+        raise InputError("X", "has a zero row and sigma_b2 = 0: its correlation is undefined")
+    arith = sw2 * _half_squared_distances(xp, Ya, Xa, ix, iy) / d  # (q_x + q_y)/2 - Sigma^1
+    sigma = sb2 + sw2 * xp.sum(Ya[ix] * Xa[iy], axis=1) / d if ix.shape[0] <= 4096 else \
+        sb2 + sw2 * (Ya @ Xa.T)[ix, iy] / d
+    delta = _delta_from_arith(xp, arith, qx[ix], qy[iy])
+    Tx, Ty = qx.copy(), qy.copy()
+    theta, A = sigma.copy(), arith.copy()
+    sigma_dot = None
+    rel_delta = rel_ntk = 4 * FLOAT64_EPS
+    out, wanted = {}, set(depths)
+    start = time.perf_counter()
+    for layer in range(1, depths[-1] + 1):
+        if layer in wanted:
+            out[layer] = _fields(xp, symmetric, (m, n), ix, iy, delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty,
+                                 {"one_minus_rho": rel_delta, "one_minus_ntk_normalized": rel_ntk}, engine.method)
+        if layer == depths[-1]:
+            break
+        dx = engine.diagonal(qx, xp=xp)
+        dy = dx if symmetric else engine.diagonal(qy, xp=xp)
+        E = engine.expectations(qx[ix], qy[iy], delta, xp=xp)
+        new_qx, new_qy = sb2 + sw2 * dx["phi2"], sb2 + sw2 * dy["phi2"]
+        sdot_x, sdot_y = sw2 * dx["dphi2"], sw2 * dy["dphi2"]
+        sigma = sb2 + sw2 * E["cross"]
+        sigma_dot = sw2 * E["dcross"]
+        # delta' from sqrt(q_x' q_y') - Sigma' = sw2 G - (sqrt q_x' - sqrt q_y')^2 / 2
+        new_delta = _delta_from_arith(xp, sw2 * E["gap"], new_qx[ix], new_qy[iy])
+        A = (sw2 * E["dgap"] * (Tx[ix] + Ty[iy]) / 2 + sigma_dot * A
+             + (sdot_x[ix] - sdot_y[iy]) * (Tx[ix] - Ty[iy]) / 4 + sw2 * E["gap"])
+        theta = sigma_dot * theta + sigma
+        Tx, Ty = sdot_x * Tx + new_qx, (sdot_x * Tx + new_qx) if symmetric else sdot_y * Ty + new_qy
+        # error bookkeeping (relative, max over pairs): see the module docstring
+        r_gap = _max_ratio(xp, E["err_gap"], E["gap"])
+        r_dgap = _max_ratio(xp, E["err_dgap"], E["dgap"])
+        r_dcross = _max_ratio(xp, E["err_dcross"], E["dcross"])
+        r_q = max(_max_ratio(xp, dx["err_phi2"], dx["phi2"]), _max_ratio(xp, dy["err_phi2"], dy["phi2"]))
+        r_sd = max(_max_ratio(xp, dx["err_dphi2"], dx["dphi2"]), _max_ratio(xp, dy["err_dphi2"], dy["dphi2"]))
+        # amplification where the norm term cancels part of sw2 G (pairs differing in norm)
+        amp = _max_ratio(xp, sw2 * E["gap"], new_delta * xp.sqrt(new_qx[ix] * new_qy[iy]))
+        rel_delta = rel_delta + max(amp, 1.0) * (r_gap + r_q) + 8 * FLOAT64_EPS
+        rel_ntk = max(rel_ntk + r_dcross, r_dgap + r_sd * layer, r_gap, rel_delta) + 8 * FLOAT64_EPS
+        delta = new_delta
+        qx, qy = new_qx, (new_qx if symmetric else new_qy)
+        if progress is not None and layer % max(1, depths[-1] // 100) == 0:
+            progress(layer, depths[-1])
+    seconds = time.perf_counter() - start
+    for fields in out.values():
+        fields["seconds_total"] = seconds
+    return out
+
+
+def _delta_from_arith(xp, arith, qx, qy):
+    root = xp.sqrt(qx * qy)
+    norm_term = (qx - qy) ** 2 / (2 * (xp.sqrt(qx) + xp.sqrt(qy)) ** 2)
+    return xp.clip((arith - norm_term) / root, 0.0, 2.0)
+
+
+def _max_ratio(xp, err, value):
+    value = xp.abs(value)
+    ok = value > 0
+    if not bool(xp.any(ok)):
+        return 0.0
+    return float(xp.max(xp.where(ok, err, 0.0) / xp.where(ok, value, 1.0)))
+
+
+def _fields(xp, symmetric, shape, ix, iy, delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty, errors, method):
+    root_q = xp.sqrt(qx[ix] * qy[iy])
+    root_T = xp.sqrt(Tx[ix] * Ty[iy])
+    c = (A - (Tx[ix] - Ty[iy]) ** 2 / (2 * (xp.sqrt(Tx[ix]) + xp.sqrt(Ty[iy])) ** 2)) / root_T
+    c = xp.clip(c, 0.0, 2.0)
+    rho = xp.where(delta > 0.5, sigma / root_q, 1.0 - delta)
+    ntk = xp.where(c > 0.5, theta / root_T, 1.0 - c)
+
+    def full(flat, diag):
+        if not symmetric:
+            return flat.reshape(shape)
+        out = xp.empty(shape, dtype=float)
+        out[ix, iy] = flat
+        out[iy, ix] = flat
+        idx = xp.arange(shape[0])
+        out[idx, idx] = diag
+        return out
+
+    return {
+        "one_minus_rho": full(delta, 0.0), "rho": full(rho, 1.0), "sigma": full(sigma, qx),
+        "sigma_dot": None if sigma_dot is None else full(sigma_dot, xp.nan),
+        "theta": full(theta, Tx), "ntk_normalized": full(ntk, 1.0), "one_minus_ntk_normalized": full(c, 0.0),
+        "sigma_diag_x": qx, "sigma_diag_y": qy, "theta_diag_x": Tx, "theta_diag_y": Ty,
+        "error_estimate": dict(errors), "method": method,
+    }
