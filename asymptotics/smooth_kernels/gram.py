@@ -56,6 +56,14 @@ def _variance(name, value) -> float:
     return x
 
 
+def _for_network(value):
+    """A variance in a form recursion.Network accepts exactly (it reads decimal strings and numbers)."""
+    if isinstance(value, Fraction) or (isinstance(value, str) and "/" in value):
+        value = Fraction(value) if isinstance(value, str) else value
+        return value.numerator if value.denominator == 1 else f"{value.numerator / value.denominator!r}"
+    return value
+
+
 def engine_for(activation, method: str = "auto"):
     """The expectation engine for ``activation``: erf(a x) in closed form unless method='quadrature'."""
     if method not in METHODS:
@@ -117,9 +125,7 @@ def smooth_gram_at_depths(activation, X, depths, sigma_w2=1, sigma_b2=0, Y=None,
 
         if not isinstance(activation, str):
             raise InputError("activation", "pass a ReLU-family activation by name (asymptotics.recursion)")
-        network = recursion.Network(activation, sigma_w2=Fraction(str(sigma_w2)) if not isinstance(sigma_w2, str)
-                                    else sigma_w2, sigma_b2=Fraction(str(sigma_b2)) if not isinstance(sigma_b2, str)
-                                    else sigma_b2)
+        network = recursion.Network(activation, sigma_w2=_for_network(sigma_w2), sigma_b2=_for_network(sigma_b2))
         return recursion.gram_at_depths(network, X, depths, Y=Y, xp=xp, progress=progress)
     engine = engine_for(act, method)
     Xa = _data(xp, X, "X")
