@@ -173,6 +173,37 @@ def test_gram_near_one_improves_on_limit_ntk():
     assert old_rel > 1e3 * max(rel, 1e-16)
 
 
+@pytest.mark.parametrize("name", ["erf", "gelu"])
+def test_gram_near_one_with_norms_equal_only_to_rounding(name):
+    """Points normalised in float64 have norms that differ by ulps; the unequal-variance terms must then
+    cost a second-order error only (a first-order eps there gave 2e-4 relative at depth 50 before)."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(16)
+    v = rng.standard_normal(16)
+    v -= (v @ x) / (x @ x) * x
+    X = np.stack([x / np.linalg.norm(x), math.cos(2e-6) * x / np.linalg.norm(x) + math.sin(2e-6) * v / np.linalg.norm(v)])
+    X = X * 4.0
+    assert np.sum(X[0] ** 2) != np.sum(X[1] ** 2)  # the case under test
+    depth = 30 if name == "erf" else 6
+
+    def s(i, j):  # Sigma^1 from the float data, exactly enough
+        with mpmath.workdps(60):
+            return mpmath.mpf(0.01) + mpmath.fsum(mpmath.mpf(X[i, k]) * mpmath.mpf(X[j, k]) for k in range(16)) / 16
+
+    ours = smooth_gram_at_depths(name, X, [depth], sigma_w2=1, sigma_b2=0.01)[depth]
+    if name == "erf":
+        ref = float(naive_erf_recursion(s(0, 0), s(1, 1), s(0, 1), depth, 1, 0.01)["one_minus_ntk"])
+    else:  # the agreed pair path, fed the exact layer-1 variances and 1 - rho of the float data
+        with mpmath.workdps(60):
+            delta = 1 - s(0, 1) / mpmath.sqrt(s(0, 0) * s(1, 1))
+            args = [mpmath.nstr(v, 50) for v in (delta, s(0, 0), s(1, 1))]
+        pair = smooth_pair_at_depths(name, [depth], one_minus_rho=args[0], q_x=args[1], q_y=args[2],
+                                     sigma_w2=1, sigma_b2=repr(0.01), digits=14)[depth]
+        assert pair.one_minus_ntk_normalized.correct_digits >= 14
+        ref = float(pair.one_minus_ntk_normalized.mid)
+    assert abs(ours["one_minus_ntk_normalized"][0, 1] - ref) < 1e-12 * ref
+
+
 def test_gram_against_agreed_pair_path_gelu_with_biases():
     X = np.array([[1.0, 0.0], [math.cos(1e-5), math.sin(1e-5)]]) * math.sqrt(2)
     sw2, sb2 = 1.7, 0.2

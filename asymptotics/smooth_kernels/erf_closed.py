@@ -12,7 +12,10 @@ The "gaps" that the delta-form recursions need are computed without subtracting 
 
     G = E[(phi(u) - phi(v))^2] / 2 = (2/pi) [ (asin pA + asin pB)/2 - asin pm ] + (2/pi) (asin pm - asin r)
 
-with pA = c s11 / A, pB = c s22 / B, pm = sqrt(pA pB); the first bracket vanishes for s11 = s22 and
+with pA = c s11 / A, pB = c s22 / B, pm = sqrt(pA pB); the first bracket vanishes for s11 = s22 and is
+the mean of asin pA - asin pm and asin pB - asin pm, each from pA^2 - pm^2 = pA (pA - pB) with
+pA - pB = c (s11 - s22) / (A B) and 1 - pA^2 = (1 + 2 c s11) / A^2 (rounding-level differences of the
+variances, as between points of equal norm, leave a second-order error only);
 asin pm - asin r = atan2((pm^2 - r^2) / (pm sqrt(1-r^2) + r sqrt(1-pm^2)), sqrt(1-pm^2) sqrt(1-r^2) + pm r),
 pm^2 - r^2 = c^2 s11 s22 (1 - rho^2) / (A B), 1 - r^2 = D / (A B), 1 - pm^2 = (1 + c (s11 + s22)) / (A B).
 
@@ -73,8 +76,14 @@ def erf_expectations(s11, s22, delta, scale=1.0, xp=None) -> dict:
     sin_far = pm * root_1mr2 - r * root_1mpm2
     sin_diff = xp.where(r > 0, sin_close, sin_far)
     asin_gap = xp.arctan2(sin_diff, cos_diff)
+    # (asin pA + asin pB)/2 - asin pm as the mean of two first-order differences, each from
+    # pX^2 - pm^2 = pX (pX - pY), pA - pB = c (s11 - s22) / (A B): rounding-level differences of the
+    # variances then leave a second-order error, not an absolute eps
     pA, pB = c * s11 / A, c * s22 / B
-    unequal = (xp.arcsin(pA) + xp.arcsin(pB)) / 2 - xp.arcsin(pm)  # 0 for s11 == s22 (then pA = pB = pm)
+    pA_minus_pB = c * (s11 - s22) / AB
+    up = _asin_difference(xp, pA, pm, pA * pA_minus_pB, xp.sqrt(1 + 2 * c * s11) / A, root_1mpm2)
+    down = _asin_difference(xp, pB, pm, -pB * pA_minus_pB, xp.sqrt(1 + 2 * c * s22) / B, root_1mpm2)
+    unequal = (up + down) / 2  # 0 for s11 == s22
     gap = (2 / math.pi) * (xp.maximum(unequal, 0.0) + asin_gap)
     cross = (2 / math.pi) * xp.arcsin(r)
     dcross = (2 * c / math.pi) / xp.sqrt(D)
@@ -89,6 +98,13 @@ def erf_expectations(s11, s22, delta, scale=1.0, xp=None) -> dict:
     for key in list(out):
         out["err_" + key] = ROUNDING_RELATIVE * xp.abs(out[key])
     return out
+
+
+def _asin_difference(xp, x, y, x2_minus_y2, root_1mx2, root_1my2):
+    """asin x - asin y for 0 <= x, y < 1 from x^2 - y^2 and the square roots sqrt(1 - x^2), sqrt(1 - y^2)."""
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        sin_diff = xp.where(x + y > 0, x2_minus_y2 / (x * root_1my2 + y * root_1mx2), 0.0)
+    return xp.arctan2(sin_diff, root_1mx2 * root_1my2 + x * y)
 
 
 class ErfClosedForm:

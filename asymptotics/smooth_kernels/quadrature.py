@@ -14,7 +14,9 @@ need no subtraction of nearby numbers,
     G = E[(phi(u) - phi(v))^2] / 2 = sum_k (a_k(s11) - a_k(s22))^2 / 2 + sum_k a_k(s11) a_k(s22) (1 - rho^k),
 
 with 1 - rho^k = delta (1 + rho + ... + rho^(k-1)) for rho >= 0 (delta = 1 - rho enters directly).
-The first sum vanishes for s11 = s22 (its tail too); for unequal variances its float64 rounding
+The first sum vanishes for s11 = s22 (its tail too); for variances equal to 1e-8 relative its tail is
+estimated by the coefficients' relative tail (a_k(q) is smooth in q), otherwise bounded by T0 + T0'.
+For unequal variances its float64 rounding
 (~ eps |a| |a_x - a_y|) is the floor of the delta form: pairs that differ only in norm keep it.
 
 Error statement (an estimate, ``method = 'estimate'``): the truncation after K terms is bounded by the
@@ -258,7 +260,12 @@ def _series_block(xp, t, ix, iy, delta, out, sl):
         n0x, n0y, n1x, n1y = t[N0][ix], t[N0][iy], t[N1][ix], t[N1][iy]
         tail_cross = xp.sqrt(t0x * t0y)
         same = ix == iy  # equal variances: the (a_x - a_y)^2 series vanishes term by term, tail included
-        tail_gap = xp.where(same, 0.0, t0x + t0y) + xp.minimum(2 * xp.sqrt(t0x * t0y), xp.abs(delta) * xp.sqrt(t1x * t1y))
+        # nearly equal variances (points of equal norm up to rounding): a_k(q) is smooth in q, so the
+        # differences converge like the coefficients; estimate their tail by the relative tails
+        qx_, qy_ = t["q"][ix], t["q"][iy]
+        near = xp.abs(qx_ - qy_) <= 1e-8 * xp.maximum(qx_, qy_)
+        tail_unequal = xp.where(near, unequal * (t0x / t["phi2"][ix] + t0y / t["phi2"][iy]), t0x + t0y)
+        tail_gap = xp.where(same, 0.0, tail_unequal) + xp.minimum(2 * xp.sqrt(t0x * t0y), xp.abs(delta) * xp.sqrt(t1x * t1y))
         coef_cross = e0x * n0y + n0x * e0y + e0x * e0y
         coef_gap = (xp.where(same, 0.0, (e0x + e0y) * xp.sqrt(2 * unequal) + (e0x + e0y) ** 2 / 2)
                     + xp.minimum(2 * coef_cross, delta * (e1x * n1y + n1x * e1y + e1x * e1y)))
