@@ -271,3 +271,20 @@ def test_relu_family_is_delegated_to_the_closed_form_engine():
     ours = smooth_gram_at_depths("relu", X, [4], sigma_w2=2, sigma_b2=0)[4]
     ref = recursion.gram_at_depths(recursion.Network("relu", sigma_w2=2, sigma_b2=0), X, [4])[4]
     assert np.array_equal(ours["one_minus_ntk_normalized"], ref["one_minus_ntk_normalized"])
+
+
+def test_float64_pairs_against_agreed_pair_path_unequal_variances():
+    from asymptotics.smooth_kernels.gram import smooth_pairs_float64
+
+    depth = 5
+    ours = smooth_pairs_float64("gelu", [depth], one_minus_rho=[1e-12, 0.75], q_x=1.25, q_y=0.5,
+                                sigma_w2=2.2, sigma_b2=0.1)[depth]
+    for i, delta in enumerate(("1e-12", "0.75")):
+        pair = smooth_pair_at_depths("gelu", [depth], one_minus_rho=delta, q_x="1.25", q_y="0.5",
+                                     sigma_w2="2.2", sigma_b2="0.1", digits=14)[depth]
+        for key in ("one_minus_rho", "one_minus_ntk_normalized", "theta_xy", "sigma_dot", "theta_yy"):
+            ref = getattr(pair, key)
+            assert ref.correct_digits >= 14
+            rel = abs(ours[key][i] - float(ref.mid)) / abs(float(ref.mid))
+            bound = max(ours["error_estimate"].get(key, 0.0), 1e-13)
+            assert rel <= bound, (key, delta, rel, bound)

@@ -148,24 +148,80 @@ def smooth_gram_at_depths(activation, X, depths, sigma_w2=1, sigma_b2=0, Y=None,
     arith = sw2 * _half_squared_distances(xp, Ya, Xa, ix, iy) / d  # (q_x + q_y)/2 - Sigma^1
     sigma = sb2 + sw2 * xp.sum(Ya[ix] * Xa[iy], axis=1) / d if ix.shape[0] <= 4096 else \
         sb2 + sw2 * (Ya @ Xa.T)[ix, iy] / d
+    def assemble(delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty, sdot_x, errors):
+        return _fields(xp, symmetric, (m, n), ix, iy, delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty, sdot_x,
+                       errors, engine.method)
+
+    return _iterate(xp, engine, depths, sw2, sb2, symmetric, ix, iy, qx, qy, arith, sigma, assemble, progress)
+
+
+def smooth_pairs_float64(activation, depths, one_minus_rho=None, rho=None, q_x=1.0, q_y=None, sigma_w2=1,
+                         sigma_b2=0, xp=None, method: str = "auto") -> dict:
+    """The same float64 engine for an array of pairs given by their layer-1 correlations.
+
+    ``one_minus_rho`` (exact near 1; or ``rho``) is an array of layer-1 complements sharing the layer-1
+    variances ``q_x``, ``q_y``.  Returns {depth: {field: array}} with the field names of
+    :class:`asymptotics.recursion.LayerValues` (rho, one_minus_rho, sigma_xy, sigma_xx, sigma_yy, sigma_dot,
+    theta_xy, theta_xx, theta_yy, ntk_normalized, one_minus_ntk_normalized) plus error_estimate and method.
+    """
+    if xp is None:
+        xp = numpy
+    depths = check_depths("depths", depths)
+    sw2, sb2 = _variance("sigma_w2", sigma_w2), _variance("sigma_b2", sigma_b2)
+    if sw2 == 0:
+        raise InputError("sigma_w2", "must be > 0")
+    if (rho is None) == (one_minus_rho is None):
+        raise InputError("rho", "give rho or one_minus_rho (one of them)")
+    name = "rho" if one_minus_rho is None else "one_minus_rho"
+    values = xp.atleast_1d(xp.asarray(rho if one_minus_rho is None else one_minus_rho, dtype=float))
+    if not bool(xp.all(xp.isfinite(values))):
+        raise InputError(name, "contains non-finite values")
+    delta = 1.0 - values if one_minus_rho is None else values
+    if bool(xp.any(delta < 0)) or bool(xp.any(delta > 2)):
+        raise InputError(name, "correlations must lie in [-1, 1]")
+    qx0 = _variance("q_x", q_x)
+    qy0 = qx0 if q_y is None else _variance("q_y", q_y)
+    if qx0 <= 0 or qy0 <= 0:
+        raise InputError("q_x" if qx0 <= 0 else "q_y", "must be > 0")
+    act = activation if isinstance(activation, Activation) else get_activation(activation)
+    if act.is_relu_family:
+        raise InputError("activation", f"{act.name!r} is in the ReLU family: use asymptotics.recursion.pair_arrays_at_depths")
+    engine = engine_for(act, method)
+    P = delta.shape[0]
+    ix = iy = xp.zeros(P, dtype=int)
+    qx, qy = xp.asarray([qx0]), xp.asarray([qy0])
+    root = math.sqrt(qx0 * qy0)
+    arith = root * delta + (math.sqrt(qx0) - math.sqrt(qy0)) ** 2 / 2
+    sigma = root * (1.0 - delta)
+
+    def assemble(delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty, sdot_x, errors):
+        f = _pair_fields(xp, ix, iy, delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty)
+        f.update(error_estimate=dict(errors), method=engine.method)
+        return f
+
+    return _iterate(xp, engine, depths, sw2, sb2, False, ix, iy, qx, qy, arith, sigma, assemble, None)
+
+
+def _iterate(xp, engine, depths, sw2, sb2, symmetric, ix, iy, qx, qy, arith, sigma, assemble, progress):
+    """The layer loop of the module docstring; ``assemble`` turns the state into output fields."""
     delta = _delta_from_arith(xp, arith, qx[ix], qy[iy])
     Tx, Ty = qx.copy(), qy.copy()
     theta, A = sigma.copy(), arith.copy()
-    sigma_dot = None
+    sigma_dot = sdot_x = None
     rel_delta = rel_ntk = 4 * FLOAT64_EPS
     out, wanted = {}, set(depths)
     start = time.perf_counter()
     for layer in range(1, depths[-1] + 1):
         if layer in wanted:
-            out[layer] = _fields(xp, symmetric, (m, n), ix, iy, delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty,
-                                 {"one_minus_rho": rel_delta, "one_minus_ntk_normalized": rel_ntk}, engine.method)
+            out[layer] = assemble(delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty, sdot_x,
+                                  {"one_minus_rho": rel_delta, "one_minus_ntk_normalized": rel_ntk})
         if layer == depths[-1]:
             break
         dx = engine.diagonal(qx, xp=xp)
         dy = dx if symmetric else engine.diagonal(qy, xp=xp)
         E = engine.expectations(qx[ix], qy[iy], delta, xp=xp)
         new_qx, new_qy = sb2 + sw2 * dx["phi2"], sb2 + sw2 * dy["phi2"]
-        sdot_x, sdot_y = sw2 * dx["dphi2"], sw2 * dy["dphi2"]
+        sdot_x, sdot_y = sw2 * dx["dphi2"], sw2 * dy["dphi2"]  # Sigma-dot^{l+1}(x, x)
         sigma = sb2 + sw2 * E["cross"]
         sigma_dot = sw2 * E["dcross"]
         # delta' from sqrt(q_x' q_y') - Sigma' = sw2 G - (sqrt q_x' - sqrt q_y')^2 / 2
@@ -208,13 +264,21 @@ def _max_ratio(xp, err, value):
     return float(xp.max(xp.where(ok, err, 0.0) / xp.where(ok, value, 1.0)))
 
 
-def _fields(xp, symmetric, shape, ix, iy, delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty, errors, method):
+def _pair_fields(xp, ix, iy, delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty):
     root_q = xp.sqrt(qx[ix] * qy[iy])
     root_T = xp.sqrt(Tx[ix] * Ty[iy])
     c = (A - (Tx[ix] - Ty[iy]) ** 2 / (2 * (xp.sqrt(Tx[ix]) + xp.sqrt(Ty[iy])) ** 2)) / root_T
     c = xp.clip(c, 0.0, 2.0)
     rho = xp.where(delta > 0.5, sigma / root_q, 1.0 - delta)
     ntk = xp.where(c > 0.5, theta / root_T, 1.0 - c)
+    return {"rho": rho, "one_minus_rho": delta, "sigma_xy": sigma, "sigma_xx": qx[ix], "sigma_yy": qy[iy],
+            "sigma_dot": sigma_dot, "theta_xy": theta, "theta_xx": Tx[ix], "theta_yy": Ty[iy],
+            "ntk_normalized": ntk, "one_minus_ntk_normalized": c}
+
+
+def _fields(xp, symmetric, shape, ix, iy, delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty, sdot_x, errors, method):
+    p = _pair_fields(xp, ix, iy, delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty)
+    rho, c, ntk = p["rho"], p["one_minus_ntk_normalized"], p["ntk_normalized"]
 
     def full(flat, diag):
         if not symmetric:
@@ -228,7 +292,7 @@ def _fields(xp, symmetric, shape, ix, iy, delta, sigma, sigma_dot, theta, A, qx,
 
     return {
         "one_minus_rho": full(delta, 0.0), "rho": full(rho, 1.0), "sigma": full(sigma, qx),
-        "sigma_dot": None if sigma_dot is None else full(sigma_dot, xp.nan),
+        "sigma_dot": None if sigma_dot is None else full(sigma_dot, sdot_x if symmetric else xp.nan),
         "theta": full(theta, Tx), "ntk_normalized": full(ntk, 1.0), "one_minus_ntk_normalized": full(c, 0.0),
         "sigma_diag_x": qx, "sigma_diag_y": qy, "theta_diag_x": Tx, "theta_diag_y": Ty,
         "error_estimate": dict(errors), "method": method,
