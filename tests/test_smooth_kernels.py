@@ -288,3 +288,28 @@ def test_float64_pairs_against_agreed_pair_path_unequal_variances():
             rel = abs(ours[key][i] - float(ref.mid)) / abs(float(ref.mid))
             bound = max(ours["error_estimate"].get(key, 0.0), 1e-13)
             assert rel <= bound, (key, delta, rel, bound)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(s11=st.floats(0.05, 20), ratio=st.floats(0.2, 5), log_delta=st.floats(-14, 0.3), a=st.floats(0.3, 3))
+def test_erf_delta_form_property(s11, ratio, log_delta, a):
+    """Any variances, scale and 1 - rho in [1e-14, 2]: G, H and the cross terms against the arcsine
+    formulas subtracted at 60 digits (inputs taken as the exact floats)."""
+    s22, delta = s11 * ratio, 10.0 ** log_delta
+    out = erf_expectations(s11, s22, delta, scale=a)
+    with mpmath.workdps(60):
+        c = 2 * mpmath.mpf(a) ** 2
+        x, y, d = mpmath.mpf(s11), mpmath.mpf(s22), mpmath.mpf(delta)
+        s12 = (1 - d) * mpmath.sqrt(x * y)
+        A, B = 1 + c * x, 1 + c * y
+        e = lambda s: 2 / mpmath.pi * mpmath.asin(c * s / (1 + c * s))  # noqa: E731
+        dd = lambda s: 2 * c / mpmath.pi / mpmath.sqrt(1 + 2 * c * s)  # noqa: E731
+        cross = 2 / mpmath.pi * mpmath.asin(c * s12 / mpmath.sqrt(A * B))
+        dcross = 2 * c / mpmath.pi / mpmath.sqrt(A * B - c * c * s12 ** 2)
+        G, H = (e(x) + e(y)) / 2 - cross, (dd(x) + dd(y)) / 2 - dcross
+    for key, ref in (("gap", G), ("dgap", H), ("dcross", dcross)):
+        assert abs(out[key] - float(ref)) <= 1e-13 * abs(float(ref)) + 1e-300, key
+    assert abs(out["cross"] - float(cross)) <= 1e-15

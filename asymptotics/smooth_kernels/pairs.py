@@ -22,7 +22,7 @@ from fractions import Fraction
 
 import mpmath
 
-from asymptotics.accuracy import AGREEMENT, Approx
+from asymptotics.accuracy import AGREEMENT, Approx, mpf_as_fraction
 from asymptotics.activations import Activation, get_activation
 from asymptotics.recursion import LayerValues
 from asymptotics.validation import ComputationError, InputError, check_depths, check_digits, check_finite
@@ -46,7 +46,7 @@ def _exact(name, value, minimum=None, positive=False) -> Fraction:
         elif isinstance(value, float):
             out = Fraction(repr(value))  # the decimal the user typed
         elif isinstance(value, mpmath.mpf):
-            out = Fraction(mpmath.nstr(value, 60))
+            out = mpf_as_fraction(value)  # all its bits
         else:
             out = Fraction(str(value))
     if positive and out <= 0:
@@ -90,7 +90,7 @@ def _table(rule, derivs3, q):
     a = a[: rule.K + 1]
     T1 = q * m[1] - mpmath.fsum(k * c * c for k, c in enumerate(a))
     T1b = q * m[2] - mpmath.fsum(k * c * c for k, c in enumerate(b))
-    return {"a": a, "b": b, "m0": m[0], "m1": m[1], "T1": T1, "T1b": T1b, "q": q}
+    return {"a": a, "b": b, "m0": m[0], "m1": m[1], "m2": m[2], "T1": T1, "T1b": T1b, "q": q}
 
 
 def _series(cx, cy, delta):
@@ -160,7 +160,7 @@ def _run(act, derivs3, depths, delta0, qx0, qy0, sw2, sb2, digits, fine, K0):
                     rule = _Rule(K, _step(K, strip, ln, sigma_max, fine), half_width)
                 tx = _table(rule, derivs3, qx)
                 ty = tx if equal else _table(rule, derivs3, qy)
-                tails_ok = all(abs(t["T1"]) <= tol * t["q"] * t["m1"] and abs(t["T1b"]) <= tol * t["q"] * t["m1"] * 10
+                tails_ok = all(abs(t["T1"]) <= tol * t["q"] * t["m1"] and abs(t["T1b"]) <= tol * t["q"] * t["m2"]
                                for t in (tx, ty))
                 step_ok = _step(K, strip, ln, sigma_max, fine) >= float(rule.z[1] - rule.z[0]) * 0.999
                 if tails_ok and step_ok:
