@@ -1,9 +1,10 @@
 """The erf kernel in closed form, written in delta = 1 - rho so that nothing cancels near rho = 1.
 
-For phi(x) = erf(a x) and (u, v) ~ N(0, [[s11, s12], [s12, s22]]) (Williams, "Computing with infinite
-networks", 1997; the arcsine form quoted in seed 002 (Jacot, Gabriel, Hongler, "Neural Tangent Kernel"),
-../shared/seeds/002*: erf is its Section 6 example; derived again in tests/test_smooth_kernels.py by
-quadrature), with c = 2 a^2, A = 1 + c s11, B = 1 + c s22:
+For phi(x) = erf(a x) and (u, v) ~ N(0, [[s11, s12], [s12, s22]]) (the arcsine kernel of Williams,
+"Computing with infinite networks", 1997, which is not among the seed documents; it enters the
+expectations E[phi(f(x)) phi(f(x'))] of the recursion of Jacot, Gabriel, Hongler, "Neural Tangent Kernel",
+../shared/seeds/002_49fd9c726352dc08.txt:175-197, and is checked in tests/test_smooth_kernels.py against
+independent quadrature), with c = 2 a^2, A = 1 + c s11, B = 1 + c s22:
 
     E[phi(u) phi(v)]   = (2/pi) asin(r),          r  = c s12 / sqrt(A B)
     E[phi'(u) phi'(v)] = (2c/pi) / sqrt(D),       D  = A B - c^2 s12^2 = 1 + c (s11 + s22) + c^2 s11 s22 (1 - rho^2)

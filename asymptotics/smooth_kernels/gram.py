@@ -1,7 +1,8 @@
 """Float64 Gram matrices of Sigma, Sigma-dot, Theta and the normalised NTK, for smooth activations.
 
-Conventions of :mod:`asymptotics.recursion` (NTK parameterisation; seed 001 (Hayou, Doucet, Rousseau)
-lines 82-95 and Lemma 1 lines 118-124; seed 002 (Jacot, Gabriel, Hongler) Theorem 1):
+Conventions of :mod:`asymptotics.recursion` (NTK parameterisation; Hayou, Doucet, Rousseau,
+../shared/seeds/001_018e0351582ed44f.txt:82-95 and Lemma 1 at :118-124; Jacot, Gabriel, Hongler,
+Proposition 1 and Theorem 1, ../shared/seeds/002_49fd9c726352dc08.txt:175-197):
 
     Sigma^1(x, y) = sigma_b^2 + sigma_w^2 x.y / d
     Sigma^{l+1}   = sigma_b^2 + sigma_w^2 E[phi(u) phi(v)],   Sigma-dot^{l+1} = sigma_w^2 E[phi'(u) phi'(v)]

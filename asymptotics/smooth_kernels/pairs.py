@@ -1,7 +1,8 @@
 """One pair at any precision, for any smooth activation: digits agreed between two independent runs.
 
 The recursion and its gaps are those of :mod:`asymptotics.smooth_kernels.gram` (conventions of
-:mod:`asymptotics.recursion`; seed 001 lines 82-95, seed 002 Theorem 1), with the expectations from
+:mod:`asymptotics.recursion`; ../shared/seeds/001_018e0351582ed44f.txt:82-95,
+../shared/seeds/002_49fd9c726352dc08.txt:175-197), with the expectations from
 the Mehler series of :mod:`asymptotics.smooth_kernels.quadrature` evaluated in mpmath:
 
     a_k(q) = E[phi(sqrt(q) Z) He_k(Z)] / sqrt(k!)   by the trapezoid rule on [-Z_max, Z_max],

@@ -4,9 +4,10 @@ For u = sqrt(s11) Z1, v = sqrt(s22) (rho Z1 + sqrt(1 - rho^2) Z2) Mehler's formu
 
     E[phi(u) phi(v)] = sum_k a_k(s11) a_k(s22) rho^k,   a_k(q) = E[phi(sqrt(q) Z) He_k(Z)] / sqrt(k!)
 
-(He_k the probabilists' Hermite polynomials; the dual-activation expansion of seed 001 (Hayou, Doucet,
-Rousseau), ../shared/seeds/001*: lines 638-646 give the correlation map f and its derivatives
-f^(j)(c) = sigma_w^2 q^(j-1) E[phi^(j) phi^(j)], which is this series differentiated term by term).
+(He_k the probabilists' Hermite polynomials; Hayou, Doucet, Rousseau, "Mean-field Behaviour of Neural
+Tangent Kernel for Deep Neural Networks", ../shared/seeds/001_018e0351582ed44f.txt:638-646 (Facts 5, 6)
+define the correlation map f and state f^(j)(c) = sigma_w^2 q^(j-1) E[phi^(j) phi^(j)], which is this
+series differentiated term by term: f^(j)(1) > 0 is the positivity of its coefficients).
 By Gaussian integration by parts b_k(q) = E[phi'(sqrt(q) Z) He_k(Z)] / sqrt(k!) = sqrt((k+1)/q) a_{k+1}(q)
 gives E[phi'(u) phi'(v)] the same way.  The gaps of the delta-form recursion are sums of terms that
 need no subtraction of nearby numbers,
