@@ -24,7 +24,9 @@ pm^2 - r^2 = c^2 s11 s22 (1 - rho^2) / (A B), 1 - r^2 = D / (A B), 1 - pm^2 = (1
 
 with X1 = 1 + 2 c s11, X2 = 1 + 2 c s22, Dm = sqrt(X1 X2) and D - Dm = (sqrt X1 - sqrt X2)^2 / 2 +
 c^2 s11 s22 (1 - rho^2), 1 - rho^2 = delta (2 - delta).  Only float rounding remains: the error stated is
-a rounding estimate (16 eps relative), not a bound.
+a rounding estimate (16 eps relative), not a bound.  For unequal variances the second-order terms are
+formed from first-order differences, so their absolute rounding is ~ eps |asin pA - asin pm| (G) and
+~ eps |X1^(-1/4) - X2^(-1/4)| (H): a relative floor ~ eps / (relative variance difference) on that part.
 """
 from __future__ import annotations
 
