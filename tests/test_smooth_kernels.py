@@ -119,19 +119,26 @@ def test_hermite_rule_on_erf_within_its_stated_bound(s11, s22):
 
 
 @pytest.mark.parametrize("name,q,delta", [("tanh", 2.0, 1e-12), ("tanh", 0.6, 0.4), ("gelu", 3.0, 1e-12),
-                                          ("gelu", 0.9, 0.4)])
+                                          ("gelu", 0.9, 0.4), ("softplus", 1.5, 1e-12), ("swish", 1.5, 1e-12),
+                                          ("sigmoid", 2.5, 0.3)])
 def test_hermite_rule_against_direct_two_dimensional_trapezoid(name, q, delta):
     """q covers sigma_w^2 from ~0.6 to 3 (with and without biases) at the variances these layers see."""
     from asymptotics.activations import get_activation
 
     act = get_activation(name)
     out = HermiteRule(act).expectations(q, q, np.array([delta]))
-    step = 0.1 if name == "tanh" else 0.25
+    step = {"tanh": 0.1, "gelu": 0.25}.get(name, 0.15)
     G, H = trapezoid_gaps(act.derivative(0), act.derivative(1), q, delta, step=step, half=8.5)
     for key, ref in (("gap", G), ("dgap", H)):
         diff = abs(out[key][0] - float(ref))
         assert diff <= out["err_" + key][0] + 1e-15 * float(ref), (key, diff, out["err_" + key][0])
         assert out["err_" + key][0] <= 1e-10 * float(ref)
+    diag = HermiteRule(act).diagonal(np.array([q]))
+    for j, key in ((0, "phi2"), (1, "dphi2")):
+        with mpmath.workdps(25):
+            f = act.derivative(j)
+            ref = mpmath.quad(lambda z: f(mpmath.sqrt(q) * z) ** 2 * mpmath.npdf(z), [-20, -5, 0, 5, 20])
+        assert abs(diag[key][0] - float(ref)) <= diag["err_" + key][0] + 1e-15 * float(ref), key
 
 
 # --- Gram matrices --------------------------------------------------------------------------------
