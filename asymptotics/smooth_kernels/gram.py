@@ -22,7 +22,8 @@ or :class:`~.quadrature.HermiteRule` (any smooth activation); the ReLU family go
 :func:`asymptotics.recursion.gram_at_depths`.
 
 Error statement (``error_estimate``, relative, an estimate): per layer the engines' absolute errors of
-G, H and the cross terms, divided by the quantities; summed over layers.  Summing is justified for
+G, H and the cross terms, divided by the quantities (max over pairs); summed over layers for delta and
+the diagonal T, and for A (a sum of non-negative terms) the largest relative error of its terms.  Summing is justified for
 delta: for rho in [0, 1] the correlation map f has non-negative Mehler coefficients, so it is convex and
 (1 - f(rho)) / (1 - rho) >= f'(rho): the relative condition number of delta -> delta' is at most 1.
 """
@@ -110,8 +111,8 @@ def smooth_gram_at_depths(activation, X, depths, sigma_w2=1, sigma_b2=0, Y=None,
     ``sigma_w2``, ``sigma_b2``: the variances (numbers, Fractions or strings like '200/101').
     Returns {depth: fields} with fields (m x n arrays, m = rows of Y or X) one_minus_rho, rho, sigma,
     sigma_dot (None at depth 1), theta, ntk_normalized, one_minus_ntk_normalized, sigma_diag_x/_y and
-    theta_diag_x/_y (vectors), error_estimate (dict of relative estimates for one_minus_rho and
-    one_minus_ntk_normalized) and method.  ``xp=cupy`` runs the pair arithmetic on a GPU.
+    theta_diag_x/_y (vectors), error_estimate (dict of relative estimates for one_minus_rho,
+    one_minus_ntk_normalized and theta_diagonal; max over pairs) and method.  ``xp=cupy`` runs the pair arithmetic on a GPU.
     The ReLU family is delegated to :func:`asymptotics.recursion.gram_at_depths`.
     """
     if xp is None:
@@ -209,13 +210,14 @@ def _iterate(xp, engine, depths, sw2, sb2, symmetric, ix, iy, qx, qy, arith, sig
     Tx, Ty = qx.copy(), qy.copy()
     theta, A = sigma.copy(), arith.copy()
     sigma_dot = sdot_x = None
-    rel_delta = rel_ntk = 4 * FLOAT64_EPS
+    rel_delta = rel_arith = rel_T = 4 * FLOAT64_EPS
     out, wanted = {}, set(depths)
     start = time.perf_counter()
     for layer in range(1, depths[-1] + 1):
         if layer in wanted:
             out[layer] = assemble(delta, sigma, sigma_dot, theta, A, qx, qy, Tx, Ty, sdot_x,
-                                  {"one_minus_rho": rel_delta, "one_minus_ntk_normalized": rel_ntk})
+                                  {"one_minus_rho": rel_delta, "one_minus_ntk_normalized": rel_arith + rel_T,
+                                   "theta_diagonal": rel_T})
         if layer == depths[-1]:
             break
         dx = engine.diagonal(qx, xp=xp)
@@ -240,7 +242,10 @@ def _iterate(xp, engine, depths, sw2, sb2, symmetric, ix, iy, qx, qy, arith, sig
         # amplification where the norm term cancels part of sw2 G (pairs differing in norm)
         amp = _max_ratio(xp, sw2 * E["gap"], new_delta * xp.sqrt(new_qx[ix] * new_qy[iy]))
         rel_delta = rel_delta + max(amp, 1.0) * (r_gap + r_q) + 8 * FLOAT64_EPS
-        rel_ntk = max(rel_ntk + r_dcross, r_dgap + r_sd * layer, r_gap, rel_delta) + 8 * FLOAT64_EPS
+        # A' is a sum of non-negative terms (up to the second-order norm term): its relative error is at
+        # most the largest of theirs; T' = Sdot T + q' accumulates r_sd + r_q per layer
+        rel_arith = max(r_dgap + rel_T, rel_arith + r_dcross, r_gap, rel_delta) + 8 * FLOAT64_EPS
+        rel_T = rel_T + r_sd + r_q + 4 * FLOAT64_EPS
         delta = new_delta
         qx, qy = new_qx, (new_qx if symmetric else new_qy)
         if progress is not None and layer % max(1, depths[-1] // 100) == 0:
