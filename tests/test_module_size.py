@@ -1,9 +1,9 @@
-"""No module of the package much over 600 lines, except the listed ones that are being split.
+"""No module of the package much over 600 lines, except the listed ones that are yet to be split.
 
-The allowance is ~650 lines.  OVER_TODAY lists the modules above it on this branch (issue 19):
-the document modules (being split into one package per document) and recursion.py (being
-split by its owner).  Remove an entry when its module is split; the second test fails while a
-listed module is already small, so the list cannot go stale silently."""
+The allowance is ~650 lines.  OVER_TODAY lists the modules above it (issue 19): linalg.py (694
+lines: Gram determinants and weights in float64, mpmath and arb balls; its ball-valued half is
+the candidate for a module of its own).  Remove an entry when its module is split; the second
+test fails while a listed module is already small, so the list cannot go stale silently."""
 from pathlib import Path
 
 import pytest
@@ -11,11 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 650
 OVER_TODAY = {
-    "proofs_checks/doc000_depth_ntk.py",
-    "proofs_checks/doc001_meanfield_ntk.py",
-    "proofs_checks/doc001_numerics.py",
-    "proofs_checks/doc002_jacot_ntk.py",
-    "asymptotics/recursion.py",
+    "asymptotics/linalg.py",
 }
 
 
