@@ -127,6 +127,42 @@ def _fraction(x) -> Fraction:
     return mpf_as_fraction(x)
 
 
+# Binary exponents beyond this are not turned into exact rationals (2^-10^100 has no Fraction):
+# such values are rescaled by a power of ten first (see _scaled_pair).
+_HUGE_EXPONENT = 100_000
+
+
+def _binary_exponent(x) -> int:
+    if isinstance(x, mpmath.mpf) and x != 0 and mpmath.isfinite(x):
+        return abs(x._mpf_[2] + x._mpf_[3])
+    return 0
+
+
+def _scaled_pair(mid, rad):
+    """(m, r, shift) with mid = m 10^shift and |rad| <= r 10^shift, m and r exact rationals.
+
+    shift = 0 and exact conversion for ordinary exponents.  For binary exponents beyond
+    _HUGE_EXPONENT both are divided by 10^shift in mpmath at p bits; each of the O(log shift)
+    correctly rounded operations errs by at most 2^-p relative, so 2^(20-p) |mid 10^-shift| (which
+    covers 2^20 roundings) is added to the radius, and the scaled radius is rounded up by the same
+    factor: the scaled interval contains the true one."""
+    if max(_binary_exponent(mid), _binary_exponent(rad)) <= _HUGE_EXPONENT:
+        return _fraction(mid), _fraction(rad), 0
+    lead = mid if mid != 0 else rad
+    # enough bits for every digit the ball supports (or the exact midpoint's mantissa), plus guard bits
+    span = abs(_binary_exponent(lead) - _binary_exponent(rad)) if rad != 0 else mpmath.mpf(lead)._mpf_[3]
+    # log10 of a number with a d-bit exponent needs d more bits for its integer part
+    p = min(max(256, span + 128), 40_000) + int(_binary_exponent(lead)).bit_length() + 64
+    with mpmath.workprec(p):
+        shift = int(mpmath.floor(mpmath.log10(abs(lead))))
+        scale = mpmath.mpf(10) ** (-shift)
+        m = mpmath.mpf(mid) * scale
+        r = abs(mpmath.mpf(rad)) * scale
+        slack = mpmath.mpf(2) ** (20 - p)
+        r = r * (1 + slack) + abs(m) * slack
+    return mpf_as_fraction(m), mpf_as_fraction(r), shift
+
+
 def _floor_log10(x: Fraction) -> int:
     """floor(log10 x) for a rational x > 0, exactly."""
     n, d = x.numerator, x.denominator
@@ -147,10 +183,10 @@ def _digits_supported(mid: Fraction, rad: Fraction) -> int:
 
 
 def correct_digits(mid, rad) -> int:
-    rad = _fraction(rad)
+    mid, rad, _ = _scaled_pair(mid, rad)
     if rad == 0:
         return 10**6
-    return _digits_supported(_fraction(mid), rad)
+    return _digits_supported(mid, rad)
 
 
 def _round_significant(x: Fraction, digits: int):
@@ -198,8 +234,8 @@ def _int_text(n: int) -> str:
     return _int_text(high) + _int_text(low).rjust(half, "0")
 
 
-def _round_up_text(r: Fraction, digits: int = 2) -> str:
-    """r >= 0 rounded UP to ``digits`` significant digits, as text."""
+def _round_up_text(r: Fraction, digits: int = 2, shift: int = 0) -> str:
+    """r 10^shift >= 0 rounded UP to ``digits`` significant digits, as text."""
     if r == 0:
         return "0"
     e = _floor_log10(r)
@@ -211,7 +247,7 @@ def _round_up_text(r: Fraction, digits: int = 2) -> str:
         e += 1
         if _value_of(1, n, e, digits) < r:  # cannot happen (n = 10^(digits-1) exactly), kept as a guard
             n += 1
-    return _render(1, n, e, digits, min_fixed=-4, max_fixed=6)
+    return _render(1, n, e + shift, digits, min_fixed=-4, max_fixed=6)
 
 
 def _exact_decimal_length(x: Fraction) -> Optional[int]:
@@ -247,7 +283,7 @@ class _Printed:
 def _print(mid, rad, max_digits: Optional[int], exact_cap: int, guard: int = 0) -> _Printed:
     """The shared mechanism: digits shown, printed midpoint and a printed radius that covers both the
     ball and the midpoint's rounding."""
-    m, r = _fraction(mid), _fraction(rad)
+    m, r, shift = _scaled_pair(mid, rad)
     if r < 0:
         raise ValueError(f"negative radius {rad}")
     if r == 0:
@@ -260,13 +296,14 @@ def _print(mid, rad, max_digits: Optional[int], exact_cap: int, guard: int = 0) 
         if max_digits is not None:
             digits = min(digits, max_digits)
     if m == 0:
-        return _Printed("0", _round_up_text(r), 0 if r else 1, supported if r == 0 else 0, r == 0)
+        return _Printed("0", _round_up_text(r, shift=shift), 0 if r else 1, supported if r == 0 else 0, r == 0)
     if digits <= 0 or (r and supported == 0 and guard == 0):
-        return _Printed("0", _round_up_text(abs(m) + r), 0, 0, False)
+        return _Printed("0", _round_up_text(abs(m) + r, shift=shift), 0, 0, False)
     sign, n, e = _round_significant(m, digits)
     printed = _value_of(sign, n, e, digits)
     total = r + abs(printed - m)
-    return _Printed(_render(sign, n, e, digits), _round_up_text(total), digits, supported, total == 0)
+    return _Printed(_render(sign, n, e + shift, digits), _round_up_text(total, shift=shift), digits, supported,
+                    total == 0)
 
 
 def format_approx(a: Approx, max_digits: Optional[int] = None) -> str:

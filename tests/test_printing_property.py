@@ -166,3 +166,24 @@ def test_non_finite_values_print_without_crash_or_nan_in_json():
         assert format_approx(a).startswith("undetermined")
         text = json.dumps(a.as_dict(), allow_nan=False)
         assert "undetermined" in text
+
+
+@pytest.mark.parametrize("exponent", [10**6, 10**50, 10**100])
+def test_huge_binary_exponents_print_without_exact_rationals(exponent):
+    """2^-10^100 has no Fraction: the printer rescales by a power of ten with a rigorous margin.
+    Reference: log10 of the printed interval's ends against log10(mid -+ rad) at high precision."""
+    import re
+
+    import mpmath
+
+    from asymptotics.accuracy import Approx, format_approx
+
+    mid, rad = 3 * mpmath.mpf(2) ** (-exponent), mpmath.mpf(2) ** (-exponent - 200)
+    text = format_approx(Approx(mid, rad))
+    found = re.fullmatch(r"(\d\.\d+)e(-\d+) \(\+/- (\d\.?\d*)e(-\d+)\)", text)
+    assert found, text
+    with mpmath.workprec(int(exponent).bit_length() + 400):
+        printed = mpmath.mpf(found.group(1)) * mpmath.mpf(10) ** int(found.group(2))
+        printed_rad = mpmath.mpf(found.group(3)) * mpmath.mpf(10) ** int(found.group(4))
+        assert printed - printed_rad <= mid - rad and mid + rad <= printed + printed_rad
+        assert printed_rad < 100 * rad  # and not absurdly wide
