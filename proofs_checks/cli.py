@@ -13,7 +13,7 @@ import sys
 from asymptotics.validation import ComputationError, InputError
 
 # Subcommand modules, in the order they appear in --help.
-COMMANDS = ["kernel", "eoc", "series", "claims", "limit", "finite_width"]
+COMMANDS = ["kernel", "eoc", "series", "claims", "limit", "finite_width", "sweep"]
 
 
 class _Parser(argparse.ArgumentParser):
