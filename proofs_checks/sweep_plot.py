@@ -54,7 +54,10 @@ def plot_phase_diagram(rows, path: str) -> None:
             finite = chi[np.isfinite(chi)]
             lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.5, 1.5)
             norm = TwoSlopeNorm(vcenter=1.0, vmin=min(lo, 0.999), vmax=max(hi, 1.001))
-            mesh = ax.pcolormesh(W2, B2, chi, cmap="RdBu_r", norm=norm, shading="nearest")
+            if min(len(sws), len(sbs)) >= 3 and finite.size == chi.size:
+                mesh = ax.contourf(W2, B2, chi, levels=40, cmap="RdBu_r", norm=norm)
+            else:
+                mesh = ax.pcolormesh(W2, B2, chi, cmap="RdBu_r", norm=norm, shading="nearest")
             fig.colorbar(mesh, ax=ax, label=r"$\chi_1$")
             levels = [x for x in (0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0, 3.0) if lo < x < hi]
             if levels:
@@ -70,13 +73,13 @@ def plot_phase_diagram(rows, path: str) -> None:
         if grid:
             ax.set_xlim(min(sws) ** 2, max(sws) ** 2)
             ax.set_ylim(min(sbs) ** 2, max(sbs) ** 2)
-            ax.text(0.04, 0.94, "ordered", transform=ax.transAxes, fontsize=10, va="top")
-            ax.text(0.96, 0.06, "chaotic", transform=ax.transAxes, fontsize=10, ha="right")
+            ax.text(0.04, 0.06, "ordered", transform=ax.transAxes, fontsize=10, fontweight="bold")
+            ax.text(0.96, 0.06, "chaotic", transform=ax.transAxes, fontsize=10, ha="right", fontweight="bold")
         ax.set_xlabel(r"$\sigma_w^2$")
         ax.set_ylabel(r"$\sigma_b^2$")
         ax.set_title(f"{act}: phase diagram")
         if edge:
-            ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+            ax.legend(loc="upper left", fontsize=8, framealpha=0.85)
     fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)

@@ -28,6 +28,8 @@ def register(subparsers) -> None:
     p.add_argument("--level", default="quick", choices=LEVELS, help="quick (seconds each) or full (deep)")
     p.add_argument("--json", action="store_true", help="print the verdicts as JSON instead of a table")
     p.add_argument("--evidence", action="store_true", help="show the evidence column instead of notes")
+    p.add_argument("--workers", default="1", help="run the checkers as parallel tasks on a local Dask cluster of N processes")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the checkers on a running Dask cluster")
     p.set_defaults(func=check)
 
     p = subparsers.add_parser("report", help="write the verdict table as Markdown and JSON")
@@ -87,7 +89,13 @@ def check(args) -> int:
     if not args.ids and not args.all:
         raise InputError("ID", "name claim ids (or prefixes), or pass --all; 'ntk-verify claims' lists them")
     claims = registry.select(None if args.all else args.ids)
-    results, seconds = run_claims(claims, args.level, progress=not args.json)
+    from proofs_checks import distributed
+
+    workers = distributed.check_workers(args.workers)
+    if workers == 1 and args.scheduler is None:
+        results, seconds = run_claims(claims, args.level, progress=not args.json)
+    else:  # one task per claim; results come back in the serial order
+        results, seconds = distributed.run_claims_parallel(claims, args.level, workers, args.scheduler)
     if args.json:
         print(report.dumps(results, args.level, round(seconds, 3)))
     else:
