@@ -4,7 +4,7 @@ Definitions (seed 001, Hayou, Doucet, Rousseau, ../shared/seeds/001_018e0351582e
 and Facts 1-4 at :627-636; the depth scales of Schoenholz, Gilmer, Ganguli, Sohl-Dickstein,
 "Deep Information Propagation", 2017):
 
-* q* = V(q*) = sigma_b^2 + sigma_w^2 E[phi(sqrt(q*) Z)^2]            (eoc.variance_fixed_point);
+* q* = V(q*) = sigma_b^2 + sigma_w^2 E[phi(sqrt(q*) Z)^2]            (Newton's method of eoc._fixed_point_raw);
 * chi_1 = sigma_w^2 E[phi'(sqrt(q*) Z)^2]: ordered < 1, Edge of Chaos = 1, chaotic > 1;
 * chi_q = V'(q*) = sigma_w^2 (E[phi'^2] + E[phi phi''])  (heat equation), xi_q = -1 / log chi_q;
 * chi_c = f'(c*) at the stable correlation c* (c* = 1 and chi_c = chi_1 when ordered; c* < 1 from
@@ -37,6 +37,8 @@ GRID_FIELDS = ("q_star", "chi_1", "chi_q", "xi_q", "c_star", "chi_c", "xi_c", "c
 EDGE_FIELDS = ("sigma_w_eoc", "q_star", "chi_1", "f2", "f3", "A", "beta")
 MAX_DEPTH = 10**4
 _MAX_TERMS = 1536
+# odd, and concave on (0, inf) (phi'' < 0 there), so |phi(x)| < |phi'(0) x| for x != 0
+_ODD_CONCAVE = ("tanh", "erf")
 
 
 def _approx(a, b, extra=0) -> Approx:
@@ -71,6 +73,35 @@ def _chi_pieces(act, sw2, q, tol):
     return sw2 * m11, sw2 * (m11 + m02), sw2 * (errors[0] + errors[1])
 
 
+def _fixed_point_two_runs(act, sigma_w, sigma_b, dps):
+    """q* (Approx) and the two runs' (chi_1, chi_q, quadrature error), each run at its own q*.
+
+    Newton's method on the trapezoid moments (eoc._fixed_point_raw) at dps + 12 (target dps + 8) and
+    at dps + 6 (target dps + 3): the second run stops at a coarser step, so the difference bounds the
+    first run's error (the tanh-sinh rule of eoc.variance_fixed_point costs 3x more per point).
+    """
+    runs, pieces = [], []
+    if param(sigma_b) == 0 and act.name in _ODD_CONCAVE:
+        with mpmath.workdps(dps + 12):
+            slope2 = param(sigma_w) ** 2 * act.derivative(1)(mpmath.mpf(0)) ** 2
+        if slope2 <= 1:  # phi^2 < phi'(0)^2 x^2, so V(q) < q for q > 0: q* = 0, no search needed
+            zero = Approx(mpmath.mpf(0), mpmath.mpf(0), AGREEMENT)
+            return zero, [(slope2, slope2, mpmath.mpf(0))] * 2
+    for wp, target, tol in ((dps + 12, dps + 8, mpmath.mpf(10) ** -(dps + 10)), (dps + 6, dps + 3, mpmath.mpf(10) ** -(dps + 6))):
+        with mpmath.workdps(wp):
+            sw2, sb2 = param(sigma_w) ** 2, param(sigma_b) ** 2
+            q = eoc._fixed_point_raw(act, sw2, sb2, "trapezoid", target)
+            runs.append(+q)
+            if q > 0:
+                pieces.append(_chi_pieces(act, sw2, q, tol))
+            else:  # q* = 0 (sigma_b = 0, phi(0) = 0): chi_1 = chi_q = sigma_w^2 phi'(0)^2
+                chi = sw2 * act.derivative(1)(mpmath.mpf(0)) ** 2
+                pieces.append((chi, chi, mpmath.mpf(0)))
+    with mpmath.workdps(dps + 20):
+        q_a, q_b = runs
+        return Approx(q_a, max(abs(q_a - q_b), abs(q_a) * mpmath.mpf(10) ** -(dps + 5)), AGREEMENT), pieces
+
+
 def _runs(dps: int, q: Approx):
     """The two independent runs: (working dps, quadrature tolerance, q)."""
     return ((dps + 12, mpmath.mpf(10) ** -(dps + 10), q.mid),
@@ -93,11 +124,7 @@ def grid_point(activation, sigma_w, sigma_b, digits: int = 15, depth=None, c0="0
     row = {"activation": act.name, "kind": "grid", "sigma_w": str(sigma_w), "sigma_b": str(sigma_b)}
     if act.is_relu_family or act.kink:
         return _from_classify(row, eoc.classify(act, sigma_b, sigma_w, dps), depth)
-    q = eoc.variance_fixed_point(act, sigma_w, sigma_b, dps)
-    pieces = []
-    for wp, tol, q_run in _runs(dps, q):
-        with mpmath.workdps(wp):
-            pieces.append(_chi_pieces(act, param(sigma_w) ** 2, +q_run, tol))
+    q, pieces = _fixed_point_two_runs(act, sigma_w, sigma_b, dps)
     (chi_a, chiq_a, err_a), (chi_b, chiq_b, err_b) = pieces
     with mpmath.workdps(dps + 20):
         chi_1 = _approx(chi_a, chi_b, err_a + err_b + mpmath.mpf(10) ** -(dps + 5))
