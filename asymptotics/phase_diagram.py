@@ -216,6 +216,9 @@ def edge_point(activation, sigma_b, digits: int = 15) -> dict:
     if act.is_relu_family:
         row["note"] += "; ReLU family: a Puiseux expansion in sqrt(1 - c) (see 'ntk-verify series')"
         return row
+    if point.q_star is not None and point.q_star.mid == 0:
+        row["note"] += "; q* = 0: f(c) = c to every order at q -> 0, so no parabolic constants"
+        return row
     values = eoc.derivatives_at_one_eoc(act.name, sigma_b, 3, dps)
     f2, f3 = values[2], values[3]
     with mpmath.workdps(dps + 20):
