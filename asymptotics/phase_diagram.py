@@ -76,9 +76,10 @@ def _chi_pieces(act, sw2, q, tol):
 def _fixed_point_two_runs(act, sigma_w, sigma_b, dps):
     """q* (Approx) and the two runs' (chi_1, chi_q, quadrature error), each run at its own q*.
 
-    Newton's method on the trapezoid moments (eoc._fixed_point_raw) at dps + 12 (target dps + 8) and
-    at dps + 6 (target dps + 3): the second run stops at a coarser step, so the difference bounds the
-    first run's error (the tanh-sinh rule of eoc.variance_fixed_point costs 3x more per point).
+    eoc._fixed_point_raw (bracket scan, then Newton on trapezoid moments) at dps + 12 (target dps + 8);
+    then Newton again from that root at dps + 6 (target dps + 3, tolerance 10^-(dps+6)): the second run
+    stops at a coarser step and rounds differently, so the difference bounds the first run's error
+    (the tanh-sinh rule of eoc.variance_fixed_point and a second bracket scan would cost 3x more).
     """
     runs, pieces = [], []
     if param(sigma_b) == 0 and act.name in _ODD_CONCAVE:
@@ -87,10 +88,15 @@ def _fixed_point_two_runs(act, sigma_w, sigma_b, dps):
         if slope2 <= 1:  # phi^2 < phi'(0)^2 x^2, so V(q) < q for q > 0: q* = 0, no search needed
             zero = Approx(mpmath.mpf(0), mpmath.mpf(0), AGREEMENT)
             return zero, [(slope2, slope2, mpmath.mpf(0))] * 2
+    start = None
     for wp, target, tol in ((dps + 12, dps + 8, mpmath.mpf(10) ** -(dps + 10)), (dps + 6, dps + 3, mpmath.mpf(10) ** -(dps + 6))):
         with mpmath.workdps(wp):
             sw2, sb2 = param(sigma_w) ** 2, param(sigma_b) ** 2
-            q = eoc._fixed_point_raw(act, sw2, sb2, "trapezoid", target)
+            if start is None:  # bracket scan + Newton (eoc); the second run starts from its result
+                q = eoc._fixed_point_raw(act, sw2, sb2, "trapezoid", target)
+            else:
+                q = _newton_fixed_point(act, sw2, sb2, +start, tol, target)
+            start = q
             runs.append(+q)
             if q > 0:
                 pieces.append(_chi_pieces(act, sw2, q, tol))
@@ -100,6 +106,31 @@ def _fixed_point_two_runs(act, sigma_w, sigma_b, dps):
     with mpmath.workdps(dps + 20):
         q_a, q_b = runs
         return Approx(q_a, max(abs(q_a - q_b), abs(q_a) * mpmath.mpf(10) ** -(dps + 5)), AGREEMENT), pieces
+
+
+def _newton_fixed_point(act, sw2, sb2, q, tol, target: int):
+    """Newton's method for q = sb2 + sw2 E[phi(sqrt(q) Z)^2] from q (near the stable root), trapezoid moments;
+    the slope is sw2 (E[phi'^2] + E[phi phi'']) - 1 (heat equation)."""
+    if q <= 0:
+        return q
+    all_d = act.extra.get("all_derivatives") if act.extra else None
+    if all_d is None:
+        derivs = [act.derivative(j) for j in range(3)]
+        all_d = lambda x, n: [d(x) for d in derivs]  # noqa: E731
+    even = bool(act.extra.get("odd") or act.extra.get("even")) if act.extra else False
+    for _ in range(30):
+        root_q = mpmath.sqrt(q)
+
+        def F(z):
+            d = all_d(root_q * z, 2)
+            return [d[0] ** 2, d[1] ** 2 + d[0] * d[2]]
+
+        (m0, m1), _ = gaussian.trapezoid_raw(F, tol, even=even)
+        step = (sb2 + sw2 * m0 - q) / (sw2 * m1 - 1)
+        q -= step
+        if abs(step) <= abs(q) * mpmath.mpf(10) ** -(target + 1):
+            return q
+    raise ComputationError(f"q*: Newton's method did not converge at sigma_w^2 = {mpmath.nstr(sw2, 8)}")
 
 
 def _runs(dps: int, q: Approx):

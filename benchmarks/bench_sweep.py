@@ -34,36 +34,52 @@ def _cli(args, env=None):
     return time.perf_counter() - start, proc
 
 
-def bench_sweep(n: int, digits: int, workers: int) -> dict:
+def bench_sweep(n: int, digits: int, workers: int, sample: int, resume=None) -> dict:
+    """The n x n grid for tanh and erf on ``workers`` processes (table and figure kept in results/),
+    then every ``sample``-th point recomputed serially in this process and compared field by field
+    (sample = 1: the whole grid, as the quick test does on a 2 x 2 grid)."""
+    import shutil
+
     from asymptotics import eoc
     from asymptotics.accuracy import format_approx
     from proofs_checks import sweep_table as table
+    from proofs_checks.commands import sweep
 
     sw = f"0.6:{0.6 + 0.1 * (n - 1):.2f}:0.1"        # n values 0.6, 0.7, ...
     sb = f"0:{0.05 * (n - 1):.2f}:0.05"                # n values 0, 0.05, ...
     grid = ["sweep", "--activation", "tanh", "erf", "--sigma-w", sw, "--sigma-b", sb, "--digits", str(digits)]
-    out = {"grid": grid[1:], "points": None}
-    with tempfile.TemporaryDirectory() as tmp:
-        par_csv, ser_csv = os.path.join(tmp, "parallel.csv"), os.path.join(tmp, "serial.csv")
-        figure = os.path.join(RESULTS, "phase_diagram_tanh_erf.png")
-        out["load_before"] = _load()
-        t_par, p = _cli(grid + ["--workers", str(workers), "--out", par_csv, "--plot", figure])
-        out["load_between"] = _load()
-        t_ser, s = _cli(grid + ["--workers", "1", "--out", ser_csv])
-        out["load_after"] = _load()
-        for proc in (p, s):
-            if proc.returncode:
-                raise SystemExit(proc.stderr)
-        same = open(par_csv, "rb").read() == open(ser_csv, "rb").read()
-        rows = table.read_rows(par_csv)
-        with open(os.path.join(RESULTS, "phase_diagram_tanh_erf.csv"), "w") as fh:
-            fh.write(open(par_csv).read())
-    out.update(points=len(rows), serial_s=round(t_ser, 1), parallel_s=round(t_par, 1), workers=workers,
-               ratio_parallel_over_serial=round(t_par / t_ser, 3), identical_tables=same,
+    csv_path = os.path.join(RESULTS, "phase_diagram_tanh_erf.csv")
+    figure = os.path.join(RESULTS, "phase_diagram_tanh_erf.png")
+    resumed = 0
+    if resume:
+        shutil.copy(resume, csv_path)
+        resumed = len(table.read_rows(csv_path))
+    elif os.path.exists(csv_path):
+        os.remove(csv_path)
+    out = {"grid": grid[1:], "workers": workers, "resumed_rows": resumed, "load_before": _load()}
+    t_par, p = _cli(grid + ["--workers", str(workers), "--out", csv_path, "--plot", figure])
+    out["load_after_parallel"] = _load()
+    if p.returncode:
+        raise SystemExit(p.stderr)
+    rows = table.read_rows(csv_path)
+    out.update(points=len(rows), parallel_s=round(t_par, 1), parallel_rows_computed=len(rows) - resumed,
+               parallel_s_per_row=round(t_par / max(1, len(rows) - resumed), 3),
                error_rows=sum(1 for r in rows if r["error"]),
-               grid_phases={ph: sum(1 for r in rows if r["kind"] == "grid" and r["phase"] == ph) for ph in ("ordered", "eoc", "chaotic")})
+               grid_phases={ph: sum(1 for r in rows if r["kind"] == "grid" and r["phase"] == ph)
+                            for ph in ("ordered", "eoc", "chaotic")})
+    specs = sweep.build_specs(["tanh", "erf"], sweep.parse_values("--sigma-w", sw), sweep.parse_values("--sigma-b", sb),
+                              False, digits, None, "0.5")
+    picked = specs[::sample]
+    start = time.perf_counter()
+    serial = [sweep.compute_row(s) for s in picked]
+    t_ser = time.perf_counter() - start
+    by_key = {table.row_key(r): r for r in rows}
+    mismatched = [table.row_key(r) for r in serial if by_key[table.row_key(r)] != r]
+    out.update(serial_rows=len(picked), serial_s=round(t_ser, 1), serial_s_per_row=round(t_ser / len(picked), 3),
+               serial_rows_identical=len(picked) - len(mismatched), serial_mismatches=mismatched[:10],
+               load_after_serial=_load())
     # the EOC curve rows against eoc.eoc_curve (what 'ntk-verify eoc --curve' prints), to their stated digits
-    worst = None
+    worst, compared = None, 0
     for act in ("tanh", "erf"):
         edge = [r for r in rows if r["activation"] == act and r["kind"] == "edge" and not r["error"]]
         for r, pt in zip(edge, eoc.eoc_curve(act, [r["sigma_b"] for r in edge], digits)):
@@ -72,9 +88,10 @@ def bench_sweep(n: int, digits: int, workers: int) -> dict:
             gap = abs(float(r["sigma_w_eoc_mid"]) - float(pt.sigma_w.mid))
             bound = float(r["sigma_w_eoc_rad"]) + float(pt.sigma_w.rad)
             worst = min(worst, d) if worst is not None else d
+            compared += 1
             if not agree or gap > bound:
                 out.setdefault("eoc_mismatch", []).append([act, r["sigma_b"], r["sigma_w_eoc"], str(pt.sigma_w)])
-    out["eoc_curve_points"] = sum(1 for r in rows if r["kind"] == "edge")
+    out["eoc_curve_points_compared"] = compared
     out["eoc_curve_min_digits_compared"] = worst
     return out
 
@@ -147,10 +164,12 @@ def main():
     parser.add_argument("--depth", type=int, default=1000)
     parser.add_argument("--block", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=10, help="sweep: recompute every k-th point serially")
+    parser.add_argument("--resume", default=None, help="sweep: start from the rows of this table")
     args = parser.parse_args()
     os.makedirs(RESULTS, exist_ok=True)
     if args.part == "sweep":
-        result = bench_sweep(args.n or 20, args.digits, args.workers)
+        result = bench_sweep(args.n or 20, args.digits, args.workers, args.sample, args.resume)
     elif args.part == "claims":
         result = bench_claims(args.workers)
     else:

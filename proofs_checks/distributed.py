@@ -98,7 +98,7 @@ def map_unordered(func, items, workers: int = 1, scheduler=None, client=None, re
         yield where[future.key], future.result()
 
 
-def claim_chunks(ids, workers: int, per_worker: int = 3) -> list:
+def claim_chunks(ids: list, workers: int, per_worker: int = 3) -> list:
     """Contiguous chunks of the serial order, about ``per_worker`` per worker.
 
     Neighbouring claims of a document share cached results (an EOC point, a Gauss-Hermite map);
@@ -121,10 +121,10 @@ def run_claims_parallel(claims, level: str, workers: int, scheduler=None):
     import time
 
     start = time.perf_counter()
-    chunks = claim_chunks([c.id for c in claims], workers if scheduler is None else max(workers, 4))
+    chunks = claim_chunks(list(claims), workers if scheduler is None else max(workers, 4))
     verdicts = [None] * len(chunks)
     with open_client(workers, scheduler) as client:
-        for i, chunk_verdicts in map_unordered(check_claims, [(ids, level) for ids in chunks], workers, scheduler,
+        for i, chunk_verdicts in map_unordered(check_claims, [(chunk, level) for chunk in chunks], workers, scheduler,
                                                client):
             verdicts[i] = chunk_verdicts
     flat = [v for chunk in verdicts for v in chunk]
@@ -132,8 +132,12 @@ def run_claims_parallel(claims, level: str, workers: int, scheduler=None):
 
 
 def check_claims(task):
-    """Worker side of :func:`run_claims_parallel`: run a chunk of registered claims' checkers in order."""
+    """Worker side of :func:`run_claims_parallel`: run a chunk of claims' checkers in order.
+
+    The Claim objects travel with the task (cloudpickle: a document module's checker by reference,
+    a user claim's closure by value), so claims loaded from a user's file run on workers that never
+    read that file."""
     from proofs_checks import registry
 
-    claim_ids, level = task
-    return [registry.run_check(registry.get_claim(cid), level) for cid in claim_ids]
+    claims, level = task
+    return [registry.run_check(c, level) for c in claims]

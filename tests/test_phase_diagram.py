@@ -15,14 +15,15 @@ def _close(a, b, slack=0):
     return abs(a.mid - mid_b) <= a.rad + rad_b + slack
 
 
-@pytest.mark.parametrize("act, sw, sb", [("erf", "2.0", "0.5"), ("erf", "1.0", "0.1"), ("tanh", "1.0", "0.1")])
+@pytest.mark.parametrize("act, sw, sb", [("erf", "2.0", "0.5"), ("erf", "1.0", "0.1"), ("tanh", "1.0", "0.1"),
+                                        ("erf", "0.8", "0"), ("erf", "1.3", "0"), ("tanh", "0.8", "0")])
 def test_grid_point_agrees_with_classify(act, sw, sb):
     row = pd.grid_point(act, sw, sb, 10)
     ref = eoc.classify(act, sb, sw, 10)
     assert row["phase"] == ref.phase
     for name in ("q_star", "chi_1", "chi_q", "xi_q", "c_star", "chi_c", "xi_c"):
         assert _close(row[name], getattr(ref, name)), name
-        assert row[name].correct_digits >= 10, name
+        assert row[name].mid == 0 or row[name].correct_digits >= 10, name
 
 
 def test_chaotic_fixed_point_is_a_fixed_point_of_the_two_dimensional_map():
@@ -82,3 +83,9 @@ def test_bad_point_arguments_name_themselves():
         pd.grid_point("tanh", "1", "0.1", depth=10**6)
     with pytest.raises(InputError, match="activation"):
         pd.grid_point("nosuch", "1", "0.1")
+
+
+def test_edge_point_at_zero_variance_has_no_parabolic_constants():
+    row = pd.edge_point("tanh", "0", 10)
+    assert row["q_star"].mid == 0 and abs(row["sigma_w_eoc"].mid - 1) <= row["sigma_w_eoc"].rad
+    assert row["f2"] is None and "q* = 0" in row["note"]

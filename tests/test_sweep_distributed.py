@@ -7,6 +7,8 @@ import json
 import logging
 import os
 import signal
+import subprocess
+import sys
 
 import numpy
 import pytest
@@ -16,6 +18,8 @@ dd = pytest.importorskip("dask.distributed")
 from proofs_checks import cli, distributed  # noqa: E402
 from proofs_checks import sweep_table as table  # noqa: E402
 from proofs_checks.commands import sweep  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +141,23 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, extra, name)
     assert rc == 2
     assert err.count("\n") == 1 and name in err and "Traceback" not in err
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_without_dask_one_worker_runs_and_more_say_what_is_missing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask", None)
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    args = ["sweep", "--activation", "erf", "--sigma-w", "1.2", "--sigma-b", "0.2", "--digits", "6"]
+    rc, out, _ = _run(capsys, *args, "--workers", "1")
+    assert rc == 0 and "2 rows" in out
+    rc, _, err = _run(capsys, *args, "--workers", "2", "--out", str(tmp_path / "x.csv"))
+    assert rc == 2 and "--workers" in err and "Dask" in err and not (tmp_path / "x.csv").exists()
+
+
+def test_the_main_job_does_not_import_dask():
+    code = ("import sys; from proofs_checks import cli; cli.main(['check', 'hayou.fact12', '--json']); "
+            "print('DASK' if any(m.split('.')[0] in ('dask', 'distributed') for m in sys.modules) else 'NO DASK')")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("NO DASK")
 
 
 def test_check_on_two_workers_gives_the_serial_verdicts(capsys):
