@@ -16,7 +16,7 @@ def _close(a, b, slack=0):
 
 
 @pytest.mark.parametrize("act, sw, sb", [("erf", "2.0", "0.5"), ("erf", "1.0", "0.1"), ("tanh", "1.0", "0.1"),
-                                        ("erf", "0.8", "0"), ("erf", "1.3", "0"), ("tanh", "0.8", "0")])
+                                        ("erf", "1.3", "0")])
 def test_grid_point_agrees_with_classify(act, sw, sb):
     row = pd.grid_point(act, sw, sb, 10)
     ref = eoc.classify(act, sb, sw, 10)
@@ -24,6 +24,17 @@ def test_grid_point_agrees_with_classify(act, sw, sb):
     for name in ("q_star", "chi_1", "chi_q", "xi_q", "c_star", "chi_c", "xi_c"):
         assert _close(row[name], getattr(ref, name)), name
         assert row[name].rad <= mpmath.mpf(10) ** -10 * max(1, abs(row[name].mid)), name  # c* = 0: absolute
+
+
+@pytest.mark.parametrize("act", ["tanh", "erf"])
+def test_zero_variance_points_are_closed_form(act):
+    # sigma_b = 0, phi odd with phi(0) = 0, sigma_w^2 phi'(0)^2 < 1: q* = 0 and chi_1 = chi_q = sigma_w^2 phi'(0)^2
+    row = pd.grid_point(act, "0.8", "0", 12)
+    assert row["phase"] == "ordered" and row["q_star"].mid == 0 and row["q_star"].rad == 0
+    with mpmath.workdps(40):
+        chi = mpmath.mpf("0.64") * (1 if act == "tanh" else 4 / mpmath.pi)  # phi'(0) = 1, 2/sqrt(pi)
+        assert _close(row["chi_1"], chi) and _close(row["chi_q"], chi)
+        assert _close(row["xi_c"], -1 / mpmath.log(chi))
 
 
 def test_chaotic_fixed_point_is_a_fixed_point_of_the_two_dimensional_map():
