@@ -208,3 +208,18 @@ def test_blockwise_gram_equals_the_in_memory_path(tmp_path, cluster):
     assert numpy.max(numpy.abs(serial[10]["one_minus_ntk_normalized"] - ref[10]["one_minus_ntk_normalized"])) <= 1e-15
     with pytest.raises(InputError, match="block"):
         gram_blocks.blockwise_gram(net, X, [10], block=0)
+
+
+def test_edge_only_and_depth_options(tmp_path, capsys):
+    out = tmp_path / "edge.jsonl"
+    rc, _, _ = _run(capsys, "sweep", "--activation", "erf", "--edge", "--sigma-b", "0.2", "--digits", "6",
+                    "--workers", "1", "--out", str(out))
+    assert rc == 0
+    (row,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["kind"] == "edge" and row["phase"] == "eoc" and float(row["A"]["mid"]) > 0
+    rc, stdout, _ = _run(capsys, "sweep", "--activation", "erf", "--sigma-w", "1.5", "--sigma-b", "0.3", "--digits", "6",
+                         "--depth", "4", "--c0", "0.25", "--workers", "1", "--json")
+    grid = [json.loads(line) for line in stdout.splitlines() if '"grid"' in line]
+    assert rc == 0 and len(grid) == 1 and grid[0]["c_at_depth"] is not None and grid[0]["depth"] == "4"
+    rc, _, err = _run(capsys, "sweep", "--activation", "erf", "--edge", "--sigma-w", "1", "--sigma-b", "0.2")
+    assert rc == 2 and "--sigma-w" in err
