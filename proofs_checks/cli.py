@@ -15,11 +15,12 @@ import sys
 from asymptotics.validation import ComputationError, InputError
 
 # Subcommand modules, in the order they appear in --help.
-COMMANDS = ["kernel", "eoc", "series", "claims", "limit", "finite_width", "quantities"]
+COMMANDS = ["kernel", "eoc", "series", "claims", "limit", "finite_width", "quantities", "sweep"]
 # Command name -> its module, for importing only the one being run.
 COMMAND_MODULE = {"kernel": "kernel", "eoc": "eoc", "series": "series", "claims": "claims", "check": "claims",
                   "report": "claims", "limit": "limit", "finite-width": "finite_width",
-                  "deep-narrow": "finite_width", "quantities": "quantities"}
+                  "deep-narrow": "finite_width", "quantities": "quantities",
+                  "phase-diagram": "sweep", "sweep": "sweep"}
 
 # Commands without the periodic 'running' line on non-terminals (see proofs_checks.progress).
 QUIET_COMMANDS = {"claims", "check", "report"}

@@ -43,6 +43,8 @@ def register(subparsers) -> None:
                    help="show only confirmations of this strength (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress on stderr")
     _module_option(p)
+    p.add_argument("--workers", default="1", help="run the checkers as parallel tasks on a local Dask cluster of N processes")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the checkers on a running Dask cluster")
     p.set_defaults(func=check)
 
     p = subparsers.add_parser("report", help="write the verdict table as Markdown and JSON")
@@ -184,7 +186,13 @@ def check(args) -> int:
     if not args.ids and not args.all and not args.claims_module:
         raise InputError("ID", "name claim ids (or prefixes), or pass --all; 'ntk-verify claims' lists them")
     claims = _select(args.ids, args.claims_module, args.all)
-    results, seconds = run_claims(claims, args.level, progress=not args.no_progress)
+    from proofs_checks import distributed
+
+    workers = distributed.check_workers(args.workers)
+    if workers == 1 and args.scheduler is None:
+        results, seconds = run_claims(claims, args.level, progress=not args.no_progress)
+    else:  # claims in contiguous chunks as tasks; results come back in the serial order
+        results, seconds = distributed.run_claims_parallel(claims, args.level, workers, args.scheduler)
     shown = _shown(results, args.severity, args.strength)
     if args.json:
         sys.stdout.write(report.dumps(shown, args.level, seconds, timing=not args.no_timing))
