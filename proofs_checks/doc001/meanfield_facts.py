@@ -309,10 +309,50 @@ def check_fact12(level):
                  "The printed form of f is checked in hayou.relu_covariance_map", corrected="(see computed)")
 
 
+def _relu_hprime(c: float) -> float:
+    """h'(c) = 2 P(Z_1 > 0, c Z_1 + sqrt(1-c^2) Z_2 > 0) for Fact 12's map h (relu' is 0/1), by mpmath quadrature of
+    int_0^inf phi(z) Phi(c z / sqrt(1-c^2)) dz; at c = 1 the event is Z_1 > 0."""
+    with mpmath.workdps(30):
+        cc = mpmath.mpf(c)
+        if cc == 1:
+            return float(2 * mpmath.quad(mpmath.npdf, [0, mpmath.inf]))
+        sd = mpmath.sqrt(1 - cc * cc)
+        return float(2 * mpmath.quad(lambda z: mpmath.npdf(z) * mpmath.ncdf(cc * z / sd), [0, 1, 4, mpmath.inf]))
+
+
+def _relu_fact16(grid):
+    """The ReLU half of Fact 16: the layer correlation map c -> (sigma_b^2 + (sigma_w^2/2) q^l h(c)) / q^(l+1),
+    q^(l+1) = sigma_b^2 + (sigma_w^2/2) q^l (Fact 8's variance map), its f'(1) and the sign changes of f(c) - c.
+    Rows (text, holds) for the ordered point (0.5, 1.2) at its fixed q, the EOC (0, sqrt 2) and the ordered
+    sigma_b = 0 edge (0, 1.2), where q^l -> 0 and sigma_w cancels."""
+    out = []
+    for name, (sb2, sw2, layer) in (("ordered", (0.25, 1.44, None)), ("EOC", (0.0, 2.0, None)),
+                                    ("ordered edge sigma_b = 0", (0.0, 1.44, 60))):
+        q = sb2 / (1 - sw2 / 2) if sw2 < 2 and sb2 > 0 else 1.0  # the fixed variance; the edge starts at q^1 = 1
+        if layer:
+            for _ in range(layer - 1):
+                q = sb2 + sw2 / 2 * q
+        q_next = sb2 + sw2 / 2 * q
+        f = lambda c: (sb2 + sw2 / 2 * q * num.relu_f(c)) / q_next  # noqa: E731
+        fp1 = sw2 / 2 * q * _relu_hprime(1.0) / q_next
+        g = np.array([f(c) - c for c in grid])
+        roots = int(np.sum(np.sign(g[1:]) != np.sign(g[:-1])))
+        where = f"q^{layer} = {q:.3e}, " if layer else f"q = {q:.6g}, "
+        text = (f"ReLU {name} (sigma_b^2, sigma_w^2) = ({sb2}, {sw2}): {where}f'(1) = {fp1:.12f}, f(1) = {f(1.0):.12f}, "
+                f"sign changes of f(c) - c on (-1, 1): {roots}")
+        if name == "EOC":
+            holds = abs(fp1 - 1) < 1e-9 and roots == 0
+        else:
+            holds = 0 < fp1 < 1 and roots == 0
+        out.append((name, text, holds, fp1))
+    return out
+
+
 @claim("hayou.fact16.fixed_points", SEED, (704, 712),
        r"f(1)=1;\ 0<f'(1)<1\ (\mathrm{Ord});\ f'(1)>1\ (\mathrm{Ch});\ f'(1)=1\ (\mathrm{EOC});\ \text{fixed points}", "identity",
        title="Fact 16: fixed points of the correlation map in each phase",
-       strength=('independent', 'sign changes of f(c) - c on a grid for ordered, EOC and chaotic tanh maps by quadrature'))
+       strength=('independent', 'sign changes of f(c) - c on a grid for ordered, EOC and chaotic tanh maps and ordered '
+                 'and EOC ReLU maps by quadrature'))
 def check_fact16(level):
     rows, ok = [], True
     grid = np.linspace(-0.999, 0.999, 80 if level == "quick" else 400)
@@ -331,8 +371,25 @@ def check_fact16(level):
             cstar, fpc = _tanh_stable_point(sw * sw, sb * sb)
             ok &= fp1 > 1 and roots == 1 and fpc < 1
             rows[-1] += f", stable c* = {cstar:.8f} with f'(c*) = {fpc:.5f}"
-    return judge("phase structure of the fixed points", "as stated" if ok else "mismatch", ok, "sign changes on a grid",
-                 "Gauss-Hermite correlation maps; " + "; ".join(rows), corrected="(see evidence)")
+    relu = _relu_fact16(grid)
+    ok_off_edge = ok and all(h for name, _, h, _ in relu if "edge" not in name)
+    edge_name, edge_row, edge_holds, edge_fp1 = relu[-1]
+    rows += [r[1] for r in relu]
+    note = ("Gauss-Hermite tanh maps at the fixed variance; ReLU layer maps from Fact 12's h (checked in "
+            "hayou.relu_covariance_map) with h'(c) = 2 P(Z_1 > 0, cZ_1 + sqrt(1-c^2) Z_2 > 0) by mpmath quadrature; "
+            "the ReLU chaotic bullet is not tested: line 670 reads 'Ordered/Chaotic' as 'Ordered' for ReLU. "
+            + "; ".join(rows) + f". Edge: {edge.PREMISES}")
+    return judge("phase structure of the fixed points (tanh and ReLU)",
+                 "as stated off the edge; " + ("as stated" if edge_holds else f"ReLU edge: f'(1) = {edge_fp1:.12f}")
+                 + " on the ReLU sigma_b = 0 edge", ok_off_edge and edge_holds, "sign changes on a grid", note,
+                 corrected="as printed for tanh and for ReLU with sigma_b > 0; on the ReLU edge sigma_b = 0, sigma_w < sqrt 2 "
+                 "(ordered by Fact 8) the correlation map is Fact 12's h for every sigma_w, so f'(1) = h'(1) = 1 "
+                 f"(computed: {edge_row}) and the ordered bullet '0 < f'(1) < 1' fails there, while 1 stays the unique "
+                 "fixed point (approached polynomially, see hayou.fact9.relu_ordered_corr)" if ok_off_edge else
+                 "(see evidence)",
+                 severity=("slip", "fails only on the ReLU sigma_b = 0 edge, which Fact 8's Ord includes (the same policy "
+                           "as Facts 9 and 17); for sigma_b > 0 f'(1) = sigma_w^2/2 < 1 as printed, and every ordered "
+                           "experiment uses sigma_b > 0 (line 291)"))
 
 
 @claim("hayou.fact17.fprime_convergence", SEED, (714, 716),

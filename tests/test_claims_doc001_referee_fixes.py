@@ -1,0 +1,30 @@
+"""Referee fixes on seed 001 verdicts (notes/referee_000_001.md): the re-decided status and grade of each claim,
+and that each checker can reach the other outcome.  References are closed forms written here."""
+import math
+
+import numpy as np
+import pytest
+
+from proofs_checks.doc001 import meanfield_facts as mf
+from proofs_checks.registry import get_claim, run_check
+from proofs_checks.verdict import Status
+
+
+# ---------------------------------------------------------------- 1. Fact 16, the ReLU half
+@pytest.mark.parametrize("c", [-0.9, -0.2, 0.3, 0.95, 1.0])
+def test_relu_hprime_matches_the_arcsine_law(c):
+    # h'(c) = 1/2 + asin(c)/pi, the derivative of Fact 12's map, written here as the reference
+    assert mf._relu_hprime(c) == pytest.approx(0.5 + math.asin(c) / math.pi, abs=1e-12)
+
+
+def test_fact16_refuted_as_slip_on_the_relu_edge_only():
+    v = run_check(get_claim("hayou.fact16.fixed_points"), "quick")
+    assert v.status is Status.REFUTED and v.severity == "slip"
+    assert "f'(1) = h'(1) = 1" in v.corrected and "ReLU ordered" in v.evidence
+    rows = {name: (holds, fp1) for name, _, holds, fp1 in mf._relu_fact16(np.linspace(-0.999, 0.999, 40))}
+    # off the edge the checker says 'as printed' (f'(1) = sigma_w^2/2 = 0.72 < 1 and 1 on the EOC) ...
+    assert rows["ordered"][0] and rows["ordered"][1] == pytest.approx(0.72, abs=1e-12)
+    assert rows["EOC"][0] and rows["EOC"][1] == pytest.approx(1.0, abs=1e-12)
+    # ... and only the sigma_b = 0 edge fails, with f'(1) = 1 (sigma_w cancels from the layer map)
+    assert not rows["ordered edge sigma_b = 0"][0]
+    assert rows["ordered edge sigma_b = 0"][1] == pytest.approx(1.0, abs=1e-12)
