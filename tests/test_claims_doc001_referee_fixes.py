@@ -28,3 +28,12 @@ def test_fact16_refuted_as_slip_on_the_relu_edge_only():
     # ... and only the sigma_b = 0 edge fails, with f'(1) = 1 (sigma_w cancels from the layer map)
     assert not rows["ordered edge sigma_b = 0"][0]
     assert rows["ordered edge sigma_b = 0"][1] == pytest.approx(1.0, abs=1e-12)
+
+
+# ---------------------------------------------------------------- 2. epochs: slip, not notation
+def test_epochs_is_a_slip_and_can_be_confirmed():
+    v = run_check(get_claim("hayou.setting.epochs"), "quick")
+    assert v.status is Status.REFUTED and v.severity == "slip"
+    from proofs_checks.doc001 import experiments
+
+    assert experiments.check_epochs("quick", (160, 160)).status is Status.CONFIRMED
