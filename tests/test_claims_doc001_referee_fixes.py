@@ -37,3 +37,13 @@ def test_epochs_is_a_slip_and_can_be_confirmed():
     from proofs_checks.doc001 import experiments
 
     assert experiments.check_epochs("quick", (160, 160)).status is Status.CONFIRMED
+
+
+# ---------------------------------------------------------------- 3. log gap: substantive (its conclusions fall)
+def test_log_gap_is_substantive_and_can_be_confirmed():
+    v = run_check(get_claim("hayou.text.relu_tanh_log_gap"), "quick")
+    assert v.status is Status.REFUTED and v.severity == "substantive"
+    assert "L = 30 (Table 2's depth)" in v.corrected
+    from proofs_checks.doc001 import spectrum
+
+    assert spectrum.check_log_gap("quick", relu_has_log=True).status is Status.CONFIRMED
