@@ -47,3 +47,23 @@ def test_log_gap_is_substantive_and_can_be_confirmed():
     from proofs_checks.doc001 import spectrum
 
     assert spectrum.check_log_gap("quick", relu_has_log=True).status is Status.CONFIRMED
+
+
+# ---------------------------------------------------------------- 4. Fact 1: the whole segment sigma_b = 0, sigma_w <= 1
+def test_tanh_edge_variance_one_step_matches_scipy():
+    from scipy.integrate import quad
+
+    e2 = quad(lambda z: math.tanh(z) ** 2 * math.exp(-z * z / 2) / math.sqrt(2 * math.pi), -12, 12)[0]
+    assert mf._tanh_edge_variance(0.8, 2, (2,))[2] == pytest.approx(0.64 * e2, rel=1e-10)
+
+
+def test_fact1_correction_covers_the_segment_and_spares_sigma_w_above_one():
+    v = run_check(get_claim("hayou.fact1.tanh_variance"), "quick")
+    assert v.status is Status.REFUTED and v.severity == "slip"
+    assert r"\sigma_w \le 1" in v.corrected and r"\sigma_b = 0 with \sigma_w > 1" in v.corrected
+    # the segment: q^l -> 0 geometrically at ratio sigma_w^2 for sigma_w < 1 (so no q > 0) ...
+    low = mf._tanh_edge_variance(0.8, 64, (32, 64))
+    assert low[64] < 1e-12 and (low[64] / low[32]) ** (1 / 32) == pytest.approx(0.64, rel=1e-3)
+    # ... but for sigma_w > 1 the variance has a positive limit (the other outcome on the same edge)
+    high = mf._tanh_edge_variance(1.5, 200, (100, 200))
+    assert high[200] > 0.5 and abs(high[200] - high[100]) < 1e-12

@@ -100,20 +100,35 @@ def check_cnn_corr_map(level):
     return inconclusive("printed map", "", "", evidence)
 
 
+def _tanh_edge_variance(sigma_w: float, depth: int, marks, n: int = 120) -> dict:
+    """q^l of the tanh variance map with sigma_b = 0 from q^1 = 1, at the layers in ``marks``."""
+    q, out = 1.0, {}
+    x, w, *_ = num._gh(n)
+    for l in range(1, depth + 1):
+        if l in marks:
+            out[l] = q
+        q = sigma_w ** 2 * float(np.dot(w, np.tanh(math.sqrt(q) * x) ** 2))
+    return out
+
+
 @claim("hayou.fact1.tanh_variance", SEED, (630, 630),
        r"\forall\sigma_b,\sigma_w\in\mathbb R^+\ \exists q,\lambda>0:\ \sup_{x}|q^l(x,x)-q|\le e^{-\lambda l}", "rate",
        title="Fact 1: exponential convergence of the tanh variance for every (sigma_b, sigma_w)",
-       severity=('slip', "fails on the sigma_b = 0 edge that the premise (sigma_b, sigma_w) in R^+ includes (the document's own EOC point (0, sqrt 2) of Fact 12 is in (R^+)^2); every tanh setting of the paper has sigma_b > 0 (line 291)"))
+       severity=('slip', "fails on the sigma_b = 0, sigma_w <= 1 segment of the edge that the premise (sigma_b, sigma_w) in R^+ includes (the document's own EOC point (0, sqrt 2) of Fact 12 is in (R^+)^2); every tanh setting of the paper has sigma_b > 0 (line 291), where the statement holds"))
 def check_fact1(level):
     depth = 10 ** 4 if level == "quick" else 10 ** 5
-    # counterexample candidate: sigma_b = 0, sigma_w = 1 (the tanh EOC at sigma_b = 0)
-    q = 1.0
-    x, w, *_ = num._gh(120)
-    marks = {}
-    for l in range(1, depth + 1):
-        if l in (10, 100, 1000, 10 ** 4, 10 ** 5):
-            marks[l] = q * l
-        q = float(np.dot(w, np.tanh(math.sqrt(q) * x) ** 2))
+    # sigma_b = 0, sigma_w = 1 (the tanh EOC at sigma_b = 0): polynomial decay to q = 0
+    marks = {l: q * l for l, q in _tanh_edge_variance(1.0, depth, (10, 100, 1000, 10 ** 4, 10 ** 5)).items()}
+    # sigma_b = 0, sigma_w < 1 (ordered, chi = sigma_w^2 < 1 at q = 0): geometric decay to q = 0, not q > 0
+    low = _tanh_edge_variance(0.8, 64, (8, 16, 32, 64))
+    low_ratio = (low[64] / low[32]) ** (1 / 32)
+    # sigma_b = 0, sigma_w > 1: a positive fixed point, reached geometrically (the statement holds there)
+    hi_qs = num.tanh_fixed_q(1.5 ** 2, 0.0, n=120)
+    q3, hi_diffs = 1.0, []
+    for _ in range(40):
+        hi_diffs.append(abs(q3 - hi_qs))
+        q3 = num.tanh_variance_map(q3, 1.5 ** 2, 0.0, 120)
+    hi_rate = _exp_rate(hi_diffs)
     # generic point sigma_b = 0.2: exponential
     q2, diffs = 2.0, []
     qs = num.tanh_fixed_q(1.7, 0.04, n=120)
@@ -121,16 +136,25 @@ def check_fact1(level):
         diffs.append(abs(q2 - qs))
         q2 = num.tanh_variance_map(q2, 1.7, 0.04, 120)
     rate = _exp_rate(diffs)
+    low_text = ", ".join(f"{v:.3e} (l={l})" for l, v in low.items())
     evidence = (f"(sigma_b, sigma_w) = (0, 1), q^1 = 1: l q^l = " + ", ".join(f"{v:.5f} (l={l})" for l, v in marks.items())
                 + f" -> 1/2, i.e. q^l ~ 1/(2l) (E[tanh(sqrt q Z)^2] = q - 2q^2 + O(q^3)); limit q = 0 and the decay is "
-                f"polynomial. Generic point (0.2, 1.304): exponential with rate {rate:.3f}/layer. Also, with x ranging "
-                f"over R^d, sup_x |q^1(x,x) - q| is infinite, so a constant or a compact input set is needed even at l = 1.")
+                f"polynomial. (0, 0.8), q^1 = 1: q^l = {low_text}, ratio per layer {low_ratio:.6f} (sigma_w^2 = 0.64): "
+                f"the limit is q = 0, so no q > 0 exists on the whole segment sigma_b = 0, sigma_w < 1. (0, 1.5): "
+                f"q^l -> q = {hi_qs:.6f} > 0 with rate {hi_rate:.3f}/layer (holds). Generic point (0.2, 1.304): "
+                f"exponential with rate {rate:.3f}/layer. Also, with x ranging over R^d, sup_x |q^1(x,x) - q| is "
+                f"infinite, so a constant or a compact input set is needed even at l = 1.")
     last = list(marks.values())[-1]
-    if abs(last - 0.5) < 0.05:
-        return refuted("q, lambda > 0 for every (sigma_b, sigma_w) in (R^+)^2", f"at (0, 1): q^l ~ {last:.4f}/l -> 0",
-                       r"for \sigma_b > 0 (or \sigma_w < 1 with \sigma_b = 0, where q = 0) the variance converges "
-                       r"exponentially: \sup_{x\in E}|q^l(x,x) - q| \le C e^{-\lambda l}; at (\sigma_b, \sigma_w) = (0, 1) "
-                       r"(the tanh EOC with \sigma_b = 0) q^l \sim 1/(2l) -> 0 polynomially", evidence)
+    segment_fails = low[64] < 1e-6 and low_ratio < 1
+    if abs(last - 0.5) < 0.05 and segment_fails and hi_qs > 0.1 and hi_rate and hi_rate > 0:
+        return refuted("q, lambda > 0 for every (sigma_b, sigma_w) in (R^+)^2",
+                       f"at (0, 1): q^l ~ {last:.4f}/l -> 0; at (0, 0.8): q^64 = {low[64]:.3e} -> 0",
+                       r"for \sigma_b > 0, or \sigma_b = 0 with \sigma_w > 1, there are q, \lambda > 0 with "
+                       r"\sup_{x\in E}|q^l(x,x) - q| \le C e^{-\lambda l} (E compact); on the segment \sigma_b = 0, "
+                       r"\sigma_w \le 1 no q > 0 exists: for \sigma_w < 1, q^l \to 0 geometrically (ratio "
+                       f"{low_ratio:.4f} per layer at sigma_w = 0.8, q^32 = {low[32]:.2e}), and at (0, 1) (the tanh EOC "
+                       r"with \sigma_b = 0) q^l \sim 1/(2l) \to 0 polynomially " + f"(l q^l = {last:.5f} at l = "
+                       f"{list(marks)[-1]})", evidence)
     return inconclusive("exponential", f"l q^l = {last:.4f}", "deeper iteration", evidence)
 
 
