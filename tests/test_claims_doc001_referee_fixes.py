@@ -67,3 +67,23 @@ def test_fact1_correction_covers_the_segment_and_spares_sigma_w_above_one():
     # ... but for sigma_w > 1 the variance has a positive limit (the other outcome on the same edge)
     high = mf._tanh_edge_variance(1.5, 200, (100, 200))
     assert high[200] > 0.5 and abs(high[200] - high[100]) < 1e-12
+
+
+# ---------------------------------------------------------------- 5. Fact 15: cross-position covariances
+def test_cnn_cross_covariance_tends_to_cstar_q_in_chaos_and_to_q_in_order():
+    from proofs_checks.doc001 import numerics as num
+    from proofs_checks.doc001.thm1_phases import _tanh_stable_point
+
+    x = np.random.default_rng(5).uniform(-1.5, 1.5, 6)
+    # first layer by hand: sigma_b^2 + sigma_w^2/3 sum_{beta=-1..1} x_(a+beta) x_(a'+beta) (circular)
+    Q1 = mf._tanh_cnn_covariances(0.04, 6.25, x, 1, 1)
+    assert Q1[0, 1] == pytest.approx(0.04 + 6.25 / 3 * (x[5] * x[0] + x[0] * x[1] + x[1] * x[2]), rel=1e-12)
+    Q = mf._tanh_cnn_covariances(0.04, 6.25, x, 1, 70)
+    q = num.tanh_fixed_q(6.25, 0.04, n=80)
+    cstar, _ = _tanh_stable_point(6.25, 0.04)
+    assert np.allclose(np.diag(Q), q, atol=1e-9) and abs(Q[0, 1] - cstar * q) < 1e-3 and abs(Q[0, 1] - q) > 1
+    # ordered phase: every covariance tends to q (the literal reading would hold there)
+    Qo = mf._tanh_cnn_covariances(0.25, 0.64, x, 1, 70)
+    assert np.allclose(Qo, num.tanh_fixed_q(0.64, 0.25, n=80), atol=1e-8)
+    v = run_check(get_claim("hayou.fact15.cnn_variance"), "quick")
+    assert v.status is Status.REFUTED and v.severity == "slip" and "notation defect" in v.evidence
