@@ -93,7 +93,9 @@ def check_epochs(level, printed=(150, 160)):
                  text == caption, "the two printed values", "a comparison of two numbers printed for the same run",
                  corrected=f"the same run cannot have been trained for both {text} and {caption} epochs; the document "
                  "does not say which is right",
-                 severity=("notation", "one of the two numbers is a typo; no conclusion depends on the epoch count"),
+                 severity=("slip", "one of the two numbers is wrong as printed and the document does not say which "
+                           "(so the intent is not clear from context: not a notation defect); no conclusion depends "
+                           "on the epoch count (the L = 300 accuracies of Table 2 are not checked here)"),
                  strength=("consistency", "two printed numbers compared"))
 
 

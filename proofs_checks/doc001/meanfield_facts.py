@@ -100,20 +100,35 @@ def check_cnn_corr_map(level):
     return inconclusive("printed map", "", "", evidence)
 
 
+def _tanh_edge_variance(sigma_w: float, depth: int, marks, n: int = 120) -> dict:
+    """q^l of the tanh variance map with sigma_b = 0 from q^1 = 1, at the layers in ``marks``."""
+    q, out = 1.0, {}
+    x, w, *_ = num._gh(n)
+    for l in range(1, depth + 1):
+        if l in marks:
+            out[l] = q
+        q = sigma_w ** 2 * float(np.dot(w, np.tanh(math.sqrt(q) * x) ** 2))
+    return out
+
+
 @claim("hayou.fact1.tanh_variance", SEED, (630, 630),
        r"\forall\sigma_b,\sigma_w\in\mathbb R^+\ \exists q,\lambda>0:\ \sup_{x}|q^l(x,x)-q|\le e^{-\lambda l}", "rate",
        title="Fact 1: exponential convergence of the tanh variance for every (sigma_b, sigma_w)",
-       severity=('slip', "fails on the sigma_b = 0 edge that the premise (sigma_b, sigma_w) in R^+ includes (the document's own EOC point (0, sqrt 2) of Fact 12 is in (R^+)^2); every tanh setting of the paper has sigma_b > 0 (line 291)"))
+       severity=('slip', "fails on the sigma_b = 0, sigma_w <= 1 segment of the edge that the premise (sigma_b, sigma_w) in R^+ includes (the document's own EOC point (0, sqrt 2) of Fact 12 is in (R^+)^2); every tanh setting of the paper has sigma_b > 0 (line 291), where the statement holds"))
 def check_fact1(level):
     depth = 10 ** 4 if level == "quick" else 10 ** 5
-    # counterexample candidate: sigma_b = 0, sigma_w = 1 (the tanh EOC at sigma_b = 0)
-    q = 1.0
-    x, w, *_ = num._gh(120)
-    marks = {}
-    for l in range(1, depth + 1):
-        if l in (10, 100, 1000, 10 ** 4, 10 ** 5):
-            marks[l] = q * l
-        q = float(np.dot(w, np.tanh(math.sqrt(q) * x) ** 2))
+    # sigma_b = 0, sigma_w = 1 (the tanh EOC at sigma_b = 0): polynomial decay to q = 0
+    marks = {l: q * l for l, q in _tanh_edge_variance(1.0, depth, (10, 100, 1000, 10 ** 4, 10 ** 5)).items()}
+    # sigma_b = 0, sigma_w < 1 (ordered, chi = sigma_w^2 < 1 at q = 0): geometric decay to q = 0, not q > 0
+    low = _tanh_edge_variance(0.8, 64, (8, 16, 32, 64))
+    low_ratio = (low[64] / low[32]) ** (1 / 32)
+    # sigma_b = 0, sigma_w > 1: a positive fixed point, reached geometrically (the statement holds there)
+    hi_qs = num.tanh_fixed_q(1.5 ** 2, 0.0, n=120)
+    q3, hi_diffs = 1.0, []
+    for _ in range(40):
+        hi_diffs.append(abs(q3 - hi_qs))
+        q3 = num.tanh_variance_map(q3, 1.5 ** 2, 0.0, 120)
+    hi_rate = _exp_rate(hi_diffs)
     # generic point sigma_b = 0.2: exponential
     q2, diffs = 2.0, []
     qs = num.tanh_fixed_q(1.7, 0.04, n=120)
@@ -121,17 +136,47 @@ def check_fact1(level):
         diffs.append(abs(q2 - qs))
         q2 = num.tanh_variance_map(q2, 1.7, 0.04, 120)
     rate = _exp_rate(diffs)
+    low_text = ", ".join(f"{v:.3e} (l={l})" for l, v in low.items())
     evidence = (f"(sigma_b, sigma_w) = (0, 1), q^1 = 1: l q^l = " + ", ".join(f"{v:.5f} (l={l})" for l, v in marks.items())
                 + f" -> 1/2, i.e. q^l ~ 1/(2l) (E[tanh(sqrt q Z)^2] = q - 2q^2 + O(q^3)); limit q = 0 and the decay is "
-                f"polynomial. Generic point (0.2, 1.304): exponential with rate {rate:.3f}/layer. Also, with x ranging "
-                f"over R^d, sup_x |q^1(x,x) - q| is infinite, so a constant or a compact input set is needed even at l = 1.")
+                f"polynomial. (0, 0.8), q^1 = 1: q^l = {low_text}, ratio per layer {low_ratio:.6f} (sigma_w^2 = 0.64): "
+                f"the limit is q = 0, so no q > 0 exists on the whole segment sigma_b = 0, sigma_w < 1. (0, 1.5): "
+                f"q^l -> q = {hi_qs:.6f} > 0 with rate {hi_rate:.3f}/layer (holds). Generic point (0.2, 1.304): "
+                f"exponential with rate {rate:.3f}/layer. Also, with x ranging over R^d, sup_x |q^1(x,x) - q| is "
+                f"infinite, so a constant or a compact input set is needed even at l = 1.")
     last = list(marks.values())[-1]
-    if abs(last - 0.5) < 0.05:
-        return refuted("q, lambda > 0 for every (sigma_b, sigma_w) in (R^+)^2", f"at (0, 1): q^l ~ {last:.4f}/l -> 0",
-                       r"for \sigma_b > 0 (or \sigma_w < 1 with \sigma_b = 0, where q = 0) the variance converges "
-                       r"exponentially: \sup_{x\in E}|q^l(x,x) - q| \le C e^{-\lambda l}; at (\sigma_b, \sigma_w) = (0, 1) "
-                       r"(the tanh EOC with \sigma_b = 0) q^l \sim 1/(2l) -> 0 polynomially", evidence)
+    segment_fails = low[64] < 1e-6 and low_ratio < 1
+    if abs(last - 0.5) < 0.05 and segment_fails and hi_qs > 0.1 and hi_rate and hi_rate > 0:
+        return refuted("q, lambda > 0 for every (sigma_b, sigma_w) in (R^+)^2",
+                       f"at (0, 1): q^l ~ {last:.4f}/l -> 0; at (0, 0.8): q^64 = {low[64]:.3e} -> 0",
+                       r"for \sigma_b > 0, or \sigma_b = 0 with \sigma_w > 1, there are q, \lambda > 0 with "
+                       r"\sup_{x\in E}|q^l(x,x) - q| \le C e^{-\lambda l} (E compact); on the segment \sigma_b = 0, "
+                       r"\sigma_w \le 1 no q > 0 exists: for \sigma_w < 1, q^l \to 0 geometrically (ratio "
+                       f"{low_ratio:.4f} per layer at sigma_w = 0.8, q^32 = {low[32]:.2e}), and at (0, 1) (the tanh EOC "
+                       r"with \sigma_b = 0) q^l \sim 1/(2l) \to 0 polynomially " + f"(l q^l = {last:.5f} at l = "
+                       f"{list(marks)[-1]})", evidence)
     return inconclusive("exponential", f"l q^l = {last:.4f}", "deeper iteration", evidence)
+
+
+def _tanh_cnn_covariances(sigma_b2: float, sigma_w2: float, x, k: int, depth: int, n: int = 80):
+    """Q^l_{alpha,alpha'}(x, x) of a 1-D circular tanh CNN with infinitely many channels (one input channel):
+    Q^1 = sigma_b^2 + sigma_w^2/(2k+1) sum_beta x_{alpha+beta} x_{alpha'+beta},
+    Q^{l+1} = sigma_b^2 + sigma_w^2/(2k+1) sum_beta E[tanh(u_{alpha+beta}) tanh(u_{alpha'+beta})], u ~ N(0, Q^l)
+    (../shared/seeds/001_018e0351582ed44f.txt:698, Appendix Section 4.3); tensor Gauss-Hermite per pair."""
+    M = len(x)
+    _, _, z1, z2, ww = num._gh(n)
+    shift = lambda A: sum(np.roll(np.roll(A, -b, 0), -b, 1) for b in range(-k, k + 1)) / (2 * k + 1)  # noqa: E731
+    Q = sigma_b2 + sigma_w2 * shift(np.outer(x, x))
+    for _ in range(depth - 1):
+        E = np.empty((M, M))
+        for i in range(M):
+            for j in range(M):
+                c = max(-1.0, min(1.0, Q[i, j] / math.sqrt(Q[i, i] * Q[j, j])))
+                u = np.tanh(math.sqrt(Q[i, i]) * z1)
+                v = np.tanh(math.sqrt(Q[j, j]) * (c * z1 + math.sqrt(1 - c * c) * z2))
+                E[i, j] = float(np.dot(ww, u * v))
+        Q = sigma_b2 + sigma_w2 * shift(E)
+    return Q
 
 
 @claim("hayou.fact15.cnn_variance", SEED, (698, 698),
@@ -140,8 +185,26 @@ def check_fact1(level):
        severity=('slip', "as Fact 1, on the sigma_b = 0 edge; the paper's CNN settings have sigma_b > 0"))
 def check_fact15(level):
     v = check_fact1(level)
-    v.evidence = ("an input whose entries do not depend on the position alpha makes every q_{alpha,alpha'}^l(x,x) follow "
-                  "the FFNN variance recursion, so the counterexample of Fact 1 applies verbatim. " + v.evidence)
+    sw, sb, M, k, depth = 2.5, 0.2, 6, 1, 70
+    x = np.random.default_rng(5).uniform(-1.5, 1.5, M)  # position-dependent input
+    Q = _tanh_cnn_covariances(sb * sb, sw * sw, x, k, depth)
+    q = num.tanh_fixed_q(sw * sw, sb * sb, n=80)
+    cstar, _ = _tanh_stable_point(sw * sw, sb * sb)
+    diag_dev = float(np.max(np.abs(np.diag(Q) - q)))
+    cross = float(Q[0, 1])
+    cnn_text = (f"Read literally, sup_(alpha, alpha') also covers the cross-position covariances, which do not tend to "
+                f"q off the ordered phase: tanh CNN, chaotic (sigma_b, sigma_w) = ({sb}, {sw}), k = {k}, M = {M} "
+                f"circular positions, a position-dependent input, depth {depth}: max_alpha |q^l_(alpha,alpha)(x,x) - q| "
+                f"= {diag_dev:.1e} with q = {q:.4f}, but q^l_(0,1)(x,x) = {cross:.4f}, against c* q = {cstar * q:.4f} "
+                f"(c* = {cstar:.5f} the stable fixed point of the correlation map): a notation defect (the intended "
+                f"statement is about alpha = alpha', as the Xiao et al. variance result cited there), beside the edge "
+                f"slip below. ")
+    v.evidence = (cnn_text + "An input whose entries do not depend on the position alpha makes every "
+                  "q_{alpha,alpha'}^l(x,x) follow the FFNN variance recursion, so the counterexample of Fact 1 applies "
+                  "verbatim. " + v.evidence)
+    if v.corrected:
+        v.corrected += (r"; and the supremum is over \alpha = \alpha' only (\sup_\alpha |q^l_{\alpha,\alpha}(x,x) - q|): "
+                        f"off the diagonal q^l_(0,1) -> c* q = {cstar * q:.4f} in the chaotic case computed")
     return v
 
 
@@ -309,10 +372,50 @@ def check_fact12(level):
                  "The printed form of f is checked in hayou.relu_covariance_map", corrected="(see computed)")
 
 
+def _relu_hprime(c: float) -> float:
+    """h'(c) = 2 P(Z_1 > 0, c Z_1 + sqrt(1-c^2) Z_2 > 0) for Fact 12's map h (relu' is 0/1), by mpmath quadrature of
+    int_0^inf phi(z) Phi(c z / sqrt(1-c^2)) dz; at c = 1 the event is Z_1 > 0."""
+    with mpmath.workdps(30):
+        cc = mpmath.mpf(c)
+        if cc == 1:
+            return float(2 * mpmath.quad(mpmath.npdf, [0, mpmath.inf]))
+        sd = mpmath.sqrt(1 - cc * cc)
+        return float(2 * mpmath.quad(lambda z: mpmath.npdf(z) * mpmath.ncdf(cc * z / sd), [0, 1, 4, mpmath.inf]))
+
+
+def _relu_fact16(grid):
+    """The ReLU half of Fact 16: the layer correlation map c -> (sigma_b^2 + (sigma_w^2/2) q^l h(c)) / q^(l+1),
+    q^(l+1) = sigma_b^2 + (sigma_w^2/2) q^l (Fact 8's variance map), its f'(1) and the sign changes of f(c) - c.
+    Rows (text, holds) for the ordered point (0.5, 1.2) at its fixed q, the EOC (0, sqrt 2) and the ordered
+    sigma_b = 0 edge (0, 1.2), where q^l -> 0 and sigma_w cancels."""
+    out = []
+    for name, (sb2, sw2, layer) in (("ordered", (0.25, 1.44, None)), ("EOC", (0.0, 2.0, None)),
+                                    ("ordered edge sigma_b = 0", (0.0, 1.44, 60))):
+        q = sb2 / (1 - sw2 / 2) if sw2 < 2 and sb2 > 0 else 1.0  # the fixed variance; the edge starts at q^1 = 1
+        if layer:
+            for _ in range(layer - 1):
+                q = sb2 + sw2 / 2 * q
+        q_next = sb2 + sw2 / 2 * q
+        f = lambda c: (sb2 + sw2 / 2 * q * num.relu_f(c)) / q_next  # noqa: E731
+        fp1 = sw2 / 2 * q * _relu_hprime(1.0) / q_next
+        g = np.array([f(c) - c for c in grid])
+        roots = int(np.sum(np.sign(g[1:]) != np.sign(g[:-1])))
+        where = f"q^{layer} = {q:.3e}, " if layer else f"q = {q:.6g}, "
+        text = (f"ReLU {name} (sigma_b^2, sigma_w^2) = ({sb2}, {sw2}): {where}f'(1) = {fp1:.12f}, f(1) = {f(1.0):.12f}, "
+                f"sign changes of f(c) - c on (-1, 1): {roots}")
+        if name == "EOC":
+            holds = abs(fp1 - 1) < 1e-9 and roots == 0
+        else:
+            holds = 0 < fp1 < 1 and roots == 0
+        out.append((name, text, holds, fp1))
+    return out
+
+
 @claim("hayou.fact16.fixed_points", SEED, (704, 712),
        r"f(1)=1;\ 0<f'(1)<1\ (\mathrm{Ord});\ f'(1)>1\ (\mathrm{Ch});\ f'(1)=1\ (\mathrm{EOC});\ \text{fixed points}", "identity",
        title="Fact 16: fixed points of the correlation map in each phase",
-       strength=('independent', 'sign changes of f(c) - c on a grid for ordered, EOC and chaotic tanh maps by quadrature'))
+       strength=('independent', 'sign changes of f(c) - c on a grid for ordered, EOC and chaotic tanh maps and ordered '
+                 'and EOC ReLU maps by quadrature'))
 def check_fact16(level):
     rows, ok = [], True
     grid = np.linspace(-0.999, 0.999, 80 if level == "quick" else 400)
@@ -331,8 +434,25 @@ def check_fact16(level):
             cstar, fpc = _tanh_stable_point(sw * sw, sb * sb)
             ok &= fp1 > 1 and roots == 1 and fpc < 1
             rows[-1] += f", stable c* = {cstar:.8f} with f'(c*) = {fpc:.5f}"
-    return judge("phase structure of the fixed points", "as stated" if ok else "mismatch", ok, "sign changes on a grid",
-                 "Gauss-Hermite correlation maps; " + "; ".join(rows), corrected="(see evidence)")
+    relu = _relu_fact16(grid)
+    ok_off_edge = ok and all(h for name, _, h, _ in relu if "edge" not in name)
+    edge_name, edge_row, edge_holds, edge_fp1 = relu[-1]
+    rows += [r[1] for r in relu]
+    note = ("Gauss-Hermite tanh maps at the fixed variance; ReLU layer maps from Fact 12's h (checked in "
+            "hayou.relu_covariance_map) with h'(c) = 2 P(Z_1 > 0, cZ_1 + sqrt(1-c^2) Z_2 > 0) by mpmath quadrature; "
+            "the ReLU chaotic bullet is not tested: line 670 reads 'Ordered/Chaotic' as 'Ordered' for ReLU. "
+            + "; ".join(rows) + f". Edge: {edge.PREMISES}")
+    return judge("phase structure of the fixed points (tanh and ReLU)",
+                 "as stated off the edge; " + ("as stated" if edge_holds else f"ReLU edge: f'(1) = {edge_fp1:.12f}")
+                 + " on the ReLU sigma_b = 0 edge", ok_off_edge and edge_holds, "sign changes on a grid", note,
+                 corrected="as printed for tanh and for ReLU with sigma_b > 0; on the ReLU edge sigma_b = 0, sigma_w < sqrt 2 "
+                 "(ordered by Fact 8) the correlation map is Fact 12's h for every sigma_w, so f'(1) = h'(1) = 1 "
+                 f"(computed: {edge_row}) and the ordered bullet '0 < f'(1) < 1' fails there, while 1 stays the unique "
+                 "fixed point (approached polynomially, see hayou.fact9.relu_ordered_corr)" if ok_off_edge else
+                 "(see evidence)",
+                 severity=("slip", "fails only on the ReLU sigma_b = 0 edge, which Fact 8's Ord includes (the same policy "
+                           "as Facts 9 and 17); for sigma_b > 0 f'(1) = sigma_w^2/2 < 1 as printed, and every ordered "
+                           "experiment uses sigma_b > 0 (line 291)"))
 
 
 @claim("hayou.fact17.fprime_convergence", SEED, (714, 716),
