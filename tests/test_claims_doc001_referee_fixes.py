@@ -87,3 +87,15 @@ def test_cnn_cross_covariance_tends_to_cstar_q_in_chaos_and_to_q_in_order():
     assert np.allclose(Qo, num.tanh_fixed_q(0.64, 0.25, n=80), atol=1e-8)
     v = run_check(get_claim("hayou.fact15.cnn_variance"), "quick")
     assert v.status is Status.REFUTED and v.severity == "slip" and "notation defect" in v.evidence
+
+
+# ---------------------------------------------------------------- 6. Proposition 2: the literal fit is pre-asymptotic
+def test_prop2_literal_fit_reported_as_pre_asymptotic_with_a_widened_bar():
+    from proofs_checks.doc001 import resnet, resnet_rates as rr
+
+    v = run_check(get_claim("hayou.prop2.proof_limit"), "quick")
+    assert v.status is Status.REFUTED and v.severity == "substantive" and "pre-asymptotic" in v.computed
+    short, deep = rr.scaled_ratio_fit("quick", True), rr.scaled_ratio_fit("full", True)
+    assert deep["ratio"][-1] < deep["ratio"][-2] and deep["ratio"][-1] > 0.3  # still falling, far from the fit
+    assert f"+/- {deep['error'] + abs(deep['r_inf'] - short['r_inf']):.1e}" in v.computed
+    assert resnet.check_prop2_proof_limit("quick", printed_ratio=1.0).status is Status.CONFIRMED

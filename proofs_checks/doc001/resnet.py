@@ -270,13 +270,26 @@ def check_prop2_rate(level, log_power=1):
 def check_prop2_proof_limit(level, printed_ratio=0.25):
     """The proposition's claim read as: the off-diagonal ratio of the limit is Theorem 2's lambda = 1/4."""
     fit = rr.scaled_ratio_fit(level, False)
-    lit = rr.scaled_ratio_fit(level, True)
     err = max(fit["error"], 1e-3)
     ok = abs(fit["r_inf"] - printed_ratio) <= 3 * err
+    # the literal reading is pre-asymptotic: refit with one more decade and widen the bar by how far the fit moves
+    lit_short, lit_deep = rr.scaled_ratio_fit("quick", True), rr.scaled_ratio_fit("full", True)
+    shift = abs(lit_deep["r_inf"] - lit_short["r_inf"])
+    lit_ratio = lit_deep["ratio"]
+    lit_err = lit_deep["error"] + shift
+    quarter_in = abs(lit_deep["r_inf"] - 0.25) <= lit_err
+    lit_text = (f"literal eq. (7): Kbar_xy/Kbar_xx = " + ", ".join(f"{r:.4f}" for r in lit_ratio) + f" at L = 10..10^"
+                f"{len(lit_ratio)}, still falling by {lit_ratio[-2] - lit_ratio[-1]:.4f} in the last decade; the fit "
+                f"r_inf + b/log L + ... gives {lit_short['r_inf']:.3f} +/- {lit_short['error']:.1e} on L <= "
+                f"{lit_short['depths'][-1]} and {lit_deep['r_inf']:.3f} +/- {lit_deep['error']:.1e} on L <= "
+                f"{lit_deep['depths'][-1]}: pre-asymptotic (adding a decade moves it by {shift:.1e}, "
+                f"{shift / lit_short['error']:.2f} of its own error bar, "
+                f"{'downwards' if lit_deep['r_inf'] < lit_short['r_inf'] else 'upwards'}), so its error bar is "
+                f"widened by that move to {lit_deep['r_inf']:.3f} +/- {lit_err:.1e}, and 1/4 is "
+                + ("inside" if quarter_in else "outside") + " the widened bar")
     text = (f"proof's reading (alpha_L = L^(1+sigma_w^2/2)): Kbar_xy/Kbar_xx = "
             + ", ".join(f"{r:.4f}" for r in fit["ratio"]) + f" at L = 10..{fit['depths'][-1]}, fitted limit "
-            f"{fit['r_inf']:.4f} +/- {fit['error']:.1e}; literal eq. (7): fitted limit {lit['r_inf']:.3f} +/- "
-            f"{lit['error']:.1e}")
+            f"{fit['r_inf']:.4f} +/- {fit['error']:.1e}; " + lit_text)
     return judge(f"limit ratio {printed_ratio:g} (Theorem 2's lambda)", text, ok,
                  f"fitted limit vs printed: {abs(fit['r_inf'] - printed_ratio) / err:.1f} error bars",
                  "sigma_w^2 = 2, sigma_b = 0, c^1 = 0.5, recursion of the scaled ResNet (gradients w.r.t. w/sqrt(l), "
@@ -285,7 +298,8 @@ def check_prop2_proof_limit(level, printed_ratio=0.25):
                  corrected=f"with alpha_L = L^(1+sigma_w^2/2) the normalised kernel tends to q U, ratio "
                  f"{fit['r_inf']:.3f} +/- {fit['error']:.1e} (= 1 within its error bar), as the proof's line 1544 "
                  f"says, not to Theorem 2's limit (ratio 1/4); only under the literal eq. (7), where alpha_L = "
-                 f"L^(sigma_w^2/2) log L, is the ratio near 1/4 ({lit['r_inf']:.3f} +/- {lit['error']:.1e})",
+                 f"L^(sigma_w^2/2) log L, can the ratio tend to 1/4 (pre-asymptotic fit {lit_deep['r_inf']:.3f} "
+                 f"+/- {lit_err:.1e} with the widened bar; see computed)",
                  strength=("independent", "the fitted limit would have been 1/4 had the proposition been right"))
 
 
