@@ -66,7 +66,8 @@ def test_check_json_for_a_confirmed_and_a_refuted_claim(capsys):
 def test_check_table_has_summary_line_and_progress_on_stderr(capsys):
     code, out, err = run(["check", "hayou.fact11", "hayou.setting.epochs"], capsys)
     assert code == 0
-    assert "2 claims: 1 confirmed, 0 refuted, 1 inconclusive" in out
+    assert "2 claims: 1 confirmed, 1 refuted" in out  # epochs: refuted as a slip since the referee pass
+    assert "refuted by severity: 0 substantive, 1 slip, 0 notation" in out
     assert "[1/2] checking hayou." in err and "checked 2 claims" in err  # progress lines go to stderr
 
 
