@@ -42,11 +42,9 @@ points kernel_at_depths, gram_at_depths, one_minus_rho_from_inputs.
 """
 from __future__ import annotations
 
-import math
 from typing import Callable, Optional
 
-from asymptotics.backends import Float64Ops
-from asymptotics.validation import InputError, check_correlation, check_depths, check_digits, check_positive
+from asymptotics.validation import InputError
 
 from asymptotics.recursion.network import (  # noqa: F401  (re-exported: this module is the public entry point)
     BACKENDS,

@@ -12,64 +12,11 @@ from typing import Callable, Optional
 from asymptotics.backends import Float64Ops
 from asymptotics.validation import InputError, check_correlation, check_depths, check_digits, check_positive
 
-from asymptotics.recursion.network import (  # noqa: F401
-    BACKENDS,
-    FLOAT64_EPS,
-    _exact,
-    Network,
-    LayerValues,
-    KernelTrajectory,
-)
-from asymptotics.recursion.steps import (  # noqa: F401
-    _nobias_step,
-    _nobias_step_compensated,
-    _Params,
-    _params,
-    _general_layer,
-    _widen,
-    _clip_delta,
-    _half_angle_of_ball,
-    _initial_state,
-    _general_values,
-    _mid,
-    arb_to_mpf,
-    _nobias_values,
-    _arb_rad,
-)
-from asymptotics.recursion.cost import (  # noqa: F401
-    MAX_SECONDS,
-    seconds_per_layer,
-    _check_cost,
-    guard_bits,
-    _input_bits,
-    _exact_inputs,
-    _rounds_differently,
-    _mpmath_precisions,
-)
-from asymptotics.recursion.arb import (  # noqa: F401
-    _run_arb,
-    _arb_nobias,
-    _delta_midpoint,
-    _asin_half_spread,
-    _arb_general,
-)
-from asymptotics.recursion.scalar import (  # noqa: F401
-    _run_mpmath,
-    _map_values,
-    _mpmath_once,
-    _iterate_point,
-    _run_float64,
-)
-from asymptotics.recursion.arrays import (  # noqa: F401
-    pair_arrays_at_depths,
-    _array_values,
-    _check_array_correlation,
-    _check_data,
-    _check_finite_arrays,
-    _assemble,
-    naive_float64_pairs,
-    naive_float64_gram,
-)
+from asymptotics.recursion.network import BACKENDS, Network, KernelTrajectory
+from asymptotics.recursion.steps import _params, _general_layer
+from asymptotics.recursion.arb import _run_arb
+from asymptotics.recursion.scalar import _run_mpmath, _run_float64
+from asymptotics.recursion.arrays import pair_arrays_at_depths, _array_values, _check_data, _check_finite_arrays, _assemble
 
 
 def _check_inputs(rho, depths, q_x, q_y):
