@@ -59,8 +59,6 @@ def test_pure_python_mpmath_backend():
 
 
 @pytest.mark.skipif(importlib.util.find_spec("gmpy2") is None, reason="gmpy2 not installed ([dev] extra)")
-# Until backends.to_arb converts gmpy2.mpz (issue 19, engine owner's fix): remove this mark then.
-@pytest.mark.xfail(strict=False, reason="flint.fmpz/fmpq refuse gmpy2.mpz in backends.to_arb")
 def test_gmpy2_mpmath_backend():
     out = _run({})
     assert out["backend"] == "gmpy"

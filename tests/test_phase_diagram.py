@@ -52,7 +52,7 @@ def test_correlation_at_depth_matches_iterated_closed_form_map():
     row = pd.grid_point("erf", "1.5", "0.3", 12, depth=4, c0="0.25")
     c = mpmath.mpf("0.25")
     for _ in range(3):  # c^1 -> c^4
-        c = dual.correlation_map("erf", c, "1.5", "0.3", dps=20).mid
+        c = dual.correlation_map("erf", c, "1.5", "0.3", q=row["q_star"], dps=20).mid
     assert abs(row["c_at_depth"].mid - c) <= row["c_at_depth"].rad + mpmath.mpf(10) ** -15
     assert row["c_at_depth"].correct_digits >= 12
 
