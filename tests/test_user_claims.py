@@ -522,3 +522,29 @@ def test_exact_numbers_are_exact(p, q):
     assert printed.exact and printed.value == sympy.Rational(p, q)
     text = as_argument(x)
     assert abs(Fraction(text) - x) <= abs(x) * Fraction(1, 10**79) + Fraction(1, 10**300)
+
+
+def test_kernel_quantity_for_a_smooth_activation_at_given_variances(tmp_path):
+    """kernel.one_minus_rho of GELU (no closed form) through the digits-agreed pair path, against an
+    independent reference: the textbook recursion with 2-D Gaussian expectations by mpmath.quad."""
+    import mpmath
+
+    from proofs_checks.testing import value
+
+    sw2, sb2 = mpmath.mpf(3) / 2, mpmath.mpf(1) / 20
+    with mpmath.workdps(20):
+        gelu = lambda x: x * (1 + mpmath.erf(x / mpmath.sqrt(2))) / 2
+        q, c = mpmath.mpf(1), mpmath.mpf(1) / 2
+        for _ in range(2):  # layer 1 -> 3
+            def cross(z1, z2, q=q, c=c):
+                u = mpmath.sqrt(q) * z1
+                v = (c / mpmath.sqrt(q)) * z1 + mpmath.sqrt(q - c * c / q) * z2
+                return gelu(u) * gelu(v) * mpmath.npdf(z1) * mpmath.npdf(z2)
+            diag = mpmath.quad(lambda z: gelu(mpmath.sqrt(q) * z) ** 2 * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf])
+            off = mpmath.quad(cross, [-12, 0, 12], [-12, 0, 12])
+            q, c = sb2 + sw2 * diag, sb2 + sw2 * off
+        reference = 1 - c / q
+    got = value("kernel.one_minus_rho", activation="gelu", convention="variance", sigma_w="3/2", sigma_b="1/20",
+                rho="1/2", depth=3)
+    assert got.method == "agreement" and got.correct_digits >= 12
+    assert abs(got.mid - reference) <= got.rad + mpmath.mpf(10) ** -12 * abs(reference)

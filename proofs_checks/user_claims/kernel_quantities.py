@@ -133,10 +133,43 @@ def _smooth_kernel(name, setting, rho, depth, q_x, dps, what):
                         how="asymptotics.smooth_depth: Taylor steps at c = 1 and quadrature far from it, radius "
                             "from the EOC constants' accuracy",
                         overturn="an error in the EOC constants beyond their stated radius")
+    exact = [_as_fraction(v) for v in (setting.sw2, setting.sb2, rho, q_x)]
+    if setting.sw2 is not None and None not in exact:
+        return _smooth_pair(name, setting, depth, dps, what, *exact)
     return Computed(what, undecided=f"this package has no depth path for kernel.{name} of {setting.name} at these "
-                                    "parameters (the ReLU family has the certified delta-form recursion; tanh on "
-                                    "the Edge of Chaos the 1 - rho engine)",
-                    decide="a delta-form kernel path for this activation (or the ReLU family / tanh on its EOC)")
+                                    "parameters (the ReLU family has the certified delta-form recursion, tanh on "
+                                    "the Edge of Chaos the 1 - rho engine, every smooth activation the "
+                                    "digits-agreed pair path at a given rational sigma_w^2, sigma_b^2, rho and q)",
+                    decide="give sigma_w (and sigma_b, rho, q_x) as exact rationals in the variance convention, "
+                           "or a delta-form kernel path for this setting")
+
+
+def _as_fraction(value):
+    """An exact rational as a Fraction, or None (an irrational SymPy number)."""
+    if value is None or isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    number = sympy.sympify(value)
+    return Fraction(int(number.p), int(number.q)) if number.is_Rational else None
+
+
+def _smooth_pair(name, setting, depth, dps, what, sw2, sb2, rho, q_x):
+    """Any smooth activation at given variances: the digits-agreed pair path (two Mehler-series runs that
+    differ in precision, input rounding, step and series length; asymptotics.smooth_kernels.pairs)."""
+    from asymptotics.smooth_kernels import smooth_pair_at_depths
+
+    key = ("smooth pair", setting.activation_key, str(sw2), str(sb2), str(rho), str(q_x), depth, dps)
+    layers = cached(key, lambda: smooth_pair_at_depths(setting.activation, [depth], rho=rho, q_x=q_x, sigma_w2=sw2,
+                                                       sigma_b2=sb2, digits=dps))
+    value = getattr(layers[depth], KERNEL_FIELDS[name])
+    if value is None:
+        raise FieldError("depth", f"{name} is undefined at depth 1 (it needs the layer below)")
+    how = ("asymptotics.smooth_kernels.smooth_pair_at_depths: the depth recursion in 1 - rho with the Gaussian "
+           "expectations as Hermite (Mehler) series, run twice with different precision, input rounding, "
+           "quadrature step and series length; the accuracy is their agreement")
+    return Computed(what, value, how=how,
+                    overturn="a common error of both runs (e.g. a series tail neither run resolves), not a certificate")
 
 
 for _name in KERNEL_FIELDS:
