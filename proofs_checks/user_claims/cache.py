@@ -34,9 +34,10 @@ def clear() -> None:
 
 
 def _clear_package_caches() -> None:
-    from asymptotics import eoc, linalg
+    from asymptotics import eoc, gram_limit
 
-    for fn in (eoc._edge_of_chaos_cached, eoc._derivatives_cached, linalg.normalized_ntk_law, linalg._fatou_numeric):
+    for fn in (eoc._edge_of_chaos_cached, eoc._derivatives_cached, gram_limit.normalized_ntk_law,
+               gram_limit.fatou_numeric):
         fn.cache_clear()
 
 
