@@ -79,3 +79,39 @@ def test_a_wrong_log_coefficient_makes_the_checker_inconclusive(monkeypatch):
                         lambda q, k, **kw: real(q, k, derived=float(mpmath.mpf(-3 * KAPPA)) * 1.001, **kw))
     v = relu_eoc._with_huge_depths(relu_eoc.confirmed("x", "y", "z", "e"), "log_slopes", 3 * KAPPA, "x", "y")
     assert v.status is Status.INCONCLUSIVE
+
+
+# ---------------------------------------------------------------- seed 000: Theta-bar - 1/4 = (3/8) log L / L + ...
+
+
+def test_ntk_rate_constant_at_huge_depths_is_three_eighths():
+    # hand derivation: D_l = l N_l, lambda = 1/(1 + alpha) = 1/4 with alpha = 3, rate = beta lambda = (3/2)(1/4) = 3/8
+    from proofs_checks.doc000.rate_huge import rate_at_huge_depths
+
+    out = rate_at_huge_depths()
+    assert out["agrees"] and out["digits"] >= 8
+    for m, u in zip(out["measured"], out["uncertainty"]):
+        assert abs(float(m) - 0.375) <= 1e-12 + 3 * float(u) and float(u) < 1e-8
+    for rows in out["ratios"].values():
+        gaps = [abs(float(q) - 1) for _, q in rows]
+        assert [L for L, _ in rows] == [10**8, 10**10, 10**12]
+        assert gaps == sorted(gaps, reverse=True) and gaps[-1] < 1e-8
+
+
+def test_a_wrong_ntk_rate_is_rejected_at_1e12():
+    from proofs_checks.doc000.rate_huge import HUGE_DEPTHS, rate_at_huge_depths
+
+    assert not rate_at_huge_depths(derived_rate=0.375 * 1.001, depths=HUGE_DEPTHS[:3])["agrees"]
+    assert rate_at_huge_depths(depths=HUGE_DEPTHS[:3])["agrees"]
+
+
+def test_rate_checker_keeps_its_verdict_and_carries_the_evidence(monkeypatch):
+    import proofs_checks.doc000.rate_huge as rate_huge
+    from proofs_checks.doc000.sec6_discussion import _rate_log
+
+    v = _rate_log("quick")
+    assert v.status is Status.REFUTED
+    assert "Huge depths: certified Fatou-coordinate jump" in v.evidence and "agrees" in v.evidence
+    real = rate_huge.rate_at_huge_depths
+    monkeypatch.setattr(rate_huge, "rate_at_huge_depths", lambda **kw: real(derived_rate=0.376, **kw))
+    assert _rate_log("quick").status is Status.INCONCLUSIVE
