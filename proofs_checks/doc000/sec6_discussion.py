@@ -127,7 +127,7 @@ def _rate_log(level):
         rows.append(f"rho1={r}: Theta-bar - 1/4 = {', '.join(_g(e, 3) for e in err)}; last log-log slope {slope:.3f}; "
                     f"|Theta-bar - expansion| = {', '.join(_g(d, 2) for d in dev)}")
     ok = all(1 - 0.25 - e < 0.5 for e in err)  # is 1 - Theta-bar small at the deepest depth?
-    return _refuted_unless(ok, "1 - Theta-bar^(L)(x,x') -> 0 logarithmically",
+    verdict = _refuted_unless(ok, "1 - Theta-bar^(L)(x,x') -> 0 logarithmically",
                    f"depths {list(depths)}: " + " | ".join(rows),
                    f"1 - Theta-bar^(L) -> {1 - law.limit_ratio}, not 0. Theta-bar^(L)(x,x') - {law.limit_ratio} = "
                    f"({law.rate_constant}) log(L)/L + ({law.off_diagonal.coefficient(1, 0)})/L + O(log L / L^2), ell_0 = Phi(u_L) - L the Fatou shift of "
@@ -136,6 +136,27 @@ def _rate_log(level):
                    "(asymptotics.depth_laws) and ell_0 computed from each pair's correlation at depth 1000 only; the "
                    "expansion then predicts Theta-bar at the other depths with the errors shown (shrinking like "
                    "log^2 L / L^3)", agreement=f"derived expansion matches to {worst_pred:.0e} at the deepest depth")
+    return _rate_log_at_huge_depths(verdict, ok)
+
+
+def _rate_log_at_huge_depths(verdict, ok):
+    """The same verdict, checked again at depths 1e8..1e100 (certified jump, proofs_checks.doc000.rate_huge).
+
+    It becomes inconclusive if the derived rate constant is not reproduced there, or if 1 - Theta-bar at the
+    deepest depth answers the claim's question (is it small?) differently from the depth-1e4/1e6 engine.
+    """
+    from proofs_checks.doc000.rate_huge import HUGE_DEPTHS, _jump, rate_at_huge_depths
+
+    huge = rate_at_huge_depths()
+    ok_huge = all(mpmath.mpf(3) / 4 - rows[HUGE_DEPTHS[-1]][2] < 0.5 for rows in _jump(HUGE_DEPTHS).values())
+    verdict.evidence += f". Huge depths: {huge['text']}"
+    if not huge["agrees"]:
+        return inconclusive(verdict.printed, verdict.computed, "the derived rate is not reproduced at huge depths "
+                            "(see evidence)", verdict.evidence)
+    if ok_huge != ok:
+        return inconclusive(verdict.printed, verdict.computed, "the iterated depths and the huge-depth jump disagree "
+                            "about 1 - Theta-bar (see evidence)", verdict.evidence)
+    return verdict
 
 
 @claim("depth_ntk.sec6.rho_eta_fast", SEED, (394, 396),

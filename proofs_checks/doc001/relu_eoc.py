@@ -9,7 +9,7 @@ import math
 import proofs_checks.doc001.numerics as num
 from proofs_checks.doc001.common import PI, SEED, _depths, _g, _slopes
 from proofs_checks.registry import claim
-from proofs_checks.verdict import confirmed, inconclusive, judge, refuted
+from proofs_checks.verdict import Status, confirmed, inconclusive, judge, refuted
 
 # ========================================================================================
 # ReLU correlation map near 1: Fact 14 and the EOC depth expansions (Appendix Lemmas 1, 4, 9)
@@ -134,17 +134,53 @@ def _expansion_verdict(level, which, printed_value, printed_text, corrected_text
                 f"changes, which shrink ~7x per decade; error = half the last change or the spread over c^1)")
     computed = f"{measured:.5g} +/- {uncertainty:.2g}"
     if gap <= max(2 * uncertainty, 2e-3 * abs(printed_value)):
-        return confirmed(printed_text, computed, f"relative {gap / abs(printed_value):.1e}", evidence)
-    if gap > 5 * uncertainty + 0.01 * abs(printed_value):
-        return refuted(printed_text, computed, corrected_text, evidence,
-                       agreement=f"printed {printed_value:.4g} vs computed {measured:.4g} ({gap / uncertainty:.0f} error bars)")
-    return inconclusive(printed_text, computed, "deeper iteration (full level) for the local slopes to settle",
-                        evidence)
+        verdict = confirmed(printed_text, computed, f"relative {gap / abs(printed_value):.1e}", evidence)
+    elif gap > 5 * uncertainty + 0.01 * abs(printed_value):
+        verdict = refuted(printed_text, computed, corrected_text, evidence,
+                          agreement=f"printed {printed_value:.4g} vs computed {measured:.4g} ({gap / uncertainty:.0f} error bars)")
+    else:
+        verdict = inconclusive(printed_text, computed, "deeper iteration (full level) for the local slopes to settle",
+                               evidence)
+    if resnet_sigma_w2 is None and which in _HUGE_TERMS:
+        verdict = _with_huge_depths(verdict, which, printed_value, printed_text, computed)
+    return verdict
+
+
+#: the old fit's sequence -> (quantity, law term, sign from the law's coefficient to the fitted value)
+_HUGE_TERMS = {"lead": ("delta", (2, 0), 1), "log_slopes": ("delta", (3, 1), -1),
+               "first": ("fdef", (1, 0), 1), "fprime_log_slopes": ("fdef", (2, 1), -1)}
+
+
+def _with_huge_depths(verdict, which, printed_value, printed_text, computed):
+    """The fit's verdict, checked again at depths 1e8..1e100 through the certified jump.
+
+    The derived law (asymptotics.depth_laws) must be reproduced there, and the printed value must be on the
+    same side (within / beyond 3 error estimates of the huge-depth measurement) as the fit put it;
+    otherwise the verdict becomes inconclusive and says why.
+    """
+    from proofs_checks.doc001.relu_eoc_huge import huge_depth_agreement
+
+    quantity, key, sign = _HUGE_TERMS[which]
+    huge = huge_depth_agreement(quantity, key)
+    # the printed value is a float here: compare it within its own rounding (4 ulp) as well
+    bars = [abs(printed_value - sign * float(m)) / max(float(u), 4e-16 * abs(printed_value))
+            for m, u in zip(huge["measured"], huge["uncertainty"])]
+    printed_ok = max(bars) <= 3
+    note = (f" Huge depths: {huge['text']}. Printed value vs the huge-depth measurement: "
+            f"{max(bars):.3g} error estimates (or float64 roundings of the printed value)" + (" (within 3)." if printed_ok else " (beyond 3)."))
+    verdict.evidence += note
+    if not huge["agrees"]:
+        return inconclusive(printed_text, computed, "the derived law is not reproduced at huge depths (see evidence)",
+                            verdict.evidence)
+    if (verdict.status is Status.CONFIRMED) != printed_ok and verdict.status is not Status.INCONCLUSIVE:
+        return inconclusive(printed_text, computed, "the depth-1e6 fit and the huge-depth jump disagree about the "
+                            "printed value (see evidence)", verdict.evidence)
+    return verdict
 
 
 @claim("hayou.app_lemma1.kappa", SEED, (732, 736), r"1-c^l=\frac{\kappa}{l^2}+\dots,\ \kappa=\frac{9\pi^2}{2}", "constant",
        title="Appendix Lemma 1: leading constant of 1 - c^l on the ReLU EOC",
-       strength=('independent', 'l^2 (1 - c^l) to depth 1e5 with an extrapolated error bar (see agreement): rejects any constant off by more than two error bars'))
+       strength=('independent', 'l^2 (1 - c^l) to depth 1e5 with an extrapolated error bar (see agreement): rejects any constant off by more than two error bars; the derived kappa is checked again at 1e8..1e100 through the certified jump (digits of agreement in the evidence)'))
 def check_app_lemma1_kappa(level):
     printed = 9 * PI ** 2 / 2
     return _expansion_verdict(level, "lead", printed, f"kappa = 9 pi^2/2 = {printed:.6f}", "(see computed)",
@@ -167,7 +203,7 @@ def check_app_lemma1_log(level):
 
 @claim("hayou.app_lemma1.fprime_first", SEED, (738, 738), r"f'(c^l)=1-\frac3l+\dots", "constant",
        title="Appendix Lemma 1: 1/l coefficient of f'(c^l) (ReLU EOC)",
-       strength=('independent', "l (1 - f'(c^l)) extrapolated with an error bar (see computed) that rejects the neighbouring integers 2 and 4"))
+       strength=('independent', "l (1 - f'(c^l)) extrapolated with an error bar (see computed) that rejects the neighbouring integers 2 and 4; checked again at 1e8..1e100 through the certified jump (digits of agreement in the evidence)"))
 def check_app_lemma1_fprime_first(level):
     return _expansion_verdict(level, "first", 3.0, "3", "(see computed)", "ReLU FFNN EOC: l (1 - f'(c^l))")
 
