@@ -43,24 +43,6 @@ def check_method(method) -> str:
     return method
 
 
-def exact_depths(depths, name: str = "depths"):
-    """Depths with decimal strings read exactly ('1e100' is 10^100, not float(1e100))."""
-    if isinstance(depths, (int, float, str)) or not hasattr(depths, "__iter__"):
-        depths = [depths]
-    out = []
-    for d in depths:
-        if isinstance(d, str):
-            try:
-                q = Fraction(d.strip())
-            except (ValueError, ZeroDivisionError):
-                raise InputError(name, f"expected an integer depth, got {d!r}") from None
-            if q.denominator != 1:
-                raise InputError(name, f"a depth must be an integer, got {d!r}")
-            d = int(q)
-        out.append(d)
-    return check_depths(name, out)
-
-
 def jump_unavailable(network, backend) -> str | None:
     """Why no certified jump covers this case (None when one does)."""
     from asymptotics.depth_jump.relu_jump import choose_l0
@@ -87,7 +69,7 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
     method = check_method(method)
     if not isinstance(network, Network):
         raise InputError("network", f"expected a Network, got {network!r}")
-    depths = exact_depths(depths)
+    depths = check_depths("depths", depths)  # strings read exactly: '1e100' is 10^100
     reason = jump_unavailable(network, backend)
     if method == "jump" and reason:
         raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
@@ -131,7 +113,7 @@ def float64_jump_kernel(network, rho, depths, q_x=1, q_y=None, progress=None):
     from asymptotics.relu_family import constants_for
 
     start = time.perf_counter()
-    depths = exact_depths(depths)
+    depths = check_depths("depths", depths)  # strings read exactly: '1e100' is 10^100
     l0 = float64_l0(network.activation)
     iterated = sorted({d for d in depths if d <= l0} | {l0})
     base = iterate_kernel(network, rho, iterated, backend="float64", q_x=q_x, q_y=q_y, progress=progress)
@@ -182,7 +164,7 @@ def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progr
 
     start = time.perf_counter()
     digits = check_digits("digits", digits)
-    depths = exact_depths(depths)
+    depths = check_depths("depths", depths)  # strings read exactly: '1e100' is 10^100
     reason = jump_unavailable(network, "arb")
     if reason:
         raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
@@ -234,7 +216,7 @@ def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="a
     method = check_method(method)
     if not isinstance(network, Network):
         raise InputError("network", f"expected a Network, got {network!r}")
-    depths = exact_depths(depths)
+    depths = check_depths("depths", depths)  # strings read exactly: '1e100' is 10^100
     reason = jump_unavailable(network, "arb")  # the float64 jump covers what the arb jump covers
     if method == "jump" and reason:
         raise InputError("method", f"no jump here: {reason}; use method='iterate'")

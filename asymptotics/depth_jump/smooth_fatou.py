@@ -85,14 +85,14 @@ def tanh_eoc_jump(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: int = 3
     Returns (values {L: DepthValues}, info dict).  Uses :func:`asymptotics.smooth_depth.eoc_correlation_depths`
     for the first l0 layers and its Taylor coefficients B_j.
     """
-    from asymptotics.depth_jump import exact_depths
+    from asymptotics.validation import check_depths
     from asymptotics.depth_jump.relu_jump import terms_for, working_precision
     from asymptotics.eoc import edge_of_chaos
     from asymptotics.smooth_depth import DepthValues, eoc_correlation_depths, tanh_taylor_coefficients
     from asymptotics.validation import check_depth
 
     start = time.perf_counter()
-    depths = exact_depths(depths)
+    depths = check_depths("depths", depths)  # strings read exactly: '1e100' is 10^100
     l0 = check_depth("l0", l0, minimum=2)
     base = eoc_correlation_depths("tanh", sigma_b, c_start, sorted({d for d in depths if d <= l0} | {l0}),
                                   digits=digits + 5)

@@ -7,8 +7,7 @@ import sys
 from asymptotics.recursion import BACKENDS, LayerValues, Network, kernel_at_depths
 from fractions import Fraction
 
-from asymptotics.depth_jump import exact_depths
-from asymptotics.validation import InputError, check_depth, exact_real
+from asymptotics.validation import InputError, check_depths, exact_real
 from proofs_checks.commands._options import ExtendList
 
 LABELS = {
@@ -62,7 +61,7 @@ def _depths(values):
     out = []
     for v in values:
         for part in str(v).replace(",", " ").split():
-            out.extend(exact_depths([part], "depth"))  # exact: 1e100 is 10^100
+            out.extend(check_depths("depth", [part]))  # read exactly: 1e100 is 10^100
     return sorted(set(out))
 
 
