@@ -45,13 +45,9 @@ QUICK = True
 # %%
 # The environment variable NTK_VERIFY_NOTEBOOK_MODE=quick|full overrides QUICK (the test
 # suite forces quick); LEVEL is the level at which the claim checkers run.
-import os as _os
+from nb_helpers import notebook_quick
 
-_mode = _os.environ.get("NTK_VERIFY_NOTEBOOK_MODE", "").strip().lower()
-if _mode in ("quick", "full"):
-    QUICK = _mode == "quick"
-elif _mode:
-    raise ValueError(f"NTK_VERIFY_NOTEBOOK_MODE must be 'quick' or 'full', got {_mode!r}")
+QUICK = notebook_quick(QUICK)
 LEVEL = "quick" if QUICK else "full"
 print("mode:", LEVEL)
 

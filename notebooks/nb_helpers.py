@@ -7,6 +7,7 @@ Imported by the notebooks' imports cell; the kernel's working directory is this 
 from __future__ import annotations
 
 import html
+import os
 import re
 import time
 
@@ -16,6 +17,17 @@ from IPython.display import HTML, Markdown, Math, display
 _NOTEBOOK_START = time.perf_counter()
 STATUS_COLOUR = {"confirmed": "#1a7f37", "refuted": "#cf222e", "inconclusive": "#9a6700",
                  "out of scope": "#6e7781", "error": "#8250df"}
+
+
+def notebook_quick(quick: bool) -> bool:
+    """The parameters cell's QUICK, unless NTK_VERIFY_NOTEBOOK_MODE=quick|full overrides it (the test
+    suite forces quick); any other value of the variable is an error, not silently ignored."""
+    mode = os.environ.get("NTK_VERIFY_NOTEBOOK_MODE", "").strip().lower()
+    if mode in ("quick", "full"):
+        return mode == "quick"
+    if mode:
+        raise ValueError(f"NTK_VERIFY_NOTEBOOK_MODE must be 'quick' or 'full', got {mode!r}")
+    return quick
 
 
 def anchor_id(claim_id):
