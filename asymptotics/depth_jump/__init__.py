@@ -11,6 +11,9 @@ Source: the parabolic fixed point c = 1 on the Edge of Chaos (seed 001 Fact 12 f
   point rho = 1 (:mod:`~asymptotics.depth_jump.relu_fatou`, the NTK by
   :mod:`~asymptotics.depth_jump.ntk_along_orbit`, assembled in :mod:`~asymptotics.depth_jump.relu_jump`).
 
+* the ReLU family with biases in the ordered phase chi_1 < 1 (a linearisation with a certified
+  remainder: :mod:`~asymptotics.depth_jump.relu_bias_jump`; chi_1 >= 1 with biases iterates, and says why).
+
 * tanh on the Edge of Chaos in delta = 1 - c (:mod:`~asymptotics.depth_jump.smooth_fatou`,
   :func:`~asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; 'agreement', like its quadrature constants).
 
@@ -49,12 +52,14 @@ def jump_unavailable(network, backend) -> str | None:
 
     if backend not in ("arb", "mpmath", "float64"):
         return f"unknown backend {backend!r}"
-    if network.bias_variance != 0:
-        return "biases (sigma_b > 0) are not covered by the ReLU-family jump"
     try:
         l0 = choose_l0(network.activation)
     except InputError:
         return f"{network.activation!r} is not in the ReLU family"
+    if network.bias_variance != 0:  # ordered phase: relu_bias_jump; chi_1 >= 1 with biases: iterated (its reason)
+        from asymptotics.depth_jump.relu_bias_jump import phase_reason
+
+        return phase_reason(network)
     if l0 is None:
         return "the activation is (nearly) linear: the orbit reaches the fixed point too slowly for the jump"
     return None
@@ -81,6 +86,8 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
     from asymptotics.validation import ComputationError
 
     try:
+        if network.bias_variance != 0:  # the ordered phase with biases (relu_bias_jump), arb on every backend
+            return _ordered(network, rho, depths, backend, digits, q_x, q_y, progress)
         if backend == "float64":
             return float64_jump_kernel(network, rho, depths, q_x=q_x, q_y=q_y, progress=progress)
         traj = jump_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, progress=progress)
@@ -93,6 +100,16 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
         return _annotate(traj, "iterate", {d: "iterate" for d in depths}, f"the jump failed ({err}); iterated")
     if backend == "mpmath":
         traj.method_note += "; mpmath was asked for: the jump runs in arb balls (certified, stronger than agreement)"
+    return traj
+
+
+def _ordered(network, rho, depths, backend, digits, q_x, q_y, progress):
+    from asymptotics.depth_jump.relu_bias_jump import ordered_kernel
+
+    traj = ordered_kernel(network, rho, depths, digits=17 if backend == "float64" else digits, q_x=q_x, q_y=q_y,
+                          progress=progress)
+    if backend != "arb":
+        traj.method_note += f"; {backend} was asked for: the jump runs in arb balls (certified, stronger than agreement)"
     return traj
 
 
@@ -168,6 +185,10 @@ def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progr
     reason = jump_unavailable(network, "arb")
     if reason:
         raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
+    if network.bias_variance != 0:
+        from asymptotics.depth_jump.relu_bias_jump import ordered_kernel
+
+        return ordered_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, l0=l0, progress=progress)
     l0 = choose_l0(network.activation) if l0 is None else check_depth("l0", l0, minimum=2)
     iterated = sorted({d for d in depths if d <= l0} | {l0})
     base = iterate_kernel(network, rho, iterated, backend="arb", digits=digits + 10, q_x=q_x, q_y=q_y,
@@ -218,6 +239,8 @@ def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="a
         raise InputError("network", f"expected a Network, got {network!r}")
     depths = check_depths("depths", depths)  # strings read exactly: '1e100' is 10^100
     reason = jump_unavailable(network, "arb")  # the float64 jump covers what the arb jump covers
+    if reason is None and network.bias_variance != 0:
+        reason = "the float64 Gram jump covers the bias-free ReLU family only (the ordered phase with biases: per pair, arb)"
     if method == "jump" and reason:
         raise InputError("method", f"no jump here: {reason}; use method='iterate'")
     if method == "iterate" or reason or (method == "auto" and depths[-1] <= AUTO_GRAM_JUMP_ABOVE):
