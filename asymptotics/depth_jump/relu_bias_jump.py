@@ -132,14 +132,21 @@ def ordered_jump_kernel(network, rho, depths, digits, q_x, q_y, l0=None, progres
     q_y = q_x if q_y is None else q_y
     target = arb(10) ** (-(digits + 3))
     l0 = estimate_l0(network, digits) if l0 is None else l0
-    for _attempt in range(3):
+    for _attempt in range(6):
         if l0 > MAX_ORDERED_L0:
             raise ComputationError(f"chi_1 = {float(family_constants(network)[4]):.6g} is so close to 1 that the "
                                    f"ordered-phase jump needs L0 = {l0} certified layers (more than {MAX_ORDERED_L0})")
         iterated = sorted({d for d in depths if d <= l0} | {l0})
-        base = iterate_kernel(network, rho, iterated, backend="arb", digits=digits + 10, q_x=q_x, q_y=q_y,
+        # q_x != q_y: the engine carries Theta_xy absolutely, and gbar_L0 ~ sqrt(delta_L0) ~ 10^-(digits+3) is
+        # its difference from (Theta_xx + Theta_yy)/2, so twice the digits keep gbar_L0 relative
+        extra = 10 if _frac(q_x) == _frac(q_y) else digits + 15
+        base = iterate_kernel(network, rho, iterated, backend="arb", digits=digits + extra, q_x=q_x, q_y=q_y,
                               progress=progress)
-        jump = OrderedJump(network, base.at(l0), l0, digits, q_x, q_y)
+        try:
+            jump = OrderedJump(network, base.at(l0), l0, digits, q_x, q_y)
+        except NeedMoreLayers:  # an a-priori condition of 1-8 fails this close to L0: start later
+            l0 = l0 * 3 // 2 + 10
+            continue
         if jump.exact_fixed_point or jump.relative_error <= target:
             break
         # the remainder shrinks like c^(L0/2): add the missing layers (a few more for safety)
@@ -154,6 +161,10 @@ def ordered_jump_kernel(network, rho, depths, digits, q_x, q_y, l0=None, progres
     base.layers = layers
     base.working_precision_bits = jump.prec
     return base, l0
+
+
+class NeedMoreLayers(ComputationError):
+    """An a-priori condition of the bounds fails at this L0 (more iterated layers make it hold)."""
 
 
 class OrderedJump:
@@ -186,8 +197,10 @@ class OrderedJump:
         t_xx0, t_yy0 = self.theta_diag(l0)
         if equal:  # gbar = Theta_xx (1 - N), relative (the engine carries the gap itself)
             gbar0 = st.arb_from_approx(at_l0.one_minus_ntk_normalized) * t_xx0
-        else:
-            gbar0 = (t_xx0 + t_yy0) / 2 - st.arb_from_approx(at_l0.theta_xy)
+        else:  # a difference of numbers ~ Theta*: twice the bits keep it relative (see ordered_jump_kernel)
+            with st.arb_precision(2 * self.prec + 64):
+                t_xx0, t_yy0 = self.theta_diag(l0)
+                gbar0 = (t_xx0 + t_yy0) / 2 - st.arb_from_approx(at_l0.theta_xy)
         gbar0 = _nonnegative(gbar0)  # 7: gbar >= 0
         self.gbar0 = gbar0
         self.exact_fixed_point = equal and at_l0.one_minus_rho.mid == 0 and at_l0.one_minus_rho.rad == 0
@@ -198,22 +211,22 @@ class OrderedJump:
         if not d_lo > 0:
             raise ComputationError("1 - rho at the ordered jump's start is not proved positive; iterate")
         if not l0 - 1 >= 1 / (1 - c):
-            raise ComputationError("L0 is too small for the Theta bound (7)")
+            raise NeedMoreLayers("L0 is too small for the Theta bound (7)")
         # 1-3
         lam = st.upper(C * q_max / q_min)
         r = C.sqrt()
         if not (lam < r and r * r > 0):
-            raise ComputationError("q_L0 is not yet close enough to q* (lambda bound >= sqrt c)")
+            raise NeedMoreLayers("q_L0 is not yet close enough to q* (lambda bound >= sqrt c)")
         ex_ey2 = _q((self.e_x - self.e_y) ** 2)
         U = st.upper(SB2 * C * ex_ey2 / (4 * q_min * q_min * (q_min * (1 + C) + SB2)))
         c_pow = _power(c, 2 * l0 - 2)
         B = st.upper(st.upper(self.delta0) + U * c_pow / (lam - C * C))
         if not B < 1:
-            raise ComputationError("the a-priori bound of 1 - rho after L0 is not below 1")
+            raise NeedMoreLayers("the a-priori bound of 1 - rho after L0 is not below 1")
         H = st.upper(2 * arb(2).sqrt() * self.gamma / (3 * K1 * (1 - B / 2).sqrt() ** 3))
         S_h = st.upper(H * B.sqrt() / (1 - lam.sqrt()))
         if not S_h < 1:
-            raise ComputationError("the non-linear remainder of the ordered jump is not below 1 (raise L0)")
+            raise NeedMoreLayers("the non-linear remainder of the ordered jump is not below 1 (raise L0)")
         V = st.upper(U * q_max * _power(c, 2 * l0 - 3 if l0 >= 2 else 0) / (q_min * d_lo * (1 - S_h) * (1 - C)))
         self.P = st.lower(1 - S_h).union(st.upper(V.exp()))  # 6
         # 7-8
@@ -229,11 +242,11 @@ class OrderedJump:
         G = st.upper(st.upper(gbar0) + W0 / (lam.sqrt() - C))
         t_lo = T - D - G
         if not t_lo > 0:
-            raise ComputationError("the a-priori bound of the NTK gap is not below Theta* (raise L0)")
+            raise NeedMoreLayers("the a-priori bound of the NTK gap is not below Theta* (raise L0)")
         # 9
         self.M = SW2 * self.gamma * (2 * self.delta0 * self.s0 / q_star).sqrt() * T
         if not lam <= r:
-            raise ComputationError("lambda bound above sqrt c")
+            raise NeedMoreLayers("lambda bound above sqrt c")
         ratio = (q_min / q_max).sqrt()
         rho_lo = st.lower(ratio * (1 - S_h).sqrt() * t_lo / T)
         rho_hi = st.upper(tau_hi / ratio * (V / 2).exp() * t_max / T)
