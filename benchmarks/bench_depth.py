@@ -1,6 +1,7 @@
 """Depth at O(1) cost (issue 15): the certified jump against full iteration, in the same run.
 
     python3 benchmarks/bench_depth.py [--quick] [--skip-gram] [--out benchmarks/results/bench_depth]
+    python3 benchmarks/bench_depth.py --only ordered     # one section; merged into the existing results
 
 Writes <out>.json and <out>.txt.  Speed figures are ratios measured in this run; the machine's
 load (os.getloadavg) is recorded before and after.
@@ -12,6 +13,7 @@ import json
 import os
 import sys
 import time
+from fractions import Fraction
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
@@ -19,7 +21,7 @@ import mpmath  # noqa: E402
 
 from asymptotics.accuracy import format_approx  # noqa: E402
 from asymptotics.depth_jump import jump_kernel  # noqa: E402
-from asymptotics.depth_jump.relu_jump import _machinery  # noqa: E402
+from asymptotics.depth_jump.relu_jump import machinery as _machinery  # noqa: E402
 from asymptotics.recursion import Network, kernel_at_depths  # noqa: E402
 
 LINES = []
@@ -182,14 +184,106 @@ def tanh_section():
     return {"values": rows, "jump_s": t_jp, "iterate_3000_s": t_it, "overlap_at_3000": overlap, "info": info}
 
 
+def ordered_section():
+    """The ReLU family with biases in the ordered phase (asymptotics.depth_jump.relu_bias_jump)."""
+    from asymptotics.activations import abrelu
+    from asymptotics.depth_jump.relu_bias_jump import MAX_ORDERED_L0
+    from asymptotics.validation import ComputationError
+
+    net = Network("relu", sigma_w2="1.5", sigma_b2="0.1")  # chi_1 = 3/4
+    out = {"network": net.describe(), "full": [], "huge": [], "other": []}
+
+    def l0_of(traj, depth):
+        return int(traj.depth_methods[depth].split("L0=")[1].rstrip(")"))
+
+    def rel(a):
+        return mpmath.nstr(2 * a.rad / abs(a.mid), 3) if a.mid else "0"
+
+    say(f"== ordered phase with biases ({net.describe()}, chi_1 = 3/4), 50 digits: jump vs full certified iteration ==")
+    for depth in (10**4, 10**5):
+        for rho in ("0", "0.5"):
+            it, t_it = timed(lambda: kernel_at_depths(net, rho, [depth], backend="arb", digits=50, method="iterate"))
+            jp, t_jp = timed(lambda: kernel_at_depths(net, rho, [depth], backend="arb", digits=50, method="jump"))
+            a, b = jp.at(depth), it.at(depth)
+            row = {"depth": depth, "rho": rho, "iterate_s": t_it, "jump_s": t_jp, "ratio": t_it / t_jp,
+                   "method": jp.depth_methods[depth], "one_minus_rho_jump": format_approx(a.one_minus_rho),
+                   "one_minus_rho_iterate": format_approx(b.one_minus_rho),
+                   "rel_width_one_minus_rho_jump": rel(a.one_minus_rho),
+                   "rel_width_one_minus_ntk_jump": rel(a.one_minus_ntk_normalized),
+                   "overlap_all_fields": all(getattr(a, f).overlaps(getattr(b, f)) for f in a.FIELDS)}
+            out["full"].append(row)
+            say(f"L={depth} rho={rho}: iterate {t_it:.3f} s, jump {t_jp:.4f} s ({row['method']}): ratio {row['ratio']:.0f}x; "
+                f"every field overlaps: {row['overlap_all_fields']}")
+            say(f"   1 - rho jump    {row['one_minus_rho_jump']} (relative width {row['rel_width_one_minus_rho_jump']})")
+            say(f"   1 - rho iterate {row['one_minus_rho_iterate']}")
+            say(f"   1 - N jump relative width {row['rel_width_one_minus_ntk_jump']}")
+    say("-- depth 10^12 and 10^100, two starting depths L0")
+    for depth in (10**12, 10**100):
+        for rho in ("0", "0.5"):
+            a, ta = timed(lambda: jump_kernel(net, rho, [depth], digits=50))
+            l0 = l0_of(a, depth)
+            b, tb = timed(lambda: jump_kernel(net, rho, [depth], digits=50, l0=l0 + 500))
+            va, vb = a.at(depth), b.at(depth)
+            row = {"depth": f"10^{len(str(depth)) - 1}", "rho": rho, "L0": [l0, l0_of(b, depth)], "seconds": [ta, tb],
+                   "two_L0_agree": all(getattr(va, f).overlaps(getattr(vb, f)) for f in va.FIELDS),
+                   "one_minus_rho": format_approx(va.one_minus_rho), "digits_one_minus_rho": va.one_minus_rho.correct_digits,
+                   "one_minus_ntk": format_approx(va.one_minus_ntk_normalized),
+                   "digits_one_minus_ntk": va.one_minus_ntk_normalized.correct_digits,
+                   "theta_xy": format_approx(va.theta_xy), "sigma_dot": format_approx(va.sigma_dot)}
+            with mpmath.workdps(len(str(depth)) + 30):  # the decay rates: log(1 - rho)/L -> log c, log(1 - N)/L -> log(c)/2
+                row["log(1-rho)/L / log(3/4)"] = mpmath.nstr(mpmath.log(va.one_minus_rho.mid) / depth / mpmath.log(0.75), 12)
+                row["log(1-N)/L / log(3/4)"] = mpmath.nstr(mpmath.log(va.one_minus_ntk_normalized.mid) / depth
+                                                           / mpmath.log(0.75), 12)
+            out["huge"].append(row)
+            say(f"L={row['depth']} rho={rho}: {ta:.3f} s (L0={l0}), {tb:.3f} s (L0={row['L0'][1]}); "
+                f"two L0 agree: {row['two_L0_agree']}")
+            say(f"   1 - rho = {row['one_minus_rho']} ({row['digits_one_minus_rho']} digits)")
+            say(f"   1 - N   = {row['one_minus_ntk']} ({row['digits_one_minus_ntk']} digits)")
+            say(f"   Theta_xy = {row['theta_xy']}, Sigma-dot = {row['sigma_dot']}")
+            say(f"   log(1 - rho)/(L log c) = {row['log(1-rho)/L / log(3/4)']}, log(1 - N)/(L log c) = "
+                f"{row['log(1-N)/L / log(3/4)']}")
+    say("-- unequal variances, leaky ReLU, abrelu; chi_1 near 1")
+    cases = [("relu q_y=2", net, "2"), ("leaky_relu sw2=1.2 sb2=0.3", Network("leaky_relu", sigma_w2="1.2", sigma_b2="0.3"), "1"),
+             ("abrelu(-1/2,1) sw2=0.9 sb2=0.05 q_y=3", Network(abrelu(Fraction(-1, 2), 1), sigma_w2="0.9", sigma_b2="0.05"), "3"),
+             ("relu sw2=1.96 (chi_1=0.98)", Network("relu", sigma_w2="1.96", sigma_b2="0.1"), "1")]
+    for label, network, q_y in cases:
+        depth = 3 * 10**4
+        it, t_it = timed(lambda: kernel_at_depths(network, "-0.3", [depth], backend="arb", digits=50, q_y=q_y,
+                                                  method="iterate"))
+        jp, t_jp = timed(lambda: jump_kernel(network, "-0.3", [depth, 10**12], digits=50, q_y=q_y))
+        a, b = jp.at(depth), it.at(depth)
+        row = {"case": label, "depth": depth, "iterate_s": t_it, "jump_s": t_jp, "method": jp.depth_methods[10**12],
+               "overlap_all_fields": all(getattr(a, f).overlaps(getattr(b, f)) for f in a.FIELDS),
+               "rel_width_one_minus_rho": rel(a.one_minus_rho), "rel_width_one_minus_ntk_jump": rel(a.one_minus_ntk_normalized),
+               "rel_width_one_minus_ntk_iterate": rel(b.one_minus_ntk_normalized),
+               "digits_at_1e12": jp.at(10**12).one_minus_rho.correct_digits}
+        out["other"].append(row)
+        say(f"{label}: L={depth} iterate {t_it:.2f} s, jump to {depth} and 10^12 {t_jp:.3f} s ({row['method']}); overlap "
+            f"{row['overlap_all_fields']}; rel. width 1-rho {row['rel_width_one_minus_rho']}, 1-N jump "
+            f"{row['rel_width_one_minus_ntk_jump']} (iterate {row['rel_width_one_minus_ntk_iterate']}); "
+            f"1e12: {row['digits_at_1e12']} digits")
+    close = Network("relu", sigma_w2="1.9998", sigma_b2="0.1")
+    try:
+        jump_kernel(close, "0.5", [10**12], digits=50)
+        out["chi_0.9999"] = "jumped"
+    except ComputationError as err:
+        out["chi_0.9999"] = f"computation failed: {err}"
+    say(f"chi_1 = 0.9999 (limit L0 <= {MAX_ORDERED_L0}): {out['chi_0.9999']}")
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--skip-gram", action="store_true")
     ap.add_argument("--skip-arb", action="store_true")
     ap.add_argument("--skip-tanh", action="store_true")
+    ap.add_argument("--only", choices=["ordered"], default=None,
+                    help="run this section alone and merge it into the existing results files")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results", "bench_depth"))
     args = ap.parse_args()
+    if args.only:
+        return _only(args)
     result = {"load_before": os.getloadavg()}
     say(f"load average before: {result['load_before']}")
     if not args.skip_arb:
@@ -200,12 +294,38 @@ def main():
     if not args.skip_gram:
         say()
         result["gram"] = gram_section(args.quick)
+    say()
+    result["ordered"] = ordered_section()
     result["load_after"] = os.getloadavg()
     say(f"load average after: {result['load_after']}")
     with open(args.out + ".json", "w") as fh:
         json.dump(result, fh, indent=1, default=str)
     with open(args.out + ".txt", "w") as fh:
         fh.write("\n".join(LINES) + "\n")
+
+
+def _only(args):
+    """One section, merged: its json key replaced, its block of the text file (between markers) replaced."""
+    begin, end = f"### section {args.only} (run alone)", f"### end of section {args.only}"
+    say(begin)
+    load = os.getloadavg()
+    say(f"load average before: {load}")
+    section = {"ordered": ordered_section}[args.only]()
+    section["load_before"], section["load_after"] = load, os.getloadavg()
+    say(f"load average after: {section['load_after']}")
+    say(end)
+    result = {}
+    if os.path.exists(args.out + ".json"):
+        with open(args.out + ".json") as fh:
+            result = json.load(fh)
+    result[args.only] = section
+    with open(args.out + ".json", "w") as fh:
+        json.dump(result, fh, indent=1, default=str)
+    text = open(args.out + ".txt").read() if os.path.exists(args.out + ".txt") else ""
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + text[text.index(end) + len(end) + 1:]
+    with open(args.out + ".txt", "w") as fh:
+        fh.write(text.rstrip("\n") + "\n\n" + "\n".join(LINES) + "\n")
 
 
 if __name__ == "__main__":
