@@ -206,3 +206,41 @@ def test_bad_input_refuses_in_one_line():
 
     (payload,) = json.loads(out.stdout)
     assert payload["method"] == "jump" and payload["layers"][0]["one_minus_rho"]["method"] == "certified"
+
+
+# ---------------------------------------------------------------------------------------------
+# float64 Gram matrices (estimates)
+
+
+def test_float64_gram_ordered_jump_agrees_with_iteration_and_the_certified_jump():
+    import numpy as np
+
+    from asymptotics.recursion import gram_at_depths
+    from asymptotics.recursion.iterate import one_minus_rho_from_inputs
+
+    X = np.random.default_rng(5).standard_normal((25, 4))
+    Y = np.random.default_rng(6).standard_normal((7, 4))
+    results = {}
+    for other in (None, Y):
+        jump = results[other is None] = gram_at_depths(ORDERED, X, [900, 1500, "1e9"], Y=other, method="jump")
+        full = gram_at_depths(ORDERED, X, [900, 1500], Y=other, method="iterate")
+        assert jump.method == "jump" and jump.depth_methods[1500].startswith("float64 ordered jump")
+        assert "estimate" in jump.method_note
+        for depth in (900, 1500):
+            for name in ("rho", "sigma", "theta", "ntk_normalized"):
+                assert np.allclose(jump[depth][name], full[depth][name], rtol=1e-13, atol=0), (depth, name)
+            mask = full[depth]["one_minus_rho"] > 0
+            assert np.allclose(jump[depth]["one_minus_rho"][mask], full[depth]["one_minus_rho"][mask], rtol=1e-12, atol=0)
+        huge = jump[10**9]
+        assert not np.any(huge["one_minus_rho"]) and not np.any(huge["one_minus_ntk_normalized"])  # underflow
+        assert np.allclose(huge["theta"], 1.6, rtol=1e-14) and np.allclose(huge["sigma"], 0.4, rtol=1e-14)
+    # 1 - N: the iteration carries it only absolutely for unequal norms; the certified jump has it relative
+    delta, q_x, q_y = one_minus_rho_from_inputs(ORDERED, X)
+    jump = results[True]
+    for i, j in ((0, 1), (4, 9)):
+        cert = jump_kernel(ORDERED, 1 - mpmath.mpf(delta[i, j]), [1500], digits=20, q_x=mpmath.mpf(q_x[i]),
+                           q_y=mpmath.mpf(q_y[j])).at(1500)
+        for name, mine in (("one_minus_rho", jump[1500]["one_minus_rho"]),
+                           ("one_minus_ntk_normalized", jump[1500]["one_minus_ntk_normalized"])):
+            truth = getattr(cert, name).mid
+            assert abs(mine[i, j] / truth - 1) < 1e-12, (name, i, j)

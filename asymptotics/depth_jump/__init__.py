@@ -12,7 +12,8 @@ Source: the parabolic fixed point c = 1 on the Edge of Chaos (seed 001 Fact 12 f
   :mod:`~asymptotics.depth_jump.ntk_along_orbit`, assembled in :mod:`~asymptotics.depth_jump.relu_jump`).
 
 * the ReLU family with biases in the ordered phase chi_1 < 1 (a linearisation with a certified
-  remainder: :mod:`~asymptotics.depth_jump.relu_bias_jump`; chi_1 >= 1 with biases iterates, and says why).
+  remainder: :mod:`~asymptotics.depth_jump.relu_bias_jump`, float64 Gram :mod:`~asymptotics.depth_jump.float64_ordered`;
+  chi_1 >= 1 with biases iterates, and says why).
 
 * tanh on the Edge of Chaos in delta = 1 - c (:mod:`~asymptotics.depth_jump.smooth_fatou`,
   :func:`~asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; 'agreement', like its quadrature constants).
@@ -239,14 +240,22 @@ def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="a
         raise InputError("network", f"expected a Network, got {network!r}")
     depths = check_depths("depths", depths)  # strings read exactly: '1e100' is 10^100
     reason = jump_unavailable(network, "arb")  # the float64 jump covers what the arb jump covers
-    if reason is None and network.bias_variance != 0:
-        reason = "the float64 Gram jump covers the bias-free ReLU family only (the ordered phase with biases: per pair, arb)"
     if method == "jump" and reason:
         raise InputError("method", f"no jump here: {reason}; use method='iterate'")
     if method == "iterate" or reason or (method == "auto" and depths[-1] <= AUTO_GRAM_JUMP_ABOVE):
         out = GramResult(iterate_gram(network, X, depths, Y=Y, xp=xp, progress=progress))
         out.method, out.depth_methods = "iterate", {d: "iterate" for d in depths}
         out.method_note = reason or (f"depths up to {AUTO_GRAM_JUMP_ABOVE} are iterated" if method == "auto" else "requested")
+        return out
+    if network.bias_variance != 0:  # the ordered phase with biases (float64_ordered)
+        from asymptotics.depth_jump.float64_ordered import ordered_gram
+
+        fields, l0 = ordered_gram(network, X, depths, Y=Y, xp=xp, progress=progress)
+        out = GramResult(fields)
+        out.method = "jump"
+        out.depth_methods = {d: ("iterate" if d <= l0 else f"float64 ordered jump(L0={l0})") for d in depths}
+        out.method_note = (f"float64, ordered phase with biases: iterated to L0 = {l0}, then the linearised closed form "
+                           "per pair (an estimate); 1 - rho and 1 - N underflow to 0 beyond float64's range")
         return out
     return _gram_jump(network, X, depths, Y, xp, progress, float64_l0(network.activation))
 

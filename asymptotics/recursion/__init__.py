@@ -124,7 +124,7 @@ def kernel_at_depths(network: Network, rho, depths, backend: str = "float64", di
     now and then on long runs.  ``one_minus_rho`` (backend 'arb' only): an arb ball enclosing
     1 - rho^(1), used instead of ``rho`` (e.g. computed rigorously from data); ``rho`` may be None.
     ``method``: 'iterate' (every layer), 'jump' (iterate to a moderate
-    depth, then jump along the Fatou coordinate; certified on arb for the bias-free ReLU family) or
+    depth, then jump; certified on arb for the bias-free ReLU family and, with biases, its ordered phase) or
     'auto' (the jump where it is covered and pays); see :mod:`asymptotics.depth_jump`.
     """
     # --- depth-method dispatch (issue 15): everything but 'iterate' goes to asymptotics.depth_jump,
