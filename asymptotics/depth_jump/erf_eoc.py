@@ -1,0 +1,205 @@
+"""erf on the Edge of Chaos at any depth, certified: iterate exactly to L0, then jump along the Fatou coordinate.
+
+Source: the correlation recursion c^(l+1) = f(c^l) on the EOC (../shared/seeds/001_018e0351582ed44f.txt:140,
+:638-646), for phi = erf in closed form (:mod:`asymptotics.erf_certified`).  Depth 1 is the starting
+correlation, as in :func:`asymptotics.smooth_depth.eoc_correlation_depths`.
+
+Why every ball contains the true value:
+
+1. q* and sigma_w: a ball proved to contain the unique zero of the EOC residual (verified sign change of a
+   strictly decreasing function, :func:`asymptotics.erf_certified.erf_eoc_point`).  Every map below is
+   evaluated on that ball, so it encloses the map at the true q*.
+2. Iteration: delta = 1 - c in a ball [lo, hi]; g(delta) = 1 - f(1 - delta) is increasing, so the next
+   orbit point lies in [lower g(lo), upper g(hi)] (arb at the exact end points, cancellation-free delta form).
+   The widths then shrink with g' (no dependency blow-up); rounding costs about log2(L) bits, which the
+   working precision adds.
+3. Jump: g(delta) = delta R(delta) is an analytic germ (:class:`~asymptotics.depth_jump.erf_germ.ErfGerm`),
+   whose Fatou coordinate :class:`~asymptotics.depth_jump.relu_fatou.AbelCoordinate` (Taylor coefficients by
+   arb_series, Abel defect summed over the skipped layers with a Cauchy tail on |z| = r) maps the ball at L0
+   to a ball around delta_L, for any L (10^100 included: no layer is indexed).
+4. f'(c^L) = 1/sqrt(1 + u(delta_L)) and 1 - f'(c^L) in closed form on the ball of delta_L.
+
+Every value is an :class:`~asymptotics.accuracy.Approx` with exact dyadic midpoint and radius, method
+``certified``.  The normalised NTK along the orbit is not jumped here (see the report of issue 15): the
+ReLU-specific :class:`~asymptotics.depth_jump.ntk_along_orbit.OrbitNTK` assumes the exponent 3 of the
+ReLU family, where erf has 2 (N_L -> 1/3).
+"""
+from __future__ import annotations
+
+import math
+import time
+from fractions import Fraction
+from functools import lru_cache
+
+from flint import arb, fmpq
+
+from asymptotics.depth_jump import series_tools as st
+from asymptotics.validation import ComputationError, InputError, check_correlation, check_depth, check_depths, \
+    check_digits, exact_real
+
+#: the jump aims at delta_L0 ~ radius * TARGET_RATIO: each Fatou order then gains about log10(1/TARGET_RATIO) digits
+TARGET_RATIO = Fraction(1, 100)
+MAX_L0 = 2 * 10**5
+#: full iteration beyond this many layers is refused (about 20 us a layer)
+MAX_ITERATED = 10**7
+MAX_DIGITS = 300
+METHODS = ("auto", "iterate", "jump")
+
+
+def working_precision(digits: int) -> int:
+    from asymptotics.depth_jump.relu_jump import working_precision as relu_precision
+
+    return relu_precision(digits)
+
+
+def terms_for(digits: int) -> int:
+    from asymptotics.depth_jump.relu_jump import terms_for as relu_terms
+
+    return relu_terms(digits)
+
+
+def iteration_precision(digits: int, layers: int) -> int:
+    """Working bits plus about 2 log2(L) for the rounding of L iterated layers (module doc, step 2)."""
+    return working_precision(digits) + 2 * int(layers).bit_length() + 16
+
+
+def iterate_orbit(point, delta_start: Fraction, record, prec: int) -> dict:
+    """{L: ball of delta_L} for L in ``record`` (depth 1 = delta_start), by the monotone map (module doc)."""
+    out = {}
+    with st.arb_precision(prec):
+        ball = arb(fmpq(delta_start.numerator, delta_start.denominator))
+        lo, hi = st.lower(ball), st.upper(ball)
+        zero, two = arb(0), arb(2)
+        lo, hi = max(lo, zero), min(hi, two)  # 0 <= delta <= 2 (|f| <= 1)
+        targets = sorted(set(record))
+        layer = 1
+        for target in targets:
+            for _ in range(target - layer):
+                lo = max(st.lower(point.g(lo)), zero)
+                hi = min(st.upper(point.g(hi)), two)
+            layer = target
+            out[target] = (lo, hi)
+    return out
+
+
+@lru_cache(maxsize=16)
+def machinery(sigma_b: Fraction, digits: int):
+    """(point, germ, Fatou coordinate, radius) at the precision of ``digits`` (built once per sigma_b)."""
+    from asymptotics.depth_jump.erf_germ import ErfGerm
+    from asymptotics.depth_jump.relu_fatou import AbelCoordinate
+    from asymptotics.erf_certified import erf_eoc_point
+
+    prec, terms = working_precision(digits), terms_for(digits)
+    point = erf_eoc_point(sigma_b, prec + 32)
+    with st.arb_precision(prec):
+        germ = ErfGerm(point, terms + 10)
+        limit = germ.max_radius() * arb(15) / 16
+        radius = arb(1)
+        while not radius < limit:
+            radius = radius / 2
+        last = None
+        for _ in range(4):  # a smaller circle if |R - 1| < 1 is not proved on this one
+            try:
+                return point, germ, AbelCoordinate(germ, terms, radius=radius), radius
+            except ComputationError as err:
+                last = err
+                radius = radius / 2
+    raise ComputationError(f"no circle found on which the erf germ is proved analytic ({last})")
+
+
+def choose_l0(sigma_b, digits: int = 30) -> int:
+    """Depth at which delta_L ~ r * TARGET_RATIO (delta_L ~ 1/(A L) on the EOC), a multiple of 100."""
+    _, germ, _, radius = machinery(_sigma_b(sigma_b), digits)
+    a, r = float(germ.A.mid()), float(radius.mid())
+    l0 = int(math.ceil(1 / (a * r * float(TARGET_RATIO)) / 100.0)) * 100
+    if l0 > MAX_L0:
+        raise ComputationError(f"the orbit reaches the jump's range only after {l0} layers (A = {a:.3g}); "
+                               f"beyond the limit {MAX_L0}")
+    return l0
+
+
+def _sigma_b(sigma_b) -> Fraction:
+    from asymptotics.erf_certified import read_sigma_b
+
+    return read_sigma_b(sigma_b)
+
+
+def erf_eoc_depths(sigma_b="0.2", c_start="0.5", depths=(10**3, 10**6, 10**9, 10**12), digits: int = 30,
+                   l0=None, method: str = "auto"):
+    """c^l, 1 - c^l, f'(c^l), 1 - f'(c^l) for erf on the EOC at ``sigma_b``, certified, at any depth.
+
+    Returns a :class:`~asymptotics.smooth_depth.SmoothDepthTrajectory` (the fields of the tanh engine):
+    ``far_layers`` = layers iterated, ``max_degree`` = Fatou terms K (0 when nothing was jumped),
+    ``delta_switch`` = the midpoint of 1 - c at L0 (where the jump starts; 0.0 when not jumped).
+    ``method``: ``iterate`` every layer, ``jump`` beyond L0 (:func:`choose_l0` unless ``l0`` is given),
+    ``auto`` jumps when the deepest depth exceeds L0.
+    """
+    from asymptotics.accuracy import CERTIFIED
+    from asymptotics.smooth_depth import DepthValues, SmoothDepthTrajectory
+
+    started = time.perf_counter()
+    sb = _sigma_b(sigma_b)
+    check_correlation("c_start", c_start)
+    c0 = exact_real("c_start", c_start)
+    depths = check_depths("depths", depths)
+    digits = check_digits("digits", digits)
+    if digits > MAX_DIGITS:
+        raise InputError("digits", f"at most {MAX_DIGITS} digits, got {digits}")
+    if method not in METHODS:
+        raise InputError("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+    if l0 is not None:
+        l0 = check_depth("l0", l0, minimum=2)
+    point, germ, fatou, radius = machinery(sb, digits)
+    jump = method == "jump" or (method == "auto" and depths[-1] > (l0 or choose_l0(sb, digits)))
+    if jump and l0 is None:
+        l0 = choose_l0(sb, digits)
+    last_iterated = l0 if jump else depths[-1]
+    if last_iterated > MAX_ITERATED:
+        raise InputError("depths", f"iterating {last_iterated} layers is beyond the limit {MAX_ITERATED}: "
+                                   "use method='jump' (or 'auto')")
+    record = sorted({d for d in depths if d <= last_iterated} | {last_iterated})
+    prec_it = iteration_precision(digits, last_iterated)
+    if prec_it + 16 > point.prec:
+        from asymptotics.erf_certified import erf_eoc_point
+
+        point = erf_eoc_point(sb, prec_it + 32)  # a tighter q ball for long iterations
+    balls = iterate_orbit(point, 1 - c0, record, prec_it)
+    prec = working_precision(digits)
+    values = {}
+    with st.arb_precision(prec):
+        for depth in depths:
+            if depth <= last_iterated:
+                lo, hi = balls[depth]
+                delta = lo.union(hi)
+            else:
+                lo, hi = balls[l0]
+                if lo == 0 and hi == 0:
+                    delta = arb(0)  # c = 1 is the fixed point
+                else:
+                    if not lo > 0:
+                        raise ComputationError("1 - c at L0 is not proved positive (the pair sits at the fixed "
+                                               "point within the working precision): ask for more digits")
+                    delta = fatou.jump(lo, hi, depth - l0)
+            values[depth] = _depth_values(point, depth, delta, DepthValues)
+        sigma_w = _approx(point.sigma_w)
+        q_star = _approx(point.q)
+        switch = float(balls[l0][1].mid()) if jump else 0.0
+    terms = terms_for(digits) if jump else 0
+    note = (f"{CERTIFIED}: EOC point by a verified sign change (closed form), {last_iterated} layers iterated in "
+            f"monotone arb balls ({prec_it} bits)"
+            + (f", then the Fatou-coordinate jump from L0 = {l0} (K = {terms}, circle r = {radius.mid().str(3)}, "
+               f"{prec} bits)" if jump else ""))
+    return SmoothDepthTrajectory("erf", str(sigma_b), sigma_w, q_star, str(c_start), digits, prec, switch,
+                                 last_iterated, terms, time.perf_counter() - started, values, note)
+
+
+def _depth_values(point, depth, delta, DepthValues):
+    fp, one_minus_fp = point.f_prime(delta), point.one_minus_f_prime(delta)
+    return DepthValues(depth, one_minus_c=_approx(delta), c=_approx(1 - delta), f_prime=_approx(fp),
+                       one_minus_f_prime=_approx(one_minus_fp))
+
+
+def _approx(x):
+    from asymptotics.depth_jump.relu_jump import approx_from_arb
+
+    return approx_from_arb(x)
