@@ -48,7 +48,7 @@ point delta_l in [lo, hi] maps into [g(lo), g(hi)] (evaluated in arb at the exac
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import flint
@@ -81,8 +81,19 @@ class ErfEOC:
     sigma_b: Fraction
     q: arb
     prec: int
+    _constants: dict = field(default_factory=dict, compare=False, repr=False)
 
-    # ---- derived constants (balls around the true values) -------------------------------
+    def _at_prec(self):
+        """(k, 1/(1 + 2q), sqrt(1 - k^2), C, 4 q^2/(1 + 4q)) at the current working precision (computed once each)."""
+        prec = flint.ctx.prec
+        if prec not in self._constants:
+            q = self.q
+            root = (1 + 4 * q).sqrt()
+            self._constants[prec] = (2 * q / (1 + 2 * q), 1 / (1 + 2 * q), root / (1 + 2 * q), root / (2 * q),
+                                     4 * q * q / (1 + 4 * q))
+        return self._constants[prec]
+
+    # ---- derived constants (balls around the true values, at the current precision) --------
     @property
     def sigma_w2(self) -> arb:
         return arb.pi() / 4 * (1 + 4 * self.q).sqrt()
@@ -115,24 +126,21 @@ class ErfEOC:
     # ---- the map -----------------------------------------------------------------------------
     def g(self, delta: arb) -> arb:
         """1 - f(1 - delta) for 0 <= delta <= 2 (a ball containing it for every delta in the ball)."""
-        q, k = self.q, self.k
+        k, one_minus_k, root_k, C, _ = self._at_prec()
         if delta <= 1:
             y = k * (1 - delta)
-            one_minus_y = 1 / (1 + 2 * q) + k * delta
-            root_y = (one_minus_y * (1 + y)).sqrt()
-            root_k = (1 + 4 * q).sqrt() / (1 + 2 * q)
+            root_y = ((one_minus_k + k * delta) * (1 + y)).sqrt()
             gap = (k * k * delta * (2 - delta) / (k * root_y + y * root_k)).asin()
         else:
             gap = k.asin() + (k * (delta - 1)).asin()
-        return self.C * gap
+        return C * gap
 
     def g_monotone(self, lo: arb, hi: arb) -> arb:
         """A ball containing g(delta) for every delta in [lo, hi] (g is increasing: module doc)."""
         return self.g(lo).union(self.g(hi))
 
     def _u(self, delta: arb) -> arb:
-        q = self.q
-        return 4 * q * q * delta * (2 - delta) / (1 + 4 * q)
+        return self._at_prec()[4] * delta * (2 - delta)
 
     def f_prime(self, delta: arb) -> arb:
         """f'(1 - delta) = sigma-dot on the EOC, 1/sqrt(1 + u)."""
