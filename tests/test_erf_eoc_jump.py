@@ -276,3 +276,71 @@ def test_bad_input_one_line_naming_the_argument(kwargs, argument):
     with pytest.raises(InputError) as err:
         erf_eoc_depths(**args)
     assert err.value.argument == argument and "\n" not in str(err.value)
+
+
+# --- the NTK along the orbit --------------------------------------------------------------------
+
+def _reference_ntk(sigma_b, c_start, depth):
+    """K^depth = Theta_xy / q* by plain mpmath: K^1 = c^1, K^{l+1} = f'(c^l) K^l + c^{l+1} (90 digits)."""
+    q, w2 = _reference_eoc(sigma_b)
+    with mpmath.workdps(90):
+        sb = mpmath.mpf(Fraction(sigma_b).numerator) / Fraction(sigma_b).denominator
+        c = mpmath.mpf(Fraction(c_start).numerator) / Fraction(c_start).denominator
+        k = 2 * q / (1 + 2 * q)
+        K = c
+        for _ in range(depth - 1):
+            slope = w2 * 4 / mpmath.pi / mpmath.sqrt((1 + 2 * q) ** 2 - 4 * q * q * c * c)
+            c = (sb * sb + w2 * 2 / mpmath.pi * mpmath.asin(k * c)) / q
+            K = slope * K + c
+        return K
+
+
+@pytest.mark.parametrize("c_start", ["0.5", "-0.9"])
+def test_ntk_iteration_and_jump_contain_plain_mpmath_recursion(c_start):
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_ntk
+
+    depth = 1500
+    ref = _reference_ntk("0.2", c_start, depth)
+    it = erf_eoc_ntk("0.2", c_start, [depth], method="iterate")["values"][depth]
+    jp = erf_eoc_ntk("0.2", c_start, [depth], l0=700, method="jump")["values"][depth]
+    for v in (it, jp):
+        assert abs(v["ntk_over_q"].mid - ref) <= v["ntk_over_q"].rad + mpmath.mpf(10) ** -70
+        assert v["ntk_normalized"].method == CERTIFIED and v["ntk_minus_limit"].correct_digits >= 30
+
+
+def test_ntk_jump_overlaps_iteration_at_1e4_and_two_l0_agree_at_huge_depths():
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_ntk
+
+    it = erf_eoc_ntk("0.2", "0.5", [10**4], method="iterate")["values"][10**4]
+    jp = erf_eoc_ntk("0.2", "0.5", [10**4], method="jump")["values"][10**4]
+    for name in ("ntk_over_q", "ntk_normalized", "ntk_minus_limit"):
+        assert it[name].overlaps(jp[name]) and jp[name].correct_digits >= 30, name
+    depths = [10**12, 10**100]
+    a = erf_eoc_ntk("0.2", "0.5", depths, l0=700)["values"]
+    b = erf_eoc_ntk("0.2", "0.5", depths, l0=1600)["values"]
+    for d in depths:
+        assert a[d]["ntk_minus_limit"].overlaps(b[d]["ntk_minus_limit"])
+        assert a[d]["ntk_minus_limit"].correct_digits >= 30 and a[d]["ntk_normalized"].correct_digits >= 30
+
+
+def test_ntk_rate_matches_the_derived_constant():
+    """N_L - 1/3 = B log(L)/L + D/L + O(log L / L^2): B from the certified values at 1e50 and 1e100 against
+    B = 1/3 - 2 f'''(1)/(9 f''(1)^2) derived symbolically (asymptotics.depth_laws.ntk_depth_law)."""
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_ntk
+    from asymptotics.depth_laws import ntk_depth_law, smooth_eoc_depth_law
+
+    values = erf_eoc_ntk("0.2", "0.5", [10**50, 10**100])["values"]
+    derived = ntk_depth_law(smooth_eoc_depth_law("erf", "0.2", terms=3, dps=30), 1, 1).rate_constant_value(30)
+    with mpmath.workdps(60):
+        e50 = values[10**50]["ntk_minus_limit"].mid * mpmath.mpf(10) ** 50
+        e100 = values[10**100]["ntk_minus_limit"].mid * mpmath.mpf(10) ** 100
+        B = (e100 - e50) / (50 * mpmath.log(10))
+        assert abs(B - derived.mid) < derived.rad + abs(B) * mpmath.mpf(10) ** -28, (B, derived)
+
+
+def test_ntk_bad_input_one_line():
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_ntk
+
+    with pytest.raises(InputError) as err:
+        erf_eoc_ntk("0.2", "2", [10])
+    assert err.value.argument == "c_start" and "\n" not in str(err.value)

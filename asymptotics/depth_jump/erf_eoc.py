@@ -19,10 +19,20 @@ Why every ball contains the true value:
    to a ball around delta_L, for any L (10^100 included: no layer is indexed).
 4. f'(c^L) = 1/sqrt(1 + u(delta_L)) and 1 - f'(c^L) in closed form on the ball of delta_L.
 
+NTK (:func:`erf_eoc_ntk`): for inputs at the fixed-point variance q*, Theta^1 = Sigma^1 and
+Theta^{l+1} = Sigmadot^{l+1} Theta^l + Sigma^{l+1} (:mod:`asymptotics.recursion`; seed 001 Lemma 1,
+../shared/seeds/001_018e0351582ed44f.txt:118-124) with Sigma^l_xy = q* c^l, Sigmadot^{l+1}_xy = f'(c^l) and
+Sigmadot_xx = chi_1 = 1, so in units of q*, K^l = Theta^l_xy / q*:
+
+    K^1 = c^1,   K^{l+1} = f'(c^l) K^l + c^{l+1},   Theta^l_xx = l q*,   N_l = K^l / l (the normalised NTK).
+
+Iterated in arb balls (f'(c^l) and c^{l+1} on the certified balls of delta_l, delta_{l+1}) to L0, then jumped
+by :class:`~asymptotics.depth_jump.ntk_along_orbit.OrbitNTK` with the germ's exponent p = 2 (D_l = K^l obeys
+D_{l+1} = m(delta_l) D_l + b(delta_l), m = f'(1 - delta), b = 1 - g(delta)), which gives D_L - L/3 to its
+absolute accuracy, hence N_L - 1/3 to its relative one.
+
 Every value is an :class:`~asymptotics.accuracy.Approx` with exact dyadic midpoint and radius, method
-``certified``.  The normalised NTK along the orbit is not jumped here (see the report of issue 15): the
-ReLU-specific :class:`~asymptotics.depth_jump.ntk_along_orbit.OrbitNTK` assumes the exponent 3 of the
-ReLU family, where erf has 2 (N_L -> 1/3).
+``certified``.
 """
 from __future__ import annotations
 
@@ -63,22 +73,27 @@ def iteration_precision(digits: int, layers: int) -> int:
     return working_precision(digits) + 2 * int(layers).bit_length() + 16
 
 
-def iterate_orbit(point, delta_start: Fraction, record, prec: int) -> dict:
-    """{L: ball of delta_L} for L in ``record`` (depth 1 = delta_start), by the monotone map (module doc)."""
+def iterate_orbit(point, delta_start: Fraction, record, prec: int, with_ntk: bool = False) -> dict:
+    """{L: (lo, hi)} or, ``with_ntk``, {L: (lo, hi, K^L)} for L in ``record`` (depth 1 = delta_start):
+    delta_L in [lo, hi] by the monotone map, K^L a ball (module doc)."""
     out = {}
     with st.arb_precision(prec):
         ball = arb(fmpq(delta_start.numerator, delta_start.denominator))
         lo, hi = st.lower(ball), st.upper(ball)
         zero, two = arb(0), arb(2)
         lo, hi = max(lo, zero), min(hi, two)  # 0 <= delta <= 2 (|f| <= 1)
+        K = 1 - lo.union(hi)
         targets = sorted(set(record))
         layer = 1
         for target in targets:
             for _ in range(target - layer):
+                slope = point.f_prime(lo.union(hi)) if with_ntk else None
                 lo = max(st.lower(point.g(lo)), zero)
                 hi = min(st.upper(point.g(hi)), two)
+                if with_ntk:
+                    K = slope * K + (1 - lo.union(hi))
             layer = target
-            out[target] = (lo, hi)
+            out[target] = (lo, hi, K) if with_ntk else (lo, hi)
     return out
 
 
@@ -105,6 +120,16 @@ def machinery(sigma_b: Fraction, digits: int):
                 last = err
                 radius = radius / 2
     raise ComputationError(f"no circle found on which the erf germ is proved analytic ({last})")
+
+
+@lru_cache(maxsize=16)
+def ntk_machinery(sigma_b: Fraction, digits: int):
+    """The NTK's solution along the orbit (:class:`~asymptotics.depth_jump.ntk_along_orbit.OrbitNTK`), built once."""
+    from asymptotics.depth_jump.ntk_along_orbit import OrbitNTK
+
+    _, _, fatou, _ = machinery(sigma_b, digits)
+    with st.arb_precision(working_precision(digits)):
+        return OrbitNTK(fatou, terms_for(digits))
 
 
 def choose_l0(sigma_b, digits: int = 30) -> int:
@@ -138,31 +163,11 @@ def erf_eoc_depths(sigma_b="0.2", c_start="0.5", depths=(10**3, 10**6, 10**9, 10
     from asymptotics.smooth_depth import DepthValues, SmoothDepthTrajectory
 
     started = time.perf_counter()
-    sb = _sigma_b(sigma_b)
-    check_correlation("c_start", c_start)
-    c0 = exact_real("c_start", c_start)
-    depths = check_depths("depths", depths)
-    digits = check_digits("digits", digits)
-    if digits > MAX_DIGITS:
-        raise InputError("digits", f"at most {MAX_DIGITS} digits, got {digits}")
-    if method not in METHODS:
-        raise InputError("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
-    if l0 is not None:
-        l0 = check_depth("l0", l0, minimum=2)
+    sb, c0, depths, digits, l0, jump, last_iterated = _prepare(sigma_b, c_start, depths, digits, l0, method)
     point, germ, fatou, radius = machinery(sb, digits)
-    jump = method == "jump" or (method == "auto" and depths[-1] > (l0 or choose_l0(sb, digits)))
-    if jump and l0 is None:
-        l0 = choose_l0(sb, digits)
-    last_iterated = l0 if jump else depths[-1]
-    if last_iterated > MAX_ITERATED:
-        raise InputError("depths", f"iterating {last_iterated} layers is beyond the limit {MAX_ITERATED}: "
-                                   "use method='jump' (or 'auto')")
     record = sorted({d for d in depths if d <= last_iterated} | {last_iterated})
     prec_it = iteration_precision(digits, last_iterated)
-    if prec_it + 16 > point.prec:
-        from asymptotics.erf_certified import erf_eoc_point
-
-        point = erf_eoc_point(sb, prec_it + 32)  # a tighter q ball for long iterations
+    point = _point_for(point, sb, prec_it)
     balls = iterate_orbit(point, 1 - c0, record, prec_it)
     prec = working_precision(digits)
     values = {}
@@ -176,9 +181,7 @@ def erf_eoc_depths(sigma_b="0.2", c_start="0.5", depths=(10**3, 10**6, 10**9, 10
                 if lo == 0 and hi == 0:
                     delta = arb(0)  # c = 1 is the fixed point
                 else:
-                    if not lo > 0:
-                        raise ComputationError("1 - c at L0 is not proved positive (the pair sits at the fixed "
-                                               "point within the working precision): ask for more digits")
+                    _check_positive(lo)
                     delta = fatou.jump(lo, hi, depth - l0)
             values[depth] = _depth_values(point, depth, delta, DepthValues)
         sigma_w = _approx(point.sigma_w)
@@ -203,3 +206,86 @@ def _approx(x):
     from asymptotics.depth_jump.relu_jump import approx_from_arb
 
     return approx_from_arb(x)
+
+
+def erf_eoc_ntk(sigma_b="0.2", c_start="0.5", depths=(10**3, 10**9, 10**12), digits: int = 30, l0=None,
+                method: str = "auto") -> dict:
+    """The NTK of a pair on the erf EOC, certified, at any depth (module doc, NTK).
+
+    Returns {"values": {L: {"c", "ntk_over_q" (K^L = Theta^L_xy / q*), "ntk_normalized" (N_L = K^L / L),
+    "ntk_minus_limit" (N_L - 1/3)}}, "l0", "method", "seconds"}, every value a certified Approx.
+    Arguments as for :func:`erf_eoc_depths`.
+    """
+    started = time.perf_counter()
+    sb, c0, depths, digits, l0, jump, last_iterated = _prepare(sigma_b, c_start, depths, digits, l0, method)
+    point, _, fatou, _ = machinery(sb, digits)
+    record = sorted({d for d in depths if d <= last_iterated} | {last_iterated})
+    prec_it = iteration_precision(digits, last_iterated)
+    point = _point_for(point, sb, prec_it)
+    balls = iterate_orbit(point, 1 - c0, record, prec_it, with_ntk=True)
+    ntk = ntk_machinery(sb, digits) if jump else None
+    values = {}
+    with st.arb_precision(working_precision(digits)):
+        third = arb(1) / 3
+        for depth in depths:
+            L = arb(flint_int(depth))
+            if depth <= last_iterated:
+                lo, hi, K = balls[depth]
+                delta, excess = lo.union(hi), K - L / 3
+            else:
+                lo, hi, K0 = balls[l0]
+                if lo == 0 and hi == 0:
+                    delta, excess = arb(0), L - L / 3  # c = 1: K^L = L exactly
+                else:
+                    _check_positive(lo)
+                    steps = depth - l0
+                    delta = fatou.jump(lo, hi, steps)
+                    g_L = fatou.excess(lo, hi, steps, delta) - arb(flint_int(l0))
+                    excess = ntk.jump(lo.union(hi), K0, delta, hi, steps, g_L)  # D_L - L/3
+            values[depth] = {"c": _approx(1 - delta), "ntk_over_q": _approx(L / 3 + excess),
+                             "ntk_normalized": _approx(third + excess / L), "ntk_minus_limit": _approx(excess / L)}
+    return {"values": values, "l0": l0 if jump else None, "method": "jump" if jump else "iterate",
+            "seconds": time.perf_counter() - started}
+
+
+def flint_int(n: int):
+    from flint import fmpz
+
+    return fmpz(int(n))
+
+
+def _check_positive(lo):
+    if not lo > 0:
+        raise ComputationError("1 - c at L0 is not proved positive (the pair sits at the fixed "
+                               "point within the working precision): ask for more digits")
+
+
+def _point_for(point, sb, prec_it):
+    if prec_it + 16 > point.prec:
+        from asymptotics.erf_certified import erf_eoc_point
+
+        return erf_eoc_point(sb, prec_it + 32)  # a tighter q ball for long iterations
+    return point
+
+
+def _prepare(sigma_b, c_start, depths, digits, l0, method):
+    """Checked arguments and the depth plan: (sigma_b, c_start, depths, digits, l0, jump?, last iterated depth)."""
+    sb = _sigma_b(sigma_b)
+    check_correlation("c_start", c_start)
+    c0 = exact_real("c_start", c_start)
+    depths = check_depths("depths", depths)
+    digits = check_digits("digits", digits)
+    if digits > MAX_DIGITS:
+        raise InputError("digits", f"at most {MAX_DIGITS} digits, got {digits}")
+    if method not in METHODS:
+        raise InputError("method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+    if l0 is not None:
+        l0 = check_depth("l0", l0, minimum=2)
+    jump = method == "jump" or (method == "auto" and depths[-1] > (l0 or choose_l0(sb, digits)))
+    if jump and l0 is None:
+        l0 = choose_l0(sb, digits)
+    last_iterated = l0 if jump else depths[-1]
+    if last_iterated > MAX_ITERATED:
+        raise InputError("depths", f"iterating {last_iterated} layers is beyond the limit {MAX_ITERATED}: "
+                                   "use method='jump' (or 'auto')")
+    return sb, c0, depths, digits, l0, jump, last_iterated

@@ -51,6 +51,15 @@ class ErfGerm:
     def A(self):
         return -self.R[1]
 
+    #: m_1/R_1 = 2 exactly (m = (delta R)'), the exponent of the NTK recursion's homogeneous solution
+    ntk_exponent = 2
+
+    def m_lower(self, s0):
+        """A lower bound of m(delta) = f'(1 - delta) on [0, s0] (m decreases on [0, 1]: u increases there)."""
+        if not s0 <= 1:
+            raise ValueError("m_lower needs s0 <= 1")
+        return st.lower(self.point.f_prime(st.upper(s0)))
+
     def max_radius(self) -> arb:
         """1/(2q): the disc where k (1 - z) stays inside the unit disc."""
         return 1 / (2 * self.q)
