@@ -344,3 +344,14 @@ def test_ntk_bad_input_one_line():
     with pytest.raises(InputError) as err:
         erf_eoc_ntk("0.2", "2", [10])
     assert err.value.argument == "c_start" and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("sigma_b", ["0.01", "5", "100"])
+def test_jump_contains_plain_mpmath_orbit_for_other_sigma_b(sigma_b):
+    l0 = choose_l0(sigma_b)
+    depth = l0 + 700
+    ref = _reference_orbit(sigma_b, "0.3", depth)
+    jp = erf_eoc_depths(sigma_b, "0.3", [depth, 10**12], digits=30, method="jump")
+    v = jp.at(depth).one_minus_c
+    assert abs(v.mid - ref) <= v.rad + mpmath.mpf(10) ** -75 and v.correct_digits >= 30
+    assert jp.at(10**12).one_minus_c.correct_digits >= 30

@@ -109,7 +109,7 @@ def machinery(sigma_b: Fraction, digits: int):
     with st.arb_precision(prec):
         germ = ErfGerm(point, terms + 10)
         limit = germ.max_radius() * arb(15) / 16
-        radius = arb(1)
+        radius = arb(8)  # small q: a wide disc (R - 1 ~ -A z stays small), so a short iteration to L0
         while not radius < limit:
             radius = radius / 2
         last = None
