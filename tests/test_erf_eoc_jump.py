@@ -355,3 +355,13 @@ def test_jump_contains_plain_mpmath_orbit_for_other_sigma_b(sigma_b):
     v = jp.at(depth).one_minus_c
     assert abs(v.mid - ref) <= v.rad + mpmath.mpf(10) ** -75 and v.correct_digits >= 30
     assert jp.at(10**12).one_minus_c.correct_digits >= 30
+
+
+def test_jump_from_too_shallow_l0_refuses_in_one_line_and_auto_iterates_short_runs():
+    from asymptotics.validation import ComputationError
+
+    with pytest.raises(ComputationError) as err:
+        erf_eoc_depths("0.2", "0.5", [10**9], l0=3)
+    assert "\n" not in str(err.value)
+    short = erf_eoc_depths("0.2", "0.5", [50, 300])
+    assert short.max_degree == 0 and short.far_layers == 300 and "jump" not in short.accuracy
