@@ -289,3 +289,18 @@ def _prepare(sigma_b, c_start, depths, digits, l0, method):
         raise InputError("depths", f"iterating {last_iterated} layers is beyond the limit {MAX_ITERATED}: "
                                    "use method='jump' (or 'auto')")
     return sb, c0, depths, digits, l0, jump, last_iterated
+
+
+def describe(traj) -> str:
+    """Text for a trajectory of :func:`erf_eoc_depths` (``smooth_depth.describe`` speaks of tanh's quadrature layers)."""
+    from asymptotics.accuracy import format_approx
+
+    jumped = traj.max_degree > 0
+    lines = [f"erf on the EOC, sigma_b = {traj.sigma_b}, sigma_w = {format_approx(traj.sigma_w)}, "
+             f"q* = {format_approx(traj.q_star)}, c^1 = {traj.c_start}; {traj.far_layers} layers iterated"
+             + (f", then the Fatou-coordinate jump (K = {traj.max_degree})" if jumped else "")
+             + f"; {traj.seconds:.2f} s; {traj.accuracy}"]
+    for d in traj.depths:
+        v = traj.at(d)
+        lines.append(f"  L = {d:>8}: 1 - c = {format_approx(v.one_minus_c)}   1 - f'(c) = {format_approx(v.one_minus_f_prime)}")
+    return "\n".join(lines)
