@@ -1,6 +1,7 @@
 """Depth at O(1) cost (issue 15): the certified jump against full iteration, in the same run.
 
     python3 benchmarks/bench_depth.py [--quick] [--skip-gram] [--out benchmarks/results/bench_depth]
+    python3 benchmarks/bench_depth.py --only-erf    # the erf section alone, merged into the results files
 
 Writes <out>.json and <out>.txt.  Speed figures are ratios measured in this run; the machine's
 load (os.getloadavg) is recorded before and after.
@@ -19,7 +20,7 @@ import mpmath  # noqa: E402
 
 from asymptotics.accuracy import format_approx  # noqa: E402
 from asymptotics.depth_jump import jump_kernel  # noqa: E402
-from asymptotics.depth_jump.relu_jump import _machinery  # noqa: E402
+from asymptotics.depth_jump.relu_jump import machinery as _machinery  # noqa: E402
 from asymptotics.recursion import Network, kernel_at_depths  # noqa: E402
 
 LINES = []
@@ -182,14 +183,128 @@ def tanh_section():
     return {"values": rows, "jump_s": t_jp, "iterate_3000_s": t_it, "overlap_at_3000": overlap, "info": info}
 
 
+def erf_section(quick: bool):
+    """erf on the EOC (sigma_b = 0.2, c^1 = 0.5, 30 digits): certified jump against certified full iteration."""
+    from fractions import Fraction
+
+    from asymptotics.depth_jump import series_tools as st
+    from asymptotics.depth_jump.erf_eoc import choose_l0, erf_eoc_depths, erf_eoc_ntk, machinery, ntk_machinery
+    from asymptotics.depth_jump.relu_jump import approx_from_arb
+    from asymptotics.depth_laws import ntk_depth_law, smooth_eoc_depth_law
+    from asymptotics.eoc import edge_of_chaos
+
+    out = {}
+    full_depth = 10**5 if quick else 10**6
+    say("== erf on the Edge of Chaos (sigma_b = 0.2) from c = 0.5, 30 digits, certified ==")
+    machinery.cache_clear()
+    ntk_machinery.cache_clear()
+    (jp_cold, t_cold) = timed(lambda: erf_eoc_depths("0.2", "0.5", [full_depth], digits=30, method="jump"))
+    (jp, t_warm) = timed(lambda: erf_eoc_depths("0.2", "0.5", [full_depth], digits=30, method="jump"))
+    (it, t_it) = timed(lambda: erf_eoc_depths("0.2", "0.5", [full_depth], digits=30, method="iterate"))
+    a, b = jp.at(full_depth), it.at(full_depth)
+    fields = ("one_minus_c", "c", "f_prime", "one_minus_f_prime")
+    row = {"depth": full_depth, "l0": choose_l0("0.2"), "iterate_s": t_it, "jump_cold_s": t_cold, "jump_warm_s": t_warm,
+           "ratio_cold": t_it / t_cold, "ratio_warm": t_it / t_warm,
+           "one_minus_c_jump": format_approx(a.one_minus_c), "one_minus_c_iterate": format_approx(b.one_minus_c),
+           "digits_jump": a.one_minus_c.correct_digits, "digits_iterate": b.one_minus_c.correct_digits,
+           "f_prime_jump": format_approx(a.f_prime),
+           "overlap_all_fields": all(getattr(a, f).overlaps(getattr(b, f)) for f in fields)}
+    out["depth_full"] = row
+    say(f"L = {full_depth}: jump 1 - c = {row['one_minus_c_jump']} ({row['digits_jump']} digits); iterate "
+        f"{row['one_minus_c_iterate']} ({row['digits_iterate']} digits); overlap (all fields): {row['overlap_all_fields']}")
+    say(f"   iterate {t_it:.2f} s, jump {t_cold:.3f} s cold (EOC point, series, circle bounds) / {t_warm:.3f} s warm: "
+        f"ratio {t_it / t_cold:.0f}x cold, {t_it / t_warm:.0f}x warm")
+    ntk_depth = 10**5
+    (nit, t_nit) = timed(lambda: erf_eoc_ntk("0.2", "0.5", [ntk_depth], method="iterate")["values"][ntk_depth])
+    (njp, t_njp) = timed(lambda: erf_eoc_ntk("0.2", "0.5", [ntk_depth], method="jump")["values"][ntk_depth])
+    out["ntk_full"] = {"depth": ntk_depth, "iterate_s": t_nit, "jump_s_incl_ntk_setup": t_njp,
+                       "ntk_normalized_jump": format_approx(njp["ntk_normalized"]),
+                       "ntk_normalized_iterate": format_approx(nit["ntk_normalized"]),
+                       "overlap": all(njp[k].overlaps(nit[k]) for k in njp)}
+    say(f"NTK L = {ntk_depth}: N_L jump {format_approx(njp['ntk_normalized'])}, iterate "
+        f"{format_approx(nit['ntk_normalized'])}, overlap {out['ntk_full']['overlap']}; iterate {t_nit:.2f} s, "
+        f"jump {t_njp:.3f} s (incl. the NTK series set-up)")
+    huge = [10**9, 10**12, 10**100]
+    l0 = choose_l0("0.2")
+    l0_b = 2 * l0 + 100
+    (ta, t_a) = timed(lambda: erf_eoc_depths("0.2", "0.5", huge, digits=30, l0=l0))
+    (tb, t_b) = timed(lambda: erf_eoc_depths("0.2", "0.5", huge, digits=30, l0=l0_b))
+    (na, t_na) = timed(lambda: erf_eoc_ntk("0.2", "0.5", huge, l0=l0)["values"])
+    nb = erf_eoc_ntk("0.2", "0.5", huge, l0=l0_b)["values"]
+    out["huge"] = []
+    for d in huge:
+        x, y = ta.at(d), tb.at(d)
+        r = {"depth": f"1e{len(str(d)) - 1}", "one_minus_c": format_approx(x.one_minus_c),
+             "digits": x.one_minus_c.correct_digits, "f_prime_digits": x.f_prime.correct_digits,
+             "two_l0_overlap": all(getattr(x, f).overlaps(getattr(y, f)) for f in fields),
+             "ntk_minus_limit": format_approx(na[d]["ntk_minus_limit"]),
+             "ntk_digits": na[d]["ntk_minus_limit"].correct_digits,
+             "ntk_two_l0_overlap": na[d]["ntk_minus_limit"].overlaps(nb[d]["ntk_minus_limit"])}
+        out["huge"].append(r)
+        say(f"L = {r['depth']}: 1 - c = {r['one_minus_c']} ({r['digits']} digits), L0 = {l0} vs {l0_b} overlap: "
+            f"{r['two_l0_overlap']}; N_L - 1/3 = {r['ntk_minus_limit']} ({r['ntk_digits']} digits), "
+            f"overlap {r['ntk_two_l0_overlap']}")
+    say(f"   three depths: {t_a:.3f} s (L0 = {l0}), {t_b:.3f} s (L0 = {l0_b}); NTK {t_na:.3f} s")
+    out["huge_seconds"] = {"l0_a": t_a, "l0_b": t_b, "ntk": t_na}
+    ends = erf_eoc_ntk("0.2", "0.5", [10**50, 10**100])["values"]
+    with mpmath.workdps(60):
+        e50 = ends[10**50]["ntk_minus_limit"].mid * mpmath.mpf(10) ** 50
+        e100 = ends[10**100]["ntk_minus_limit"].mid * mpmath.mpf(10) ** 100
+        B = (e100 - e50) / (50 * mpmath.log(10))
+    derived = ntk_depth_law(smooth_eoc_depth_law("erf", "0.2", terms=3, dps=30), 1, 1).rate_constant_value(30)
+    out["ntk_rate"] = {"B_from_1e50_1e100": mpmath.nstr(B, 35), "B_derived": format_approx(derived),
+                       "relative_difference": mpmath.nstr(abs(B / derived.mid - 1), 3)}
+    say(f"log(L)/L rate of N_L - 1/3: B = {mpmath.nstr(B, 35)} from the certified values at 1e50 and 1e100 "
+        f"(O(log L/L) bias ~1e-48); derived 1/3 - 2 f3/(9 f2^2) = {format_approx(derived)} (agreement)")
+    point = edge_of_chaos("erf", "0.2", 30)
+    cert = machinery(Fraction(1, 5), 30)[0]
+    with st.arb_precision(200):
+        q_c, w_c = approx_from_arb(cert.q), approx_from_arb(cert.sigma_w)
+    out["eoc_point"] = {"q_star_certified": format_approx(q_c), "sigma_w_certified": format_approx(w_c),
+                        "q_star_eoc_module": format_approx(point.q_star), "sigma_w_eoc_module": format_approx(point.sigma_w),
+                        "overlap": q_c.overlaps(point.q_star) and w_c.overlaps(point.sigma_w)}
+    say(f"EOC point: q* = {format_approx(q_c)}, sigma_w = {format_approx(w_c)} (certified); eoc.edge_of_chaos: "
+        f"q* = {format_approx(point.q_star)}, sigma_w = {format_approx(point.sigma_w)}; overlap {out['eoc_point']['overlap']}")
+    return out
+
+
+def only_erf(args):
+    """The erf section alone; its lines replace the erf part of <out>.txt and its key of <out>.json."""
+    load_before = os.getloadavg()
+    say(f"load average before (erf section): {load_before}")
+    result = erf_section(args.quick)
+    result["load_before"], result["load_after"] = load_before, os.getloadavg()
+    say(f"load average after (erf section): {result['load_after']}")
+    try:
+        with open(args.out + ".json") as fh:
+            merged = json.load(fh)
+    except (OSError, ValueError):
+        merged = {}
+    merged["erf"] = result
+    with open(args.out + ".json", "w") as fh:
+        json.dump(merged, fh, indent=1, default=str)
+    try:
+        with open(args.out + ".txt") as fh:
+            old = fh.read()
+    except OSError:
+        old = ""
+    old = old.split("load average before (erf section)")[0].rstrip("\n")
+    with open(args.out + ".txt", "w") as fh:
+        fh.write((old + "\n\n" if old else "") + "\n".join(LINES) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--skip-gram", action="store_true")
     ap.add_argument("--skip-arb", action="store_true")
     ap.add_argument("--skip-tanh", action="store_true")
+    ap.add_argument("--skip-erf", action="store_true")
+    ap.add_argument("--only-erf", action="store_true", help="run the erf section alone and merge it into the results files")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results", "bench_depth"))
     args = ap.parse_args()
+    if args.only_erf:
+        return only_erf(args)
     result = {"load_before": os.getloadavg()}
     say(f"load average before: {result['load_before']}")
     if not args.skip_arb:
@@ -200,6 +315,9 @@ def main():
     if not args.skip_gram:
         say()
         result["gram"] = gram_section(args.quick)
+    if not args.skip_erf:
+        say()
+        result["erf"] = erf_section(args.quick)
     result["load_after"] = os.getloadavg()
     say(f"load average after: {result['load_after']}")
     with open(args.out + ".json", "w") as fh:
