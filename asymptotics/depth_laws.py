@@ -51,7 +51,7 @@ from asymptotics.accuracy import Approx
 from asymptotics.formal_series import Series
 from asymptotics.series import (LocalExpansion, require_taylor, numeric_value, relu_family_puiseux, relu_puiseux,
                                 resnet_relu_puiseux, smooth_taylor)
-from asymptotics.validation import ComputationError, InputError, check_digits, check_finite
+from asymptotics.validation import ComputationError, InputError, check_depth, check_digits, check_finite, exact_real
 
 __all__ = [
     "DEPTH", "ELL0", "LOG_DEPTH",
@@ -222,10 +222,11 @@ class FatouCoordinate:
         1/(g1 u) dominates every other term).
         """
         dps = check_digits("dps", dps)
+        exact = _exact_positive("delta", delta)
         work = dps + 10
         while True:
             with mpmath.workdps(work):
-                u = mpmath.mpf(delta) ** (mpmath.mpf(1) / self.ramification)
+                u = _mpf_of(exact) ** (mpmath.mpf(1) / self.ramification)
                 terms = self._phi_terms(u, self._coefficients(work))
                 total = mpmath.fsum(terms)
                 lost = _digits_lost(terms, total)
@@ -252,14 +253,15 @@ class FatouCoordinate:
         """
         dps = check_digits("dps", dps)
         ball = delta_at_depth if isinstance(delta_at_depth, Approx) else None
-        delta = ball.mid if ball is not None else delta_at_depth
+        delta = _exact_positive("delta_at_depth", ball.mid if ball is not None else delta_at_depth)
+        depth = check_depth("depth", depth)
         m = self.ramification
         with mpmath.workdps(30):  # the size of Phi_K, hence the digits the subtraction cancels
-            size = mpmath.mpf(1) / mpmath.mpf(delta) ** (mpmath.mpf(1) / m) + abs(mpmath.mpf(depth))
+            size = 1 / _mpf_of(delta) ** (mpmath.mpf(1) / m) + mpmath.mpf(depth)
             work = dps + 10 + max(0, int(mpmath.ceil(mpmath.log10(size))))
         while True:
             with mpmath.workdps(work):
-                u = mpmath.mpf(delta) ** (mpmath.mpf(1) / m)
+                u = _mpf_of(delta) ** (mpmath.mpf(1) / m)
                 coeffs = self._coefficients(work)
                 terms = self._phi_terms(u, coeffs) + [-mpmath.mpf(depth)]
                 ell0 = mpmath.fsum(terms)
@@ -286,6 +288,18 @@ class FatouCoordinate:
                                    f"{mpmath.nstr(ball.rad / abs(ball.mid), 2)}) and of the local coefficients, "
                                    f"amplified about L times, leaves {kept} of the {dps} digits asked for; use a smaller "
                                    f"depth on the same orbit or compute 1 - c^L with more digits")
+
+
+def _exact_positive(name, value):
+    value = exact_real(name, value)
+    if value <= 0:
+        raise InputError(name, f"must be > 0, got {value}")
+    return value
+
+
+def _mpf_of(q):
+    """An exact Fraction rounded to the working precision (the guard digits absorb the two roundings)."""
+    return mpmath.mpf(q.numerator) / q.denominator
 
 
 def _digits_lost(terms, total) -> int:

@@ -18,6 +18,7 @@ NET = Network("relu", sigma_w2=2)
 DPS = 20
 DEPTHS = (10**6, 10**12, 10**100, 10**300)
 REFERENCE_DEPTH = 10**5
+_REFERENCE = {}  # rho -> ell_0 of the reference computation (run once per rho)
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,8 @@ def reference_ell0(law, rho):
     The expansion's remainder is O(log(L)^4 / L^6), relative log(L)^4/L^4 ~ 2e-16 at 10^5; since
     1 - rho ~ 9 pi^2 / (2 (L + ell_0)^2), ell_0 moves by about L/2 times that: ~1e-11.
     """
+    if rho in _REFERENCE:
+        return _REFERENCE[rho]
     traj = kernel_at_depths(NET, rho, [REFERENCE_DEPTH], backend="arb", digits=40, method="iterate")
     target = traj.at(REFERENCE_DEPTH).one_minus_rho.mid
     expr = law.one_minus_c.expr().subs(DEPTH, REFERENCE_DEPTH)
@@ -42,7 +45,8 @@ def reference_ell0(law, rho):
 
     f = sympy.lambdify(ELL0, expr, "mpmath")
     with mpmath.workdps(40):
-        return mpmath.findroot(lambda e: f(e) / target - 1, mpmath.mpf(3))
+        _REFERENCE[rho] = mpmath.findroot(lambda e: f(e) / target - 1, mpmath.mpf(3))
+    return _REFERENCE[rho]
 
 
 @pytest.mark.parametrize("rho", ["0", "0.5"])
@@ -86,3 +90,21 @@ def test_evaluate_has_relative_accuracy_at_tiny_u(law):
     a = law.fatou.evaluate(delta, dps=30)
     b = law.fatou.evaluate(delta, dps=60)
     assert abs(a / b - 1) < mpmath.mpf(10) ** -29
+
+
+def test_bad_inputs_are_named(law):
+    from asymptotics.validation import InputError
+
+    with pytest.raises(InputError, match="delta_at_depth"):
+        law.fatou.depth_shift(0, 10)
+    with pytest.raises(InputError, match="depth"):
+        law.fatou.depth_shift("1e-10", 0)
+    with pytest.raises(InputError, match="delta"):
+        law.fatou.evaluate(float("nan"))
+    # exact inputs of every kind give the same ell_0: a decimal string and the Fraction it means
+    from fractions import Fraction
+
+    a = law.fatou.depth_shift("4.4413219800737673753729633248171074789045420502193178458213e-23", 10**12, dps=15)
+    b = law.fatou.depth_shift(Fraction(44413219800737673753729633248171074789045420502193178458213, 10**81), 10**12, dps=15)
+    # (that decimal is 1 - rho^(10^12) from rho = 0.5, 59 digits: ell_0 of that orbit)
+    assert a == b and abs(a - reference_ell0(law, "0.5")) < 1e-9
