@@ -2,8 +2,9 @@
 
 The same step functions as the scalar backends (:mod:`asymptotics.recursion.steps`), iterated in
 1 - rho (bias-free ReLU family: by the numba kernel of :mod:`asymptotics.recursion.fused` where
-numba is installed and the work pays, else by numpy); :func:`naive_float64_pairs` is the widely used recursion in rho itself, kept as a named
-baseline (seed 000 Definition 5, lines 266-268) to show how it loses digits near rho = 1.
+numba is installed and the work pays, else by numpy); :func:`naive_float64_pairs` is the widely
+used recursion in rho itself, kept as a named baseline (seed 000 Definition 5, lines 266-268) to
+show how it loses digits near rho = 1.
 """
 from __future__ import annotations
 
