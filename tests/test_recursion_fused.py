@@ -138,3 +138,23 @@ def test_kernel_series_coefficients_are_the_backends_series():
     taylor = mpmath.taylor(lambda u: mpmath.asin(u), 0, 21)
     for k, b in enumerate(kernel.ASIN_COEFFS[:10], start=1):
         assert abs(b - float(taylor[2 * k + 1])) <= 1e-16 * b
+
+
+@needs_numba
+def test_one_layer_is_within_a_few_ulps_of_the_numpy_step():
+    """One layer on 10^5 pairs with theta < 1 (the series asin) and theta >= 1 (libm asin)."""
+    from asymptotics.backends import Float64Ops
+    from asymptotics.recursion.steps import _nobias_step_compensated
+
+    rng = np.random.default_rng(11)
+    kappa = 2 / np.pi  # ReLU: 2 gamma / K1
+    for delta in (rng.uniform(0, 0.45, 10**5), 10.0 ** rng.uniform(-30, -0.4, 10**5), rng.uniform(0, 2, 10**5)):
+        W, lost = 7.0 * delta, 1e-17 * delta
+        ref = _nobias_step_compensated(Float64Ops(np), delta, W, lost, 7, kappa, 0.5)
+        got = fused.nobias_stepper(np, delta.size, 10**4)(delta, W, lost, 7, 8, kappa, 0.5)
+        for r, g, name in zip(ref, got, ("delta", "W", "W_lost", "a")):
+            if name == "W_lost":
+                assert np.max(np.abs(g - r)) <= 1e-15 * np.max(np.abs(W)), name
+                continue
+            ulps = np.abs(g - r) / np.spacing(np.abs(r))
+            assert np.max(ulps) <= 8, (name, np.max(ulps))
