@@ -1,10 +1,10 @@
 """Depth at O(1) cost (issue 15): the certified jump against full iteration, in the same run.
 
-    python3 benchmarks/bench_depth.py [--quick] [--skip-gram] [--out benchmarks/results/bench_depth]
-    python3 benchmarks/bench_depth.py --only-erf    # the erf section alone, merged into the results files
+    python3 benchmarks/bench_depth.py [--quick] [--skip-gram] [--only fused ...] [--out benchmarks/results/bench_depth]
 
-Writes <out>.json and <out>.txt.  Speed figures are ratios measured in this run; the machine's
-load (os.getloadavg) is recorded before and after.
+Writes <out>.json and <out>.txt (with --only or a --skip-*, the sections run replace theirs in the
+existing files and the others are kept).  Speed figures are ratios measured in the same run; the
+machine's load (os.getloadavg) is recorded before and after each section.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import mpmath  # noqa: E402
 
 from asymptotics.accuracy import format_approx  # noqa: E402
 from asymptotics.depth_jump import jump_kernel  # noqa: E402
-from asymptotics.depth_jump.relu_jump import machinery as _machinery  # noqa: E402
+from asymptotics.depth_jump.relu_jump import machinery  # noqa: E402
 from asymptotics.recursion import Network, kernel_at_depths  # noqa: E402
 
 LINES = []
@@ -48,7 +48,7 @@ def arb_section(quick: bool):
     say(f"== depth {full_depth} at 50 digits: full certified iteration vs the jump (ReLU, sigma_w^2 = 2) ==")
     for rho in ("0", "0.5"):
         it, t_it = timed(lambda: kernel_at_depths(net, rho, [full_depth], backend="arb", digits=50, method="iterate"))
-        _machinery.cache_clear()
+        machinery.cache_clear()
         jp_cold, t_cold = timed(lambda: kernel_at_depths(net, rho, [full_depth], backend="arb", digits=50, method="jump"))
         jp, t_warm = timed(lambda: kernel_at_depths(net, rho, [full_depth], backend="arb", digits=50, method="jump"))
         a, b = jp.at(full_depth), it.at(full_depth)
@@ -83,14 +83,15 @@ def arb_section(quick: bool):
             va, vb = a.at(depth), b.at(depth)
             ea, eb = a.extras[depth]["ntk_minus_limit"], b.extras[depth]["ntk_minus_limit"]
             agree = all(getattr(va, f).overlaps(getattr(vb, f)) for f in va.FIELDS) and ea.overlaps(eb)
+            # ell_0 = Phi(u_L) - L from depth_laws' symbolic Fatou coordinate at this depth: the subtraction
+            # cancels log10(L) digits, so 40 digits of ell_0 need 1 - rho to 40 + log10(L) digits (a 50-digit
+            # ball at 10^100 determines none: depth_shift refuses it); that ball comes from one more jump
+            sharp = jump_kernel(net, rho, [depth], digits=50 + len(str(depth)), l0=1000).at(depth).one_minus_rho
+            ell0 = law.law.fatou.depth_shift(sharp, depth, dps=40)
+            ell0s.setdefault(rho, {})[depth] = ell0
             with mpmath.workdps(80):
                 lo = mpmath.log(depth)
                 ratio = ea.mid / (rate * lo / depth)
-                # ell_0 = Phi(u_L) - L is a constant of the orbit: from depth_laws' symbolic Fatou coordinate at
-                # L = 10^12 (its evaluate() loses digits at 10^100), and used at both depths
-                if rho not in ell0s:
-                    ell0s[rho] = law.law.fatou.depth_shift(va.one_minus_rho.mid, depth, dps=60)
-                ell0 = ell0s[rho]
                 lhs = depth * ea.mid - rate * lo
                 rhs = ell0 / 4 - mpmath.mpf(1) / 8
             row = {"depth": f"10^{len(str(depth)) - 1}", "rho": rho, "jump_s_L0_1000": ta, "jump_s_L0_3000": tb,
@@ -98,7 +99,9 @@ def arb_section(quick: bool):
                    "ntk": format_approx(va.ntk_normalized), "ntk_minus_limit": format_approx(ea),
                    "digits_ntk_minus_limit": ea.correct_digits, "two_L0_agree": agree,
                    "distance_over_rate": mpmath.nstr(ratio, 12),
-                   "L(N-1/4) - (3/8) log L": mpmath.nstr(lhs, 15), "ell0/4 - 1/8 (depth_laws)": mpmath.nstr(rhs, 15)}
+                   "L(N-1/4) - (3/8) log L": mpmath.nstr(lhs, 15), "ell0/4 - 1/8 (depth_laws)": mpmath.nstr(rhs, 15),
+                   "ell0 (40 digits, from this depth)": mpmath.nstr(ell0, 40),
+                   "ell0 minus ell0 at 10^12": mpmath.nstr(ell0 - ell0s[rho][min(ell0s[rho])], 3)}
             # the derived expansion of 1 - rho (depth_laws, 5 orders, ell_0 from the same Fatou coordinate)
             import sympy
 
@@ -116,6 +119,8 @@ def arb_section(quick: bool):
             say(f"   N_L - 1/4 = {row['ntk_minus_limit']} ({row['digits_ntk_minus_limit']} digits)")
             say(f"   (N_L - 1/4) / ((3/8) log L / L) = {row['distance_over_rate']};  L(N_L - 1/4) - (3/8) log L = "
                 f"{row['L(N-1/4) - (3/8) log L']} vs ell_0/4 - 1/8 = {row['ell0/4 - 1/8 (depth_laws)']}")
+            say(f"   ell_0 = Phi(u_L) - L at this depth = {row['ell0 (40 digits, from this depth)']} "
+                f"(minus its value at 10^12: {row['ell0 minus ell0 at 10^12']})")
             say(f"   1 - rho against the derived law 9 pi^2/(2 L^2) - 27 pi^2 log L/(2 L^3) + ... (ell_0 terms, to "
                 f"O(log^4 L / L^6)): relative difference {row['1-rho vs derived 5-order law (relative)']}")
     return out
@@ -268,29 +273,107 @@ def erf_section(quick: bool):
     return out
 
 
-def only_erf(args):
-    """The erf section alone; its lines replace the erf part of <out>.txt and its key of <out>.json."""
-    load_before = os.getloadavg()
-    say(f"load average before (erf section): {load_before}")
-    result = erf_section(args.quick)
-    result["load_before"], result["load_after"] = load_before, os.getloadavg()
-    say(f"load average after (erf section): {result['load_after']}")
-    try:
-        with open(args.out + ".json") as fh:
-            merged = json.load(fh)
-    except (OSError, ValueError):
-        merged = {}
-    merged["erf"] = result
-    with open(args.out + ".json", "w") as fh:
-        json.dump(merged, fh, indent=1, default=str)
-    try:
-        with open(args.out + ".txt") as fh:
-            old = fh.read()
-    except OSError:
-        old = ""
-    old = old.split("load average before (erf section)")[0].rstrip("\n")
-    with open(args.out + ".txt", "w") as fh:
-        fh.write((old + "\n\n" if old else "") + "\n".join(LINES) + "\n")
+def fused_section(quick: bool):
+    """The optional numba kernel (asymptotics.recursion.fused) against the numpy layers, in the same run."""
+    import subprocess
+
+    import numpy as np
+
+    from asymptotics.recursion import gram_at_depths
+    from asymptotics.recursion import fused
+    from asymptotics.recursion.arrays import pair_arrays_at_depths
+
+    n = 300 if quick else 1000
+    X = np.random.default_rng(15).standard_normal((n, 10))
+    net = Network("relu", sigma_w2=2)
+    out = {"n": n, "uptime_before": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+    say(f"== fused numba kernel vs numpy layers: float64 Gram, n = {n} points (d = 10), ReLU sigma_w^2 = 2 ==")
+    say(f"uptime: {out['uptime_before']}")
+    one = np.full(1, 0.5)
+    # import numba + load the cached compile: once per process (~0 if an earlier section loaded it)
+    start = time.perf_counter()
+    if not fused.numba_available():
+        say("numba is not installed: nothing to compare")
+        return out
+    fused._kernel()(one.copy(), one.copy(), 0 * one, 0 * one, 1, 2, 0.5, 0.5)
+    out["numba_load_s"] = time.perf_counter() - start
+    gram_at_depths(net, X[:20], [10**4], method="jump")  # the float jump coefficients (not timed)
+    from asymptotics.recursion.iterate import one_minus_rho_from_inputs
+
+    delta, _, _ = one_minus_rho_from_inputs(net, X, None, np)
+    flat = delta[np.triu_indices(n, 1)]
+
+    def with_numpy(flag, fn):
+        if flag:
+            os.environ["NTK_VERIFY_NO_NUMBA"] = "1"
+        try:
+            return timed(fn)
+        finally:
+            os.environ.pop("NTK_VERIFY_NO_NUMBA", None)
+
+    per_layer = {"numpy": [], "numba": []}
+    for _ in range(2):  # interleaved, best of two: the machine is shared
+        for label in ("numpy", "numba"):
+            _, t = with_numpy(label == "numpy", lambda: pair_arrays_at_depths(net, None, [201], one_minus_rho=flat))
+            per_layer[label].append(t / 200)
+    lay = {k: min(v) for k, v in per_layer.items()}
+    out["per_layer_s"] = lay
+    out["per_layer_ratio"] = lay["numpy"] / lay["numba"]
+    say(f"per layer ({len(flat)} pairs, layers 1-200): numpy {lay['numpy'] * 1e3:.2f} ms, numba "
+        f"{lay['numba'] * 1e3:.2f} ms ({lay['numba'] / len(flat) * 1e9:.1f} ns per pair): {out['per_layer_ratio']:.1f}x")
+    depth = 10**4
+    res, times = {}, {}
+    for label in ("numba", "numpy"):
+        res[label], times[label] = with_numpy(label == "numpy", lambda: gram_at_depths(net, X, [depth], method="iterate"))
+    rel = {}
+    for f in ("one_minus_rho", "one_minus_ntk_normalized", "theta"):
+        a, b = res["numba"][depth][f], res["numpy"][depth][f]
+        mask = b != 0
+        rel[f] = float(np.max(np.abs(a[mask] - b[mask]) / np.abs(b[mask])))
+    out.update({"iterate_1e4_s": times, "iterate_ratio": times["numpy"] / times["numba"], "max_rel_diff_iterate_1e4": rel})
+    say(f"iterate to 10^4 (whole call): numpy {times['numpy']:.1f} s, numba {times['numba']:.1f} s: "
+        f"{out['iterate_ratio']:.1f}x; max relative difference {rel}")
+    jumps = {}
+    for target in (10**4, 10**9):
+        for label in ("numba", "numpy", "numba", "numpy"):
+            got, t = with_numpy(label == "numpy", lambda: gram_at_depths(net, X, [target], method="jump"))
+            jumps.setdefault(f"{target:.0e}", {}).setdefault(label, []).append(t)
+            res[(label, target)] = got
+    out["jump_s_best_of_2"] = {k: {lab: min(v) for lab, v in d.items()} for k, d in jumps.items()}
+    jrel = max(float(np.max(np.abs(res[("numba", t)][t][f] - res[("numpy", t)][t][f]) /
+                            np.maximum(np.abs(res[("numpy", t)][t][f]), 1e-300)))
+               for t in (10**4, 10**9) for f in ("one_minus_rho", "one_minus_ntk_normalized"))
+    out["max_rel_diff_jump"] = jrel
+    for k, d in out["jump_s_best_of_2"].items():
+        say(f"jump to {k} (whole call, L0 = 100 iterated): numpy {d['numpy']:.2f} s, numba {d['numba']:.2f} s: "
+            f"{d['numpy'] / d['numba']:.2f}x")
+    say(f"   max relative difference numba vs numpy after the jump: {jrel:.2e}; loading numba + the cached kernel "
+        f"once per process: {out['numba_load_s']:.2f} s (a fresh process loads it only for >= "
+        f"{fused.MIN_WORK_FIRST_CALL:.0e} pair-layers)")
+    out["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    say(f"uptime: {out['uptime_after']}")
+    return out
+
+
+SECTIONS = ("arb", "tanh", "gram", "erf", "fused")
+# first line of each section's text in the results file (to merge a partial run into it)
+HEADERS = {"arb": "== depth ", "tanh": "== tanh", "gram": "== float64 Gram", "erf": "== erf", "fused": "== fused"}
+
+
+def _section_texts(path):
+    """{section: lines} of an existing results text (the load lines stay with the first/last section)."""
+    if not os.path.exists(path):
+        return {}
+    blocks, current = {}, None
+    for line in open(path).read().splitlines():
+        hit = [k for k, h in HEADERS.items() if line.startswith(h)]
+        if hit and hit[0] != current and hit[0] not in blocks:
+            current = hit[0]
+        blocks.setdefault(current or SECTIONS[0], []).append(line)
+    for lines in blocks.values():
+        while lines and not lines[-1]:
+            lines.pop()
+    return blocks
 
 
 def main():
@@ -300,30 +383,38 @@ def main():
     ap.add_argument("--skip-arb", action="store_true")
     ap.add_argument("--skip-tanh", action="store_true")
     ap.add_argument("--skip-erf", action="store_true")
-    ap.add_argument("--only-erf", action="store_true", help="run the erf section alone and merge it into the results files")
+    ap.add_argument("--skip-fused", action="store_true")
+    ap.add_argument("--only", choices=SECTIONS, action="append",
+                    help="run only these sections and merge them into the existing results files")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results", "bench_depth"))
     args = ap.parse_args()
-    if args.only_erf:
-        return only_erf(args)
-    result = {"load_before": os.getloadavg()}
-    say(f"load average before: {result['load_before']}")
-    if not args.skip_arb:
-        result["arb"] = arb_section(args.quick)
-    if not args.skip_tanh:
-        say()
-        result["tanh"] = tanh_section()
-    if not args.skip_gram:
-        say()
-        result["gram"] = gram_section(args.quick)
-    if not args.skip_erf:
-        say()
-        result["erf"] = erf_section(args.quick)
-    result["load_after"] = os.getloadavg()
-    say(f"load average after: {result['load_after']}")
+    skip = {name: getattr(args, f"skip_{name}") for name in SECTIONS}
+    if args.only:
+        skip = {name: name not in args.only for name in SECTIONS}
+    runners = {"arb": lambda: arb_section(args.quick), "tanh": tanh_section, "gram": lambda: gram_section(args.quick),
+               "erf": lambda: erf_section(args.quick), "fused": lambda: fused_section(args.quick)}
+    partial = any(skip.values())
+    result = {}
+    if partial and os.path.exists(args.out + ".json"):
+        with open(args.out + ".json") as fh:
+            result = json.load(fh)
+    texts = _section_texts(args.out + ".txt") if partial else {}
+    load = os.getloadavg()
+    for name in SECTIONS:
+        if skip[name]:
+            continue
+        LINES.clear()
+        before = load
+        say(f"load average before: {before}")
+        result[name] = runners[name]()
+        load = os.getloadavg()
+        result[name]["load_before"], result[name]["load_after"] = before, load
+        say(f"load average after: {load}")
+        texts[name] = list(LINES)
     with open(args.out + ".json", "w") as fh:
         json.dump(result, fh, indent=1, default=str)
     with open(args.out + ".txt", "w") as fh:
-        fh.write("\n".join(LINES) + "\n")
+        fh.write("\n\n".join("\n".join(texts[name]) for name in SECTIONS if name in texts) + "\n")
 
 
 if __name__ == "__main__":
