@@ -51,7 +51,7 @@ from asymptotics.accuracy import Approx
 from asymptotics.formal_series import Series
 from asymptotics.series import (LocalExpansion, require_taylor, numeric_value, relu_family_puiseux, relu_puiseux,
                                 resnet_relu_puiseux, smooth_taylor)
-from asymptotics.validation import InputError, check_digits, check_finite
+from asymptotics.validation import ComputationError, InputError, check_depth, check_digits, check_finite, exact_real
 
 __all__ = [
     "DEPTH", "ELL0", "LOG_DEPTH",
@@ -207,22 +207,109 @@ class FatouCoordinate:
     c: Tuple
     values: Dict = field(default_factory=dict, compare=False)
 
+    def _coefficients(self, dps: int):
+        """g1, beta, c_1..c_K as Approx at ``dps`` digits (radius: rounding and the values' radii)."""
+        return [numeric_value(e, self.values, dps) for e in (self.g[0], self.beta) + tuple(self.c)]
+
+    def _phi_terms(self, u, coeffs):
+        g1, beta = coeffs[0].mid, coeffs[1].mid
+        return [1 / (g1 * u), beta * mpmath.log(g1 * u)] + [ck.mid * u**k for k, ck in enumerate(coeffs[2:], start=1)]
+
     def evaluate(self, delta, dps: int = 30):
-        """Phi at u = delta^(1/m) (numeric); ell_0 is Phi(u_l) - l at large l."""
-        with mpmath.workdps(dps + 10):
-            subs = {s: sympy.Float(v.mid, dps + 10) for s, v in self.values.items()}
-            num = lambda e: mpmath.mpf(sympy.N(sympy.sympify(e).subs(subs), dps + 10))
-            u = mpmath.mpf(delta) ** (mpmath.mpf(1) / self.ramification)
-            g1 = num(self.g[0])
-            total = 1 / (g1 * u) + num(self.beta) * mpmath.log(g1 * u)
-            for k, ck in enumerate(self.c, start=1):
-                total += num(ck) * u**k
-            return +total
+        """Phi_K at u = delta^(1/m), ``delta`` taken as exact: ``dps`` significant digits.
+
+        The sum is redone with the digits its cancellation cost added (none for small u, where
+        1/(g1 u) dominates every other term).
+        """
+        dps = check_digits("dps", dps)
+        exact = _exact_positive("delta", delta)
+        work = dps + 10
+        while True:
+            with mpmath.workdps(work):
+                u = _mpf_of(exact) ** (mpmath.mpf(1) / self.ramification)
+                terms = self._phi_terms(u, self._coefficients(work))
+                total = mpmath.fsum(terms)
+                lost = _digits_lost(terms, total)
+                if lost + dps + 5 <= work:
+                    return +total
+            work = dps + 10 + lost
 
     def depth_shift(self, delta_at_depth, depth, dps: int = 30):
-        """ell_0 estimated from one orbit point: Phi(u_l) - l (error O(u_l^(K+1)))."""
-        with mpmath.workdps(dps + 10):
-            return self.evaluate(delta_at_depth, dps) - mpmath.mpf(depth)
+        """ell_0 = Phi_K(u_L) - L from one orbit point (u_L = (1 - c^L)^(1/m) at depth L).
+
+        Accuracy.  With ``delta_at_depth`` taken as exact, the result has ``dps`` correct digits
+        relative to max(1, |ell_0|), plus the truncation error O(u_L^(K+1)) of Phi_K (about
+        L^-(K+1) for the ReLU family).  Why the precision is scaled: Phi_K(u_L) = L + ell_0 is of
+        size L, so the subtraction cancels log10(L) digits; Phi_K (and L itself) is therefore
+        evaluated with dps + log10(L) + 10 digits, rechecked after the sum (a fixed dps + 10, as
+        before, returned noise of size L 10^-(dps+10) at L = 10^100).
+        The input's own uncertainty is amplified the same way: |d ell_0 / d delta| delta ~ L/m,
+        so a delta with relative accuracy r determines ell_0 only to about L r / m, i.e.
+        log10(1/r) - log10(L) digits (a 60-digit delta at L = 10^100 determines none; ell_0 is
+        constant on the orbit, so take it at a smaller depth or compute delta with more digits).
+        Pass ``delta_at_depth`` as an :class:`Approx` to have this checked: its radius and the
+        radii of the local coefficients' values are propagated (first order), and a
+        ComputationError is raised when fewer than ``dps`` digits survive.
+        """
+        dps = check_digits("dps", dps)
+        ball = delta_at_depth if isinstance(delta_at_depth, Approx) else None
+        delta = _exact_positive("delta_at_depth", ball.mid if ball is not None else delta_at_depth)
+        depth = check_depth("depth", depth)
+        m = self.ramification
+        with mpmath.workdps(30):  # the size of Phi_K, hence the digits the subtraction cancels
+            size = 1 / _mpf_of(delta) ** (mpmath.mpf(1) / m) + mpmath.mpf(depth)
+            work = dps + 10 + max(0, int(mpmath.ceil(mpmath.log10(size))))
+        while True:
+            with mpmath.workdps(work):
+                u = _mpf_of(delta) ** (mpmath.mpf(1) / m)
+                coeffs = self._coefficients(work)
+                terms = self._phi_terms(u, coeffs) + [-mpmath.mpf(depth)]
+                ell0 = mpmath.fsum(terms)
+                lost = _digits_lost(terms, ell0)
+                if lost + dps + 5 > work:
+                    work = dps + 10 + lost
+                    continue
+                if ball is not None:
+                    self._check_propagated(ball, u, coeffs, ell0, dps)
+                return +ell0
+
+    def _check_propagated(self, ball, u, coeffs, ell0, dps):
+        """Refuse when delta's radius or the values' radii leave fewer than dps digits of ell_0."""
+        g1, beta = coeffs[0].mid, coeffs[1].mid
+        dphi_du = -1 / (g1 * u**2) + beta / u + sum(k * c.mid * u ** (k - 1) for k, c in enumerate(coeffs[2:], start=1))
+        du_ddelta = u / (self.ramification * ball.mid)
+        spread = abs(dphi_du * du_ddelta) * ball.rad
+        spread += abs(-1 / (g1**2 * u) + beta / g1) * coeffs[0].rad + abs(mpmath.log(g1 * u)) * coeffs[1].rad
+        spread += sum(u**k * c.rad for k, c in enumerate(coeffs[2:], start=1))
+        allowed = mpmath.mpf(10) ** -dps * max(1, abs(ell0))
+        if spread > allowed:
+            kept = max(0, int(mpmath.floor(mpmath.log10(max(1, abs(ell0)) / spread))))
+            raise ComputationError(f"ell_0 = Phi(u_L) - L: the uncertainty of 1 - c^L (relative "
+                                   f"{mpmath.nstr(ball.rad / abs(ball.mid), 2)}) and of the local coefficients, "
+                                   f"amplified about L times, leaves {kept} of the {dps} digits asked for; use a smaller "
+                                   f"depth on the same orbit or compute 1 - c^L with more digits")
+
+
+def _exact_positive(name, value):
+    value = exact_real(name, value)
+    if value <= 0:
+        raise InputError(name, f"must be > 0, got {value}")
+    return value
+
+
+def _mpf_of(q):
+    """An exact Fraction rounded to the working precision (the guard digits absorb the two roundings)."""
+    return mpmath.mpf(q.numerator) / q.denominator
+
+
+def _digits_lost(terms, total) -> int:
+    """Decimal digits a sum cancels: log10(max |term| / |total|), at least 0."""
+    big = max(abs(t) for t in terms)
+    if big == 0:
+        return 0
+    if total == 0:
+        return mpmath.mp.dps + 10
+    return max(0, int(mpmath.ceil(mpmath.log10(big / abs(total)))))
 
 
 def _parabolic_map_coefficients(local: LocalExpansion, n_coeffs: int):

@@ -320,7 +320,13 @@ def derivatives_at_fixed_point(activation, sigma_w, sigma_b, max_order: int, dps
 
 # --- fixed point of the variance map, phases, depth scales ------------------------------------
 
-def _fixed_point_raw(act: Activation, sw2, sb2, method: str, target: int):
+def fixed_point_raw(act: Activation, sw2, sb2, method: str, target: int):
+    """q* = sigma_b^2 + sigma_w^2 E[phi(sqrt(q*) Z)^2] as a bare mpf (no error estimate), about ``target`` digits.
+
+    A bracket scan at 15 digits, then Newton on the moments of ``method`` at the caller's working
+    precision.  :func:`fixed_point` wraps it in two runs for an agreement error; the phase diagram
+    (:mod:`asymptotics.phase_diagram`) calls it directly and does its own two runs.
+    """
     tol = mpmath.mpf(10) ** (-(target + 4))
     newton = method != "closed" and _has_order(act, 2)
 
@@ -375,9 +381,9 @@ def variance_fixed_point(activation, sigma_w, sigma_b, dps: int = 30) -> Approx:
         check_search_range(param(sigma_b) ** 2)
     first = "closed" if act.erf_scale is not None else "trapezoid"
     with mpmath.workdps(dps + 12):
-        q_a = _fixed_point_raw(act, param(sigma_w) ** 2, param(sigma_b) ** 2, first, dps + 8)
+        q_a = fixed_point_raw(act, param(sigma_w) ** 2, param(sigma_b) ** 2, first, dps + 8)
     with mpmath.workdps(dps + 6):
-        q_b = _fixed_point_raw(act, param(sigma_w) ** 2, param(sigma_b) ** 2, "tanh-sinh", dps + 3)
+        q_b = fixed_point_raw(act, param(sigma_w) ** 2, param(sigma_b) ** 2, "tanh-sinh", dps + 3)
     with mpmath.workdps(dps + 20):
         return Approx(+q_a, max(abs(q_a - q_b), abs(q_a) * mpmath.mpf(10) ** (-(dps + 5))), AGREEMENT)
 

@@ -105,7 +105,9 @@ def depth_shift(one_minus_rho_at_depth, depth):
     """ell_0 = Phi(u_L) - L for arrays of 1 - rho^(L) at depth L (Phi: Fatou coordinate, u = sqrt(1 - rho)).
 
     ell_0 is the only trace of the initial correlation in the large-depth expansion; its error is
-    O(u_L^(K+1)) from the truncated Phi plus float64 rounding of 1/(g1 u) ~ L.
+    O(u_L^(K+1)) from the truncated Phi plus float64 rounding of 1/(g1 u) ~ L; an input with
+    relative error r moves ell_0 by about L r / 2 (the subtraction Phi - L cancels log10 L digits:
+    see depth_laws.FatouCoordinate.depth_shift for the arbitrary-precision version).
     """
     (g1, beta, cs, m), _, _ = fatou_numeric()
     u = numpy.asarray(one_minus_rho_at_depth, dtype=float) ** (1.0 / m)

@@ -4,7 +4,7 @@ Definitions (seed 001, Hayou, Doucet, Rousseau, ../shared/seeds/001_018e0351582e
 and Facts 1-4 at :627-636; the depth scales of Schoenholz, Gilmer, Ganguli, Sohl-Dickstein,
 "Deep Information Propagation", 2017):
 
-* q* = V(q*) = sigma_b^2 + sigma_w^2 E[phi(sqrt(q*) Z)^2]            (Newton's method of eoc._fixed_point_raw);
+* q* = V(q*) = sigma_b^2 + sigma_w^2 E[phi(sqrt(q*) Z)^2]            (Newton's method of eoc.fixed_point_raw);
 * chi_1 = sigma_w^2 E[phi'(sqrt(q*) Z)^2]: ordered < 1, Edge of Chaos = 1, chaotic > 1;
 * chi_q = V'(q*) = sigma_w^2 (E[phi'^2] + E[phi phi''])  (heat equation), xi_q = -1 / log chi_q;
 * chi_c = f'(c*) at the stable correlation c* (c* = 1 and chi_c = chi_1 when ordered; c* < 1 from
@@ -76,7 +76,7 @@ def _chi_pieces(act, sw2, q, tol):
 def _fixed_point_two_runs(act, sigma_w, sigma_b, dps):
     """q* (Approx) and the two runs' (chi_1, chi_q, quadrature error), each run at its own q*.
 
-    eoc._fixed_point_raw (bracket scan, then Newton on trapezoid moments) at dps + 12 (target dps + 8);
+    eoc.fixed_point_raw (bracket scan, then Newton on trapezoid moments) at dps + 12 (target dps + 8);
     then Newton again from that root at dps + 6 (target dps + 3, tolerance 10^-(dps+6)): the second run
     stops at a coarser step and rounds differently, so the difference bounds the first run's error
     (the tanh-sinh rule of eoc.variance_fixed_point and a second bracket scan would cost 3x more).
@@ -93,7 +93,7 @@ def _fixed_point_two_runs(act, sigma_w, sigma_b, dps):
         with mpmath.workdps(wp):
             sw2, sb2 = param(sigma_w) ** 2, param(sigma_b) ** 2
             if start is None:  # bracket scan + Newton (eoc); the second run starts from its result
-                q = eoc._fixed_point_raw(act, sw2, sb2, "trapezoid", target)
+                q = eoc.fixed_point_raw(act, sw2, sb2, "trapezoid", target)
             else:
                 q = _newton_fixed_point(act, sw2, sb2, +start, tol, target)
             start = q

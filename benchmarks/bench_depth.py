@@ -1,10 +1,10 @@
 """Depth at O(1) cost (issue 15): the certified jump against full iteration, in the same run.
 
-    python3 benchmarks/bench_depth.py [--quick] [--skip-gram] [--out benchmarks/results/bench_depth]
-    python3 benchmarks/bench_depth.py --only ordered     # one section; merged into the existing results
+    python3 benchmarks/bench_depth.py [--quick] [--skip-gram] [--only fused ...] [--only ordered] [--out benchmarks/results/bench_depth]
 
-Writes <out>.json and <out>.txt.  Speed figures are ratios measured in this run; the machine's
-load (os.getloadavg) is recorded before and after.
+Writes <out>.json and <out>.txt (with --only or a --skip-*, the sections run replace theirs in the
+existing files and the others are kept).  Speed figures are ratios measured in the same run; the
+machine's load (os.getloadavg) is recorded before and after each section.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import mpmath  # noqa: E402
 
 from asymptotics.accuracy import format_approx  # noqa: E402
 from asymptotics.depth_jump import jump_kernel  # noqa: E402
-from asymptotics.depth_jump.relu_jump import machinery as _machinery  # noqa: E402
+from asymptotics.depth_jump.relu_jump import machinery  # noqa: E402
 from asymptotics.recursion import Network, kernel_at_depths  # noqa: E402
 
 LINES = []
@@ -49,7 +49,7 @@ def arb_section(quick: bool):
     say(f"== depth {full_depth} at 50 digits: full certified iteration vs the jump (ReLU, sigma_w^2 = 2) ==")
     for rho in ("0", "0.5"):
         it, t_it = timed(lambda: kernel_at_depths(net, rho, [full_depth], backend="arb", digits=50, method="iterate"))
-        _machinery.cache_clear()
+        machinery.cache_clear()
         jp_cold, t_cold = timed(lambda: kernel_at_depths(net, rho, [full_depth], backend="arb", digits=50, method="jump"))
         jp, t_warm = timed(lambda: kernel_at_depths(net, rho, [full_depth], backend="arb", digits=50, method="jump"))
         a, b = jp.at(full_depth), it.at(full_depth)
@@ -84,14 +84,15 @@ def arb_section(quick: bool):
             va, vb = a.at(depth), b.at(depth)
             ea, eb = a.extras[depth]["ntk_minus_limit"], b.extras[depth]["ntk_minus_limit"]
             agree = all(getattr(va, f).overlaps(getattr(vb, f)) for f in va.FIELDS) and ea.overlaps(eb)
+            # ell_0 = Phi(u_L) - L from depth_laws' symbolic Fatou coordinate at this depth: the subtraction
+            # cancels log10(L) digits, so 40 digits of ell_0 need 1 - rho to 40 + log10(L) digits (a 50-digit
+            # ball at 10^100 determines none: depth_shift refuses it); that ball comes from one more jump
+            sharp = jump_kernel(net, rho, [depth], digits=50 + len(str(depth)), l0=1000).at(depth).one_minus_rho
+            ell0 = law.law.fatou.depth_shift(sharp, depth, dps=40)
+            ell0s.setdefault(rho, {})[depth] = ell0
             with mpmath.workdps(80):
                 lo = mpmath.log(depth)
                 ratio = ea.mid / (rate * lo / depth)
-                # ell_0 = Phi(u_L) - L is a constant of the orbit: from depth_laws' symbolic Fatou coordinate at
-                # L = 10^12 (its evaluate() loses digits at 10^100), and used at both depths
-                if rho not in ell0s:
-                    ell0s[rho] = law.law.fatou.depth_shift(va.one_minus_rho.mid, depth, dps=60)
-                ell0 = ell0s[rho]
                 lhs = depth * ea.mid - rate * lo
                 rhs = ell0 / 4 - mpmath.mpf(1) / 8
             row = {"depth": f"10^{len(str(depth)) - 1}", "rho": rho, "jump_s_L0_1000": ta, "jump_s_L0_3000": tb,
@@ -99,7 +100,9 @@ def arb_section(quick: bool):
                    "ntk": format_approx(va.ntk_normalized), "ntk_minus_limit": format_approx(ea),
                    "digits_ntk_minus_limit": ea.correct_digits, "two_L0_agree": agree,
                    "distance_over_rate": mpmath.nstr(ratio, 12),
-                   "L(N-1/4) - (3/8) log L": mpmath.nstr(lhs, 15), "ell0/4 - 1/8 (depth_laws)": mpmath.nstr(rhs, 15)}
+                   "L(N-1/4) - (3/8) log L": mpmath.nstr(lhs, 15), "ell0/4 - 1/8 (depth_laws)": mpmath.nstr(rhs, 15),
+                   "ell0 (40 digits, from this depth)": mpmath.nstr(ell0, 40),
+                   "ell0 minus ell0 at 10^12": mpmath.nstr(ell0 - ell0s[rho][min(ell0s[rho])], 3)}
             # the derived expansion of 1 - rho (depth_laws, 5 orders, ell_0 from the same Fatou coordinate)
             import sympy
 
@@ -117,6 +120,8 @@ def arb_section(quick: bool):
             say(f"   N_L - 1/4 = {row['ntk_minus_limit']} ({row['digits_ntk_minus_limit']} digits)")
             say(f"   (N_L - 1/4) / ((3/8) log L / L) = {row['distance_over_rate']};  L(N_L - 1/4) - (3/8) log L = "
                 f"{row['L(N-1/4) - (3/8) log L']} vs ell_0/4 - 1/8 = {row['ell0/4 - 1/8 (depth_laws)']}")
+            say(f"   ell_0 = Phi(u_L) - L at this depth = {row['ell0 (40 digits, from this depth)']} "
+                f"(minus its value at 10^12: {row['ell0 minus ell0 at 10^12']})")
             say(f"   1 - rho against the derived law 9 pi^2/(2 L^2) - 27 pi^2 log L/(2 L^3) + ... (ell_0 terms, to "
                 f"O(log^4 L / L^6)): relative difference {row['1-rho vs derived 5-order law (relative)']}")
     return out
@@ -182,6 +187,173 @@ def tanh_section():
     say(f"jump (iterate to 1000, then jump) {t_jp:.1f} s incl. the EOC constants; iteration to 3000: {t_it:.1f} s; "
         f"balls at 3000 overlap: {overlap}")
     return {"values": rows, "jump_s": t_jp, "iterate_3000_s": t_it, "overlap_at_3000": overlap, "info": info}
+
+
+def erf_section(quick: bool):
+    """erf on the EOC (sigma_b = 0.2, c^1 = 0.5, 30 digits): certified jump against certified full iteration."""
+    from fractions import Fraction
+
+    from asymptotics.depth_jump import series_tools as st
+    from asymptotics.depth_jump.erf_eoc import choose_l0, erf_eoc_depths, erf_eoc_ntk, machinery, ntk_machinery
+    from asymptotics.depth_jump.relu_jump import approx_from_arb
+    from asymptotics.depth_laws import ntk_depth_law, smooth_eoc_depth_law
+    from asymptotics.eoc import edge_of_chaos
+
+    out = {}
+    full_depth = 10**5 if quick else 10**6
+    say("== erf on the Edge of Chaos (sigma_b = 0.2) from c = 0.5, 30 digits, certified ==")
+    machinery.cache_clear()
+    ntk_machinery.cache_clear()
+    (jp_cold, t_cold) = timed(lambda: erf_eoc_depths("0.2", "0.5", [full_depth], digits=30, method="jump"))
+    (jp, t_warm) = timed(lambda: erf_eoc_depths("0.2", "0.5", [full_depth], digits=30, method="jump"))
+    (it, t_it) = timed(lambda: erf_eoc_depths("0.2", "0.5", [full_depth], digits=30, method="iterate"))
+    a, b = jp.at(full_depth), it.at(full_depth)
+    fields = ("one_minus_c", "c", "f_prime", "one_minus_f_prime")
+    row = {"depth": full_depth, "l0": choose_l0("0.2"), "iterate_s": t_it, "jump_cold_s": t_cold, "jump_warm_s": t_warm,
+           "ratio_cold": t_it / t_cold, "ratio_warm": t_it / t_warm,
+           "one_minus_c_jump": format_approx(a.one_minus_c), "one_minus_c_iterate": format_approx(b.one_minus_c),
+           "digits_jump": a.one_minus_c.correct_digits, "digits_iterate": b.one_minus_c.correct_digits,
+           "f_prime_jump": format_approx(a.f_prime),
+           "overlap_all_fields": all(getattr(a, f).overlaps(getattr(b, f)) for f in fields)}
+    out["depth_full"] = row
+    say(f"L = {full_depth}: jump 1 - c = {row['one_minus_c_jump']} ({row['digits_jump']} digits); iterate "
+        f"{row['one_minus_c_iterate']} ({row['digits_iterate']} digits); overlap (all fields): {row['overlap_all_fields']}")
+    say(f"   iterate {t_it:.2f} s, jump {t_cold:.3f} s cold (EOC point, series, circle bounds) / {t_warm:.3f} s warm: "
+        f"ratio {t_it / t_cold:.0f}x cold, {t_it / t_warm:.0f}x warm")
+    ntk_depth = 10**5
+    (nit, t_nit) = timed(lambda: erf_eoc_ntk("0.2", "0.5", [ntk_depth], method="iterate")["values"][ntk_depth])
+    (njp, t_njp) = timed(lambda: erf_eoc_ntk("0.2", "0.5", [ntk_depth], method="jump")["values"][ntk_depth])
+    out["ntk_full"] = {"depth": ntk_depth, "iterate_s": t_nit, "jump_s_incl_ntk_setup": t_njp,
+                       "ntk_normalized_jump": format_approx(njp["ntk_normalized"]),
+                       "ntk_normalized_iterate": format_approx(nit["ntk_normalized"]),
+                       "overlap": all(njp[k].overlaps(nit[k]) for k in njp)}
+    say(f"NTK L = {ntk_depth}: N_L jump {format_approx(njp['ntk_normalized'])}, iterate "
+        f"{format_approx(nit['ntk_normalized'])}, overlap {out['ntk_full']['overlap']}; iterate {t_nit:.2f} s, "
+        f"jump {t_njp:.3f} s (incl. the NTK series set-up)")
+    huge = [10**9, 10**12, 10**100]
+    l0 = choose_l0("0.2")
+    l0_b = 2 * l0 + 100
+    (ta, t_a) = timed(lambda: erf_eoc_depths("0.2", "0.5", huge, digits=30, l0=l0))
+    (tb, t_b) = timed(lambda: erf_eoc_depths("0.2", "0.5", huge, digits=30, l0=l0_b))
+    (na, t_na) = timed(lambda: erf_eoc_ntk("0.2", "0.5", huge, l0=l0)["values"])
+    nb = erf_eoc_ntk("0.2", "0.5", huge, l0=l0_b)["values"]
+    out["huge"] = []
+    for d in huge:
+        x, y = ta.at(d), tb.at(d)
+        r = {"depth": f"1e{len(str(d)) - 1}", "one_minus_c": format_approx(x.one_minus_c),
+             "digits": x.one_minus_c.correct_digits, "f_prime_digits": x.f_prime.correct_digits,
+             "two_l0_overlap": all(getattr(x, f).overlaps(getattr(y, f)) for f in fields),
+             "ntk_minus_limit": format_approx(na[d]["ntk_minus_limit"]),
+             "ntk_digits": na[d]["ntk_minus_limit"].correct_digits,
+             "ntk_two_l0_overlap": na[d]["ntk_minus_limit"].overlaps(nb[d]["ntk_minus_limit"])}
+        out["huge"].append(r)
+        say(f"L = {r['depth']}: 1 - c = {r['one_minus_c']} ({r['digits']} digits), L0 = {l0} vs {l0_b} overlap: "
+            f"{r['two_l0_overlap']}; N_L - 1/3 = {r['ntk_minus_limit']} ({r['ntk_digits']} digits), "
+            f"overlap {r['ntk_two_l0_overlap']}")
+    say(f"   three depths: {t_a:.3f} s (L0 = {l0}), {t_b:.3f} s (L0 = {l0_b}); NTK {t_na:.3f} s")
+    out["huge_seconds"] = {"l0_a": t_a, "l0_b": t_b, "ntk": t_na}
+    ends = erf_eoc_ntk("0.2", "0.5", [10**50, 10**100])["values"]
+    with mpmath.workdps(60):
+        e50 = ends[10**50]["ntk_minus_limit"].mid * mpmath.mpf(10) ** 50
+        e100 = ends[10**100]["ntk_minus_limit"].mid * mpmath.mpf(10) ** 100
+        B = (e100 - e50) / (50 * mpmath.log(10))
+    derived = ntk_depth_law(smooth_eoc_depth_law("erf", "0.2", terms=3, dps=30), 1, 1).rate_constant_value(30)
+    out["ntk_rate"] = {"B_from_1e50_1e100": mpmath.nstr(B, 35), "B_derived": format_approx(derived),
+                       "relative_difference": mpmath.nstr(abs(B / derived.mid - 1), 3)}
+    say(f"log(L)/L rate of N_L - 1/3: B = {mpmath.nstr(B, 35)} from the certified values at 1e50 and 1e100 "
+        f"(O(log L/L) bias ~1e-48); derived 1/3 - 2 f3/(9 f2^2) = {format_approx(derived)} (agreement)")
+    point = edge_of_chaos("erf", "0.2", 30)
+    cert = machinery(Fraction(1, 5), 30)[0]
+    with st.arb_precision(200):
+        q_c, w_c = approx_from_arb(cert.q), approx_from_arb(cert.sigma_w)
+    out["eoc_point"] = {"q_star_certified": format_approx(q_c), "sigma_w_certified": format_approx(w_c),
+                        "q_star_eoc_module": format_approx(point.q_star), "sigma_w_eoc_module": format_approx(point.sigma_w),
+                        "overlap": q_c.overlaps(point.q_star) and w_c.overlaps(point.sigma_w)}
+    say(f"EOC point: q* = {format_approx(q_c)}, sigma_w = {format_approx(w_c)} (certified); eoc.edge_of_chaos: "
+        f"q* = {format_approx(point.q_star)}, sigma_w = {format_approx(point.sigma_w)}; overlap {out['eoc_point']['overlap']}")
+    return out
+
+
+def fused_section(quick: bool):
+    """The optional numba kernel (asymptotics.recursion.fused) against the numpy layers, in the same run."""
+    import subprocess
+
+    import numpy as np
+
+    from asymptotics.recursion import gram_at_depths
+    from asymptotics.recursion import fused
+    from asymptotics.recursion.arrays import pair_arrays_at_depths
+
+    n = 300 if quick else 1000
+    X = np.random.default_rng(15).standard_normal((n, 10))
+    net = Network("relu", sigma_w2=2)
+    out = {"n": n, "uptime_before": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+    say(f"== fused numba kernel vs numpy layers: float64 Gram, n = {n} points (d = 10), ReLU sigma_w^2 = 2 ==")
+    say(f"uptime: {out['uptime_before']}")
+    one = np.full(1, 0.5)
+    # import numba + load the cached compile: once per process (~0 if an earlier section loaded it)
+    start = time.perf_counter()
+    if not fused.numba_available():
+        say("numba is not installed: nothing to compare")
+        return out
+    fused._kernel()(one.copy(), one.copy(), 0 * one, 0 * one, 1, 2, 0.5, 0.5)
+    out["numba_load_s"] = time.perf_counter() - start
+    gram_at_depths(net, X[:20], [10**4], method="jump")  # the float jump coefficients (not timed)
+    from asymptotics.recursion.iterate import one_minus_rho_from_inputs
+
+    delta, _, _ = one_minus_rho_from_inputs(net, X, None, np)
+    flat = delta[np.triu_indices(n, 1)]
+
+    def with_numpy(flag, fn):
+        if flag:
+            os.environ["NTK_VERIFY_NO_NUMBA"] = "1"
+        try:
+            return timed(fn)
+        finally:
+            os.environ.pop("NTK_VERIFY_NO_NUMBA", None)
+
+    per_layer = {"numpy": [], "numba": []}
+    for _ in range(2):  # interleaved, best of two: the machine is shared
+        for label in ("numpy", "numba"):
+            _, t = with_numpy(label == "numpy", lambda: pair_arrays_at_depths(net, None, [201], one_minus_rho=flat))
+            per_layer[label].append(t / 200)
+    lay = {k: min(v) for k, v in per_layer.items()}
+    out["per_layer_s"] = lay
+    out["per_layer_ratio"] = lay["numpy"] / lay["numba"]
+    say(f"per layer ({len(flat)} pairs, layers 1-200): numpy {lay['numpy'] * 1e3:.2f} ms, numba "
+        f"{lay['numba'] * 1e3:.2f} ms ({lay['numba'] / len(flat) * 1e9:.1f} ns per pair): {out['per_layer_ratio']:.1f}x")
+    depth = 10**4
+    res, times = {}, {}
+    for label in ("numba", "numpy"):
+        res[label], times[label] = with_numpy(label == "numpy", lambda: gram_at_depths(net, X, [depth], method="iterate"))
+    rel = {}
+    for f in ("one_minus_rho", "one_minus_ntk_normalized", "theta"):
+        a, b = res["numba"][depth][f], res["numpy"][depth][f]
+        mask = b != 0
+        rel[f] = float(np.max(np.abs(a[mask] - b[mask]) / np.abs(b[mask])))
+    out.update({"iterate_1e4_s": times, "iterate_ratio": times["numpy"] / times["numba"], "max_rel_diff_iterate_1e4": rel})
+    say(f"iterate to 10^4 (whole call): numpy {times['numpy']:.1f} s, numba {times['numba']:.1f} s: "
+        f"{out['iterate_ratio']:.1f}x; max relative difference {rel}")
+    jumps = {}
+    for target in (10**4, 10**9):
+        for label in ("numba", "numpy", "numba", "numpy"):
+            got, t = with_numpy(label == "numpy", lambda: gram_at_depths(net, X, [target], method="jump"))
+            jumps.setdefault(f"{target:.0e}", {}).setdefault(label, []).append(t)
+            res[(label, target)] = got
+    out["jump_s_best_of_2"] = {k: {lab: min(v) for lab, v in d.items()} for k, d in jumps.items()}
+    jrel = max(float(np.max(np.abs(res[("numba", t)][t][f] - res[("numpy", t)][t][f]) /
+                            np.maximum(np.abs(res[("numpy", t)][t][f]), 1e-300)))
+               for t in (10**4, 10**9) for f in ("one_minus_rho", "one_minus_ntk_normalized"))
+    out["max_rel_diff_jump"] = jrel
+    for k, d in out["jump_s_best_of_2"].items():
+        say(f"jump to {k} (whole call, L0 = 100 iterated): numpy {d['numpy']:.2f} s, numba {d['numba']:.2f} s: "
+            f"{d['numpy'] / d['numba']:.2f}x")
+    say(f"   max relative difference numba vs numpy after the jump: {jrel:.2e}; loading numba + the cached kernel "
+        f"once per process: {out['numba_load_s']:.2f} s (a fresh process loads it only for >= "
+        f"{fused.MIN_WORK_FIRST_CALL:.0e} pair-layers)")
+    out["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    say(f"uptime: {out['uptime_after']}")
+    return out
 
 
 def ordered_section():
@@ -292,60 +464,68 @@ def ordered_section():
     return out
 
 
+SECTIONS = ("arb", "tanh", "gram", "erf", "fused", "ordered")
+# first line of each section's text in the results file (to merge a partial run into it)
+HEADERS = {"arb": "== depth ", "tanh": "== tanh", "gram": "== float64 Gram", "erf": "== erf", "fused": "== fused",
+           "ordered": "== ordered phase"}
+
+
+def _section_texts(path):
+    """{section: lines} of an existing results text (the load lines stay with the first/last section)."""
+    if not os.path.exists(path):
+        return {}
+    blocks, current = {}, None
+    for line in open(path).read().splitlines():
+        hit = [k for k, h in HEADERS.items() if line.startswith(h)]
+        if hit and hit[0] != current and hit[0] not in blocks:
+            current = hit[0]
+        blocks.setdefault(current or SECTIONS[0], []).append(line)
+    for lines in blocks.values():
+        while lines and not lines[-1]:
+            lines.pop()
+    return blocks
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--skip-gram", action="store_true")
     ap.add_argument("--skip-arb", action="store_true")
     ap.add_argument("--skip-tanh", action="store_true")
-    ap.add_argument("--only", choices=["ordered"], default=None,
-                    help="run this section alone and merge it into the existing results files")
+    ap.add_argument("--skip-erf", action="store_true")
+    ap.add_argument("--skip-fused", action="store_true")
+    ap.add_argument("--skip-ordered", action="store_true")
+    ap.add_argument("--only", choices=SECTIONS, action="append",
+                    help="run only these sections and merge them into the existing results files")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results", "bench_depth"))
     args = ap.parse_args()
+    skip = {name: getattr(args, f"skip_{name}") for name in SECTIONS}
     if args.only:
-        return _only(args)
-    result = {"load_before": os.getloadavg()}
-    say(f"load average before: {result['load_before']}")
-    if not args.skip_arb:
-        result["arb"] = arb_section(args.quick)
-    if not args.skip_tanh:
-        say()
-        result["tanh"] = tanh_section()
-    if not args.skip_gram:
-        say()
-        result["gram"] = gram_section(args.quick)
-    say()
-    result["ordered"] = ordered_section()
-    result["load_after"] = os.getloadavg()
-    say(f"load average after: {result['load_after']}")
-    with open(args.out + ".json", "w") as fh:
-        json.dump(result, fh, indent=1, default=str)
-    with open(args.out + ".txt", "w") as fh:
-        fh.write("\n".join(LINES) + "\n")
-
-
-def _only(args):
-    """One section, merged: its json key replaced, its block of the text file (between markers) replaced."""
-    begin, end = f"### section {args.only} (run alone)", f"### end of section {args.only}"
-    say(begin)
-    load = os.getloadavg()
-    say(f"load average before: {load}")
-    section = {"ordered": ordered_section}[args.only]()
-    section["load_before"], section["load_after"] = load, os.getloadavg()
-    say(f"load average after: {section['load_after']}")
-    say(end)
+        skip = {name: name not in args.only for name in SECTIONS}
+    runners = {"arb": lambda: arb_section(args.quick), "tanh": tanh_section, "gram": lambda: gram_section(args.quick),
+               "erf": lambda: erf_section(args.quick), "fused": lambda: fused_section(args.quick), "ordered": ordered_section}
+    partial = any(skip.values())
     result = {}
-    if os.path.exists(args.out + ".json"):
+    if partial and os.path.exists(args.out + ".json"):
         with open(args.out + ".json") as fh:
             result = json.load(fh)
-    result[args.only] = section
+    texts = _section_texts(args.out + ".txt") if partial else {}
+    load = os.getloadavg()
+    for name in SECTIONS:
+        if skip[name]:
+            continue
+        LINES.clear()
+        before = load
+        say(f"load average before: {before}")
+        result[name] = runners[name]()
+        load = os.getloadavg()
+        result[name]["load_before"], result[name]["load_after"] = before, load
+        say(f"load average after: {load}")
+        texts[name] = list(LINES)
     with open(args.out + ".json", "w") as fh:
         json.dump(result, fh, indent=1, default=str)
-    text = open(args.out + ".txt").read() if os.path.exists(args.out + ".txt") else ""
-    if begin in text and end in text:
-        text = text[:text.index(begin)] + text[text.index(end) + len(end) + 1:]
     with open(args.out + ".txt", "w") as fh:
-        fh.write(text.rstrip("\n") + "\n\n" + "\n".join(LINES) + "\n")
+        fh.write("\n\n".join("\n".join(texts[name]) for name in SECTIONS if name in texts) + "\n")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,13 @@ Source: the parabolic fixed point c = 1 on the Edge of Chaos (seed 001 Fact 12 f
 * tanh on the Edge of Chaos in delta = 1 - c (:mod:`~asymptotics.depth_jump.smooth_fatou`,
   :func:`~asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; 'agreement', like its quadrature constants).
 
+* erf on the Edge of Chaos in delta = 1 - c, certified end to end from its closed forms
+  (:mod:`asymptotics.erf_certified` for the EOC point and the map, :mod:`~asymptotics.depth_jump.erf_germ`,
+  :mod:`~asymptotics.depth_jump.erf_eoc`): :func:`~asymptotics.depth_jump.erf_eoc.erf_eoc_depths` returns a
+  :class:`~asymptotics.smooth_depth.SmoothDepthTrajectory` like ``eoc_correlation_depths`` does for tanh
+  (1 - c^l, f'(c^l)), :func:`~asymptotics.depth_jump.erf_eoc.erf_eoc_ntk` the NTK (K^l = Theta^l_xy / q*,
+  N_l = K^l / l -> 1/3).  Not routed through :func:`kernel_by_method` (that takes a ReLU-family ``Network``).
+
 ``backend="mpmath"`` runs the arb jump (certified, stronger than agreement; the note says so);
 ``backend="float64"`` and Gram matrices use :mod:`~asymptotics.depth_jump.float64_jump` (estimates).
 Everything else iterates, and the trajectory says so: ``traj.method`` is ``"iterate"`` or

@@ -22,6 +22,12 @@ Two coefficients are set by identities of the ReLU family rather than computed: 
 = -3A, so [1/R - m]_1 = 4A and u_{-1} = 1/(4A) (as a ball) makes P1_0 = 1 - 4A u_{-1} = 0 exactly; the
 exponent 3 = m_1/R_1 is exact for the same reason (checked numerically as well).
 
+Other germs: the same construction with the exponent p = m_1/R_1 of ``germ.ntk_exponent`` in place of 3
+(s^p, R^p, the resonant order k = p, u_{-1} = 1/((1 + p) A), N_l -> 1/(1 + p)), and the lower bound of m on
+[0, s0] from ``germ.m_lower(s0)``.  erf on the Edge of Chaos (:mod:`asymptotics.depth_jump.erf_germ`, in
+delta = 1 - c, m = f'(1 - delta) = 1 - 2 A delta + ...) has p = 2 exactly (m is the derivative of g = delta R,
+so m_1 = 2 R_1) and N_l -> 1/3.
+
 Why the ball contains D_L (every inequality used; s_j in (0, s0] and s_j <= sigma_i from
 :mod:`asymptotics.depth_jump.relu_fatou`):
 1. e_j := D_j - Psi(s_j) obeys e_{j+1} = m(s_j) e_j - E_Psi(s_j) exactly, so
@@ -52,23 +58,24 @@ class OrbitNTK:
         self.fatou, self.radius = fatou, fatou.radius
         n = germ.n
         R, m, b = germ.R, germ.m, germ.b
+        p = self.p = int(germ.ntk_exponent)
         alpha = m[1] / R[1]
-        if not abs(alpha - 3) < arb("0.5"):
-            raise ComputationError("the NTK recursion's exponent is not 3: not the ReLU-family structure")
-        Rp = st.powers(R, terms + 3, n)
-        # --- h: X = sum_k h_k s^k (R^(k+3) - m), h_0 = 1
-        X = st.add(Rp[3], st.scale(m, arb(-1), n), n=n)
+        if not abs(alpha - p) < arb("0.5"):
+            raise ComputationError(f"the NTK recursion's exponent is not {p}: not the structure this germ declares")
+        Rp = st.powers(R, terms + p, n)
+        # --- h: X = sum_k h_k s^k (R^(k+p) - m), h_0 = 1
+        X = st.add(Rp[p], st.scale(m, arb(-1), n), n=n)
         self.h = [arb(1)]
         for k in range(1, terms + 1):
-            basis = st.shift(st.add(Rp[k + 3], st.scale(m, arb(-1), n), n=n), k, n)
+            basis = st.shift(st.add(Rp[k + p], st.scale(m, arb(-1), n), n=n), k, n)
             hk = arb((-X[k + 1] / basis[k + 1]).mid())
             self.h.append(hk)
             X = st.add(X, st.scale(basis, hk, n), n=n)
         self.X = X
         # --- U and c
         h_of_sR = st.add(*[st.scale(st.shift(Rp[k], k, n), hk, n) for k, hk in enumerate(self.h)], n=n)
-        R3h = st.mul(Rp[3], h_of_sR, n)
-        C = st.shift(st.mul(R3h, st.log(R, n), n), 3, n)
+        Rph = st.mul(Rp[p], h_of_sR, n)
+        C = st.shift(st.mul(Rph, st.log(R, n), n), p, n)
         inv_r = st.inv(R, n)
         bases = {-1: st.shift(st.add(inv_r, st.scale(m, arb(-1), n), n=n), -1, n)}
         for k in range(0, terms + 1):
@@ -77,12 +84,12 @@ class OrbitNTK:
         self.u, self.c = {}, arb(0)
         for order in range(0, terms + 2):
             k = order - 1
-            if k == 3:
-                self.c = arb((-P1[4] / C[4]).mid())
+            if k == p:
+                self.c = arb((-P1[p + 1] / C[p + 1]).mid())
                 P1 = st.add(P1, st.scale(C, self.c, n), n=n)
                 continue
-            if k == -1:  # identity [1/R - m]_1 = A + 3A: u_{-1} = 1/(4A) exactly (as a ball), P1_0 = 0
-                uk = 1 / (4 * fatou.A)
+            if k == -1:  # identity [1/R - m]_1 = A + pA: u_{-1} = 1/((1 + p) A) exactly (as a ball), P1_0 = 0
+                uk = 1 / ((1 + p) * fatou.A)
             else:
                 uk = arb((-P1[order] / bases[k][order]).mid())
             self.u[k] = uk
@@ -90,7 +97,7 @@ class OrbitNTK:
             if k == -1:
                 P1[0] = arb(0)
         self.P1 = P1
-        self._u_regular = [self.u.get(k, arb(0)) for k in range(0, terms + 1)]  # u_3 = 0
+        self._u_regular = [self.u.get(k, arb(0)) for k in range(0, terms + 1)]  # u_p = 0
         self.circle_X = st.circle_max(self._X_at, self.radius, pieces)
         self.circle_P1 = st.circle_max(self._P1_at, self.radius, pieces)
         if self.circle_X is None or self.circle_P1 is None:
@@ -105,7 +112,7 @@ class OrbitNTK:
         if vals is None:
             return None
         R, m, _ = vals
-        return R**3 * self._h(z * R) - m * self._h(z)
+        return R**self.p * self._h(z * R) - m * self._h(z)
 
     def _U(self, z):
         return self.u[-1] / z + st.horner_ball(self._u_regular, z)
@@ -116,17 +123,17 @@ class OrbitNTK:
             return None
         R, m, b = vals
         F = z * R
-        return self._U(F) - m * self._U(z) - b + self.c * F**3 * self._h(F) * R.log()
+        return self._U(F) - m * self._U(z) - b + self.c * F**self.p * self._h(F) * R.log()
 
     def psi(self, s):
         return self.u[-1] / s + self.regular(s)
 
     def regular(self, s):
         """Psi(s) - u_{-1}/s, summed without the large term (no cancellation at tiny s)."""
-        return st.horner_ball(self._u_regular, s) + self.c * s**3 * self._h(s) * s.log()
+        return st.horner_ball(self._u_regular, s) + self.c * s**self.p * self._h(s) * s.log()
 
     def homogeneous(self, s):
-        return s**3 * self._h(s)
+        return s**self.p * self._h(s)
 
     # ---- bounds ---------------------------------------------------------------------------
     def _bounds(self, s0, count):
@@ -135,7 +142,7 @@ class OrbitNTK:
         r = self.radius
         q0 = s0 / r
         interval = arb(s0 / 2, s0 / 2)
-        m_min = st.lower(1 - fatou.germ.kappa * (s0 * fatou.germ.inv_sqrt2).asin())
+        m_min = fatou.germ.m_lower(s0)
         h_min = st.lower(self._h(interval))
         if not (m_min > 0 and h_min > 0):
             raise ComputationError("m or h is not proved positive on the orbit")
@@ -148,10 +155,10 @@ class OrbitNTK:
         sum_x_log = arb(0)
         for k, x in enumerate(self.X):
             sum_x += st.abs_upper(x) * st.orbit_power_sum(k, c0, count, a_lower)
-            sum_x_log += st.abs_upper(x) * st.orbit_power_sum(k + 3, c0, count, a_lower, with_log=True)
+            sum_x_log += st.abs_upper(x) * st.orbit_power_sum(k + self.p, c0, count, a_lower, with_log=True)
         tail = self.circle_X / (1 - q0) * r ** (-N1)
         sum_x += tail * st.orbit_power_sum(N1, c0, count, a_lower)
-        sum_x_log += tail * st.orbit_power_sum(N1 + 3, c0, count, a_lower, with_log=True)
+        sum_x_log += tail * st.orbit_power_sum(N1 + self.p, c0, count, a_lower, with_log=True)
         eps_h = st.upper(sum_x / (m_min * h_min * (1 - eta)))
         sum_p1 = arb(0)
         for k, p in enumerate(self.P1):
@@ -162,15 +169,15 @@ class OrbitNTK:
         return eps_h, eps_psi
 
     def jump(self, s_start, d_start, s_end, s0, steps, orbit_excess):
-        """A ball containing D_L - L/4 (L = L0 + steps), given balls of s_L0, D_L0, s_L, s0 >= s_L0
-        and ``orbit_excess`` around g_L = 1/(A s_L) - L (:meth:`AbelCoordinate.excess`).
+        """A ball containing D_L - L/(1 + p) (L = L0 + steps; p = 3, L/4 for the ReLU family), given balls of
+        s_L0, D_L0, s_L, s0 >= s_L0 and ``orbit_excess`` around g_L = 1/(A s_L) - L (:meth:`AbelCoordinate.excess`).
 
-        u_{-1} = 1/(4A) exactly, so Psi(s_L) - L/4 = g_L/4 + (Psi(s_L) - u_{-1}/s_L): the excess keeps
-        its absolute accuracy at any depth, hence N_L - 1/4 = (D_L - L/4)/L its relative one.
+        u_{-1} = 1/((1 + p) A) exactly, so Psi(s_L) - L/(1 + p) = g_L/(1 + p) + (Psi(s_L) - u_{-1}/s_L): the
+        excess keeps its absolute accuracy at any depth, hence N_L - 1/(1 + p) = (D_L - L/(1 + p))/L its relative one.
         """
         eps_h, eps_psi = self._bounds(s0, steps)
         e0 = d_start - self.psi(s_start)
         ratio = self.homogeneous(s_end) / self.homogeneous(s_start)
         factor = arb(0, eps_h).exp()
         regular = self.regular(s_end)
-        return orbit_excess / 4 + regular + e0 * ratio * factor + arb(0, eps_psi)
+        return orbit_excess / (1 + self.p) + regular + e0 * ratio * factor + arb(0, eps_psi)

@@ -73,6 +73,13 @@ class ReluGerm:
         """-R_1 = sqrt(2) kappa / 6 (ball)."""
         return -self.R[1]
 
+    #: the NTK recursion's homogeneous exponent m_1/R_1 (:mod:`asymptotics.depth_jump.ntk_along_orbit`)
+    ntk_exponent = 3
+
+    def m_lower(self, s0):
+        """A lower bound of m(s) = 1 - kappa asin(s/sqrt 2) on [0, s0] (m decreases)."""
+        return st.lower(1 - self.kappa * (s0 * self.inv_sqrt2).asin())
+
     # ---- evaluation ----------------------------------------------------------------
     def at(self, z):
         """(R, m, b) at an acb (or arb) ball z != 0, or None if |kappa G(z)| < 1 is not proved.

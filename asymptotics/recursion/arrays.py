@@ -1,14 +1,18 @@
 """Vectorised float64 recursions over arrays of pairs (numpy or cupy) and the textbook baseline.
 
 The same step functions as the scalar backends (:mod:`asymptotics.recursion.steps`), iterated in
-1 - rho; :func:`naive_float64_pairs` is the widely used recursion in rho itself, kept as a named
-baseline (seed 000 Definition 5, lines 266-268) to show how it loses digits near rho = 1.
+1 - rho (bias-free ReLU family: by the numba kernel of :mod:`asymptotics.recursion.fused` where
+numba is installed and the work pays, else by numpy); :func:`naive_float64_pairs` is the widely
+used recursion in rho itself, kept as a named baseline (seed 000 Definition 5, lines 266-268) to
+show how it loses digits near rho = 1.
 """
 from __future__ import annotations
 
+import bisect
 import math
 
 from asymptotics.backends import Float64Ops
+from asymptotics.recursion.fused import nobias_stepper
 from asymptotics.recursion.steps import _general_layer, _initial_state, _nobias_step_compensated, _params
 from asymptotics.recursion.network import Network
 from asymptotics.relu_family import constants_for
@@ -44,7 +48,12 @@ def pair_arrays_at_depths(network: Network, rho, depths, q_x=1.0, q_y=None, xp=N
         a_prev = None
         c = P.sw2 * P.K1
         s1 = math.sqrt(q_x * q_y)
-        for layer in range(1, depths[-1] + 1):
+        # the fused numba kernel where it imports (same formulas; the numpy step stays the reference)
+        fused = nobias_stepper(xp, int(getattr(delta, "size", 1)), depths[-1] - 1)
+        every = max(1, depths[-1] // 100)  # progress is reported after the steps at multiples of this
+        stops = sorted(wanted | (set(range(every + 1, depths[-1], every)) if progress is not None else set()))
+        layer = 1
+        while True:
             if layer in wanted:
                 scale = c ** (layer - 1)
                 C = (W - W_lost) / layer
@@ -67,9 +76,15 @@ def pair_arrays_at_depths(network: Network, rho, depths, q_x=1.0, q_y=None, xp=N
                     }
             if layer == depths[-1]:
                 break
-            delta, W, W_lost, a_prev = _nobias_step_compensated(ops, delta, W, W_lost, layer, P.kappa, P.half)
-            if progress is not None and layer % max(1, depths[-1] // 100) == 0:
-                progress(layer, depths[-1])
+            if fused is None:
+                delta, W, W_lost, a_prev = _nobias_step_compensated(ops, delta, W, W_lost, layer, P.kappa, P.half)
+                layer += 1
+            else:  # every layer up to the next one recorded or reported
+                stop = stops[bisect.bisect_right(stops, layer)]
+                delta, W, W_lost, a_prev = fused(delta, W, W_lost, layer, stop, P.kappa, P.half)
+                layer = stop
+            if progress is not None and (layer - 1) % every == 0:
+                progress(layer - 1, depths[-1])
         return out
     state = _initial_state(ops, P, 0, q_x, q_y)
     state.update(delta=delta, t_xy=math.sqrt(q_x * q_y) * (1 - delta), sigma_xy=math.sqrt(q_x * q_y) * (1 - delta),
