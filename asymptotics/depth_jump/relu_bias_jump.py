@@ -1,8 +1,10 @@
 """Certified kernels at any depth for the ReLU family WITH biases in the ordered phase (arb balls).
 
-Ordered phase: chi_1 = c = sigma_w^2 K1 < 1, K1 = (a^2 + b^2)/2, sigma_b^2 > 0 (seed 001, lines
-82-95 for the recursion; the correlation map's fixed point c = 1 is attracting, not parabolic).
-The layer recursion is :func:`asymptotics.recursion.steps._general_layer`:
+Ordered phase: chi_1 = c = sigma_w^2 K1 < 1, K1 = (a^2 + b^2)/2, sigma_b^2 > 0 (for ReLU sigma_w < sqrt 2 and
+q* = sigma_b^2/(1 - sigma_w^2/2), seed 001 Fact 8, ../shared/seeds/001_018e0351582ed44f.txt:660; c^l -> 1
+exponentially, Fact 9, :664; the map's derivative has the (1 - x)^(1/2) term, :724).  The fixed point
+rho = 1 is attracting with multiplier c, not parabolic.  The layer recursion (seed 001 lines 82-95) is
+:func:`asymptotics.recursion.steps._general_layer`:
 
     q_{l+1} = sigma_b^2 + c q_l             (exact: q_l = q* + e c^(l-1), q* = sigma_b^2/(1-c), e = q_1 - q*)
     delta_{l+1} = lambda_l delta_l (1 - h(delta_l)) + u_l,     lambda_l = c s_l / s_{l+1},  s_l = sqrt(q_x,l q_y,l)
