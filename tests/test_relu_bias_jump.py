@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import mpmath
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as hs
 
 from asymptotics.activations import abrelu
@@ -18,6 +18,7 @@ from asymptotics.recursion import Network, kernel_at_depths
 from asymptotics.validation import ComputationError, InputError
 
 ORDERED = Network("relu", sigma_w2="1.5", sigma_b2="0.1")
+NRANDOM = 5
 
 
 def _all_overlap(a, b):
@@ -145,6 +146,28 @@ def test_jump_contains_the_textbook_reference(regime, extra):
         with mpmath.workdps(dps):
             assert abs(got.mid - truth) <= got.rad * (1 + mpmath.mpf(10) ** -10), (name, got, truth)
         assert got.rad <= abs(truth) * mpmath.mpf(10) ** (-digits), name
+
+
+@settings(max_examples=NRANDOM, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sw2=hs.fractions(min_value=Fraction(1, 10), max_value=Fraction(19, 10), max_denominator=20),
+       sb2=hs.fractions(min_value=Fraction(1, 1000), max_value=10, max_denominator=1000),
+       rho=hs.fractions(min_value=-1, max_value=1, max_denominator=1000),
+       q_y=hs.fractions(min_value=Fraction(1, 10), max_value=10, max_denominator=10),
+       alpha=hs.sampled_from([0, Fraction(1, 100), Fraction(-1, 2)]))
+def test_random_ordered_networks_contain_the_textbook_reference(sw2, sb2, rho, q_y, alpha):
+    assume(sw2 * (alpha * alpha + 1) / 2 < Fraction(99, 100))  # the ordered phase, chi_1 <= 0.99
+    network = Network(abrelu(alpha, 1), sigma_w2=sw2, sigma_b2=sb2)
+    digits = 12
+    probe = jump_kernel(network, rho, [10**6], digits=digits, q_y=q_y)
+    l0 = int(probe.depth_methods[10**6].split("L0=")[1].rstrip(")"))
+    depth = l0 + 7
+    v = jump_kernel(network, rho, [depth], digits=digits, q_y=q_y, l0=l0).at(depth)
+    dps = int(depth * -mpmath.log10(float(family_constants(network)[4]))) + 80
+    ref = _reference((alpha, 1), sw2, sb2, rho, 1, q_y, depth, dps)
+    for name, truth in ref.items():
+        got = getattr(v, name)
+        with mpmath.workdps(dps):
+            assert abs(got.mid - truth) <= got.rad * (1 + mpmath.mpf(10) ** -10), (name, got, truth)
 
 
 def test_a_too_small_l0_is_raised_until_the_remainder_is_below_the_precision():
