@@ -13,7 +13,6 @@ import json
 import os
 import sys
 import time
-from fractions import Fraction
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
@@ -358,6 +357,8 @@ def fused_section(quick: bool):
 
 def ordered_section():
     """The ReLU family with biases in the ordered phase (asymptotics.depth_jump.relu_bias_jump)."""
+    from fractions import Fraction
+
     from asymptotics.activations import abrelu
     from asymptotics.depth_jump.relu_bias_jump import MAX_ORDERED_L0
     from asymptotics.validation import ComputationError
