@@ -1,6 +1,7 @@
 """Depth at O(1) cost (issue 15): the certified jump against full iteration, in the same run.
 
     python3 benchmarks/bench_depth.py [--quick] [--skip-gram] [--out benchmarks/results/bench_depth]
+    python3 benchmarks/bench_depth.py --only-tanh-certified   (-> benchmarks/results/bench_depth_tanh_certified)
 
 Writes <out>.json and <out>.txt.  Speed figures are ratios measured in this run; the machine's
 load (os.getloadavg) is recorded before and after.
@@ -19,7 +20,7 @@ import mpmath  # noqa: E402
 
 from asymptotics.accuracy import format_approx  # noqa: E402
 from asymptotics.depth_jump import jump_kernel  # noqa: E402
-from asymptotics.depth_jump.relu_jump import _machinery  # noqa: E402
+from asymptotics.depth_jump.relu_jump import machinery as _machinery  # noqa: E402
 from asymptotics.recursion import Network, kernel_at_depths  # noqa: E402
 
 LINES = []
@@ -182,14 +183,58 @@ def tanh_section():
     return {"values": rows, "jump_s": t_jp, "iterate_3000_s": t_it, "overlap_at_3000": overlap, "info": info}
 
 
+def tanh_certified_section():
+    """The certified tanh EOC path (depth_jump.tanh_certified) against the agreement paths, same run."""
+    from asymptotics.depth_jump.smooth_fatou import tanh_eoc_jump
+    from asymptotics.depth_jump.tanh_certified import tanh_eoc_certified
+    from asymptotics.eoc import edge_of_chaos
+    from asymptotics.smooth_depth import eoc_correlation_depths
+
+    say("== tanh on the Edge of Chaos (sigma_b = 0.2) from c = 0.5: certified (arb) vs agreement, 30 digits ==")
+    depths = [2, 100, 3000, 10**6, 10**9]
+    ((cert, info), t_cert) = timed(lambda: tanh_eoc_certified("0.2", "0.5", depths, digits=30, l0=1000))
+    ((agree, _), t_agree) = timed(lambda: tanh_eoc_jump("0.2", "0.5", depths, digits=30, l0=1000))
+    (it, t_it) = timed(lambda: eoc_correlation_depths("tanh", "0.2", "0.5", [2, 100, 3000], digits=30))
+    point = edge_of_chaos("tanh", "0.2", 40)
+    rows = {}
+    for L in depths:
+        c, a = cert[L], agree[L]
+        row = {"one_minus_c": format_approx(c.one_minus_c), "digits": c.one_minus_c.correct_digits,
+               "f_prime": format_approx(c.f_prime), "f_prime_digits": c.f_prime.correct_digits,
+               "method": c.one_minus_c.method, "overlaps_agreement_jump": c.one_minus_c.overlaps(a.one_minus_c)
+               and c.f_prime.overlaps(a.f_prime)}
+        if L <= 3000:
+            row["overlaps_iteration"] = (c.one_minus_c.overlaps(it.at(L).one_minus_c)
+                                         and c.one_minus_f_prime.overlaps(it.at(L).one_minus_f_prime))
+        rows[str(L)] = row
+        say(f"L={L}: 1 - c = {row['one_minus_c']} ({row['digits']} digits, {row['method']}); "
+            f"overlaps agreement jump: {row['overlaps_agreement_jump']}"
+            + (f", iteration: {row['overlaps_iteration']}" if "overlaps_iteration" in row else ""))
+    inside = all(abs(x.mid - p.mid) <= p.rad for x, p in ((info["q_star"], point.q_star), (info["sigma_w"], point.sigma_w)))
+    say(f"certified q* = {format_approx(info['q_star'])}, sigma_w = {format_approx(info['sigma_w'])} "
+        f"(inside the agreement intervals: {inside})")
+    say(f"certified call {t_cert:.1f} s ({info['far_layers']} far-field layers, {info['taylor_layers']} Taylor layers, "
+        f"jump from L0 = {info['l0']}); agreement jump {t_agree:.1f} s; agreement iteration to 3000: {t_it:.1f} s")
+    info = {k: (format_approx(v) if hasattr(v, "rad") else v) for k, v in info.items()}
+    return {"values": rows, "certified_s": t_cert, "agreement_jump_s": t_agree, "iterate_3000_s": t_it,
+            "eoc_point_inside_agreement": inside, "info": info}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--skip-gram", action="store_true")
     ap.add_argument("--skip-arb", action="store_true")
     ap.add_argument("--skip-tanh", action="store_true")
-    ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results", "bench_depth"))
+    ap.add_argument("--skip-tanh-certified", action="store_true")
+    ap.add_argument("--only-tanh-certified", action="store_true", help="run only the certified tanh section")
+    ap.add_argument("--out", default=None)
     args = ap.parse_args()
+    if args.out is None:
+        name = "bench_depth_tanh_certified" if args.only_tanh_certified else "bench_depth"
+        args.out = os.path.join(os.path.dirname(__file__), "results", name)
+    if args.only_tanh_certified:
+        args.skip_arb = args.skip_tanh = args.skip_gram = True
     result = {"load_before": os.getloadavg()}
     say(f"load average before: {result['load_before']}")
     if not args.skip_arb:
@@ -197,6 +242,9 @@ def main():
     if not args.skip_tanh:
         say()
         result["tanh"] = tanh_section()
+    if not args.skip_tanh_certified:
+        say()
+        result["tanh_certified"] = tanh_certified_section()
     if not args.skip_gram:
         say()
         result["gram"] = gram_section(args.quick)

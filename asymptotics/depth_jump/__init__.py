@@ -13,6 +13,7 @@ Source: the parabolic fixed point c = 1 on the Edge of Chaos (seed 001 Fact 12 f
 
 * tanh on the Edge of Chaos in delta = 1 - c (:mod:`~asymptotics.depth_jump.smooth_fatou`,
   :func:`~asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; 'agreement', like its quadrature constants).
+  Certified: :func:`~asymptotics.depth_jump.tanh_certified.tanh_eoc_certified` (arb constants, layers and jump).
 
 ``backend="mpmath"`` runs the arb jump (certified, stronger than agreement; the note says so);
 ``backend="float64"`` and Gram matrices use :mod:`~asymptotics.depth_jump.float64_jump` (estimates).

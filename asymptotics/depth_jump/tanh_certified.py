@@ -144,7 +144,7 @@ def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: in
             raise ComputationError("the certified B_1 = f'(1) is not 1 to the working precision")
         taylor = TaylorStep(B, prec)
         far = FarField(q, sw2, prec)
-        values, counts, at_l0 = _iterate(c1, depths, l0, taylor, far, DepthValues)
+        values, counts, at_l0 = _iterate(c1, depths, min(l0, depths[-1]), taylor, far, DepthValues)
         terms = terms_for(digits)
         poly = [arb(1)] + [(-1) ** (j + 1) * B[j] for j in range(2, DEGREE + 1)]  # R_J coefficients
         lo, hi = st.lower(at_l0), st.upper(at_l0)
@@ -157,7 +157,7 @@ def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: in
                     delta = fatou.jump(lo, hi, L - l0)
                     values[L] = _depth_values(DepthValues, L, delta, _germ_one_minus_derivative(B, delta))
         except ComputationError as err:
-            raise ComputationError(f"{err} (l0 = {l0}, 1 - c = {at_l0.str(3)} there; a larger l0 starts the "
+            raise ComputationError(f"{err} (l0 = {l0}, 1 - c = {float(at_l0.mid()):.3g} there; a larger l0 starts the "
                                    "jump closer to c = 1)") from None
     from asymptotics.depth_jump.relu_jump import approx_from_arb
 
