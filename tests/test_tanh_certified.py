@@ -189,3 +189,29 @@ def test_too_early_jump_is_a_computation_error():
     with pytest.raises(ComputationError) as err:
         tanh_eoc_certified("0.2", "0.5", [10**6], digits=20, l0=3)
     assert "\n" not in str(err.value)
+
+
+def test_default_l0_is_chosen_and_reported(certified_run):
+    from asymptotics.depth_jump.tanh_certified import tanh_eoc_certified
+
+    values, info = tanh_eoc_certified("0.2", "0.5", [10**9], digits=30)  # l0=None: 1000 suffices here
+    assert info["l0"] == 1000 and info["radius"] == "0.2"
+    assert values[10**9].one_minus_c.overlaps(certified_run[0][10**9].one_minus_c)
+
+
+@pytest.mark.slow
+@settings(max_examples=3, deadline=None, derandomize=True)
+@given(sigma_b=hs.sampled_from(["0.05", "0.5", "2"]),
+       c_start=hs.fractions(min_value=-1, max_value=Fraction(99, 100), max_denominator=100))
+def test_certified_orbit_overlaps_the_agreement_iteration_for_random_networks(sigma_b, c_start):
+    """Any sigma_b (the germ's disc shrinks for large q*) and any c^1: the certified balls meet the iteration's."""
+    from asymptotics.depth_jump.tanh_certified import tanh_eoc_certified
+    from asymptotics.smooth_depth import eoc_correlation_depths
+
+    c_text = f"{c_start.numerator}/{c_start.denominator}"
+    values, _ = tanh_eoc_certified(sigma_b, c_text, [40, 2500], digits=30)
+    it = eoc_correlation_depths("tanh", sigma_b, c_text, [40, 2500], digits=30)
+    for L in (40, 2500):
+        assert values[L].one_minus_c.overlaps(it.at(L).one_minus_c), L
+        assert values[L].one_minus_f_prime.overlaps(it.at(L).one_minus_f_prime), L
+        assert values[L].one_minus_c.correct_digits >= 30
