@@ -66,6 +66,29 @@ def test_gaussian_integral_contains_mpmath_reference(q, order, squared):
     assert _ball_contains(ball, ref, slack=mpmath.mpf(10) ** -55)
 
 
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(q=hs.fractions(min_value=Fraction(1, 10), max_value=3, max_denominator=50),
+       h=hs.sampled_from([0.75, 1.0, 1.25]), frac=hs.sampled_from([0.3, 0.6, 0.9]))
+def test_strip_error_bound_covers_the_true_error_of_coarse_rules(q, h, frac):
+    """A deliberately coarse rule for E[(1 - t^2)^2]: its true error (mpmath) is within the stated bound."""
+    coeffs = [1, 0, -2, 0, 1]
+    ref = _reference_expectation(q, lambda t: _poly(coeffs, t), dps=40)
+    with st.arb_precision(160):
+        qb = arb(fmpq(q.numerator, q.denominator))
+        y = gs.tanh_strip(qb) * frac
+        rule = gs.GaussRule(h, int(12 / h) + 1, y)
+        s = qb.sqrt()
+        vals = [gs._horner([arb(c) for c in coeffs], (s * x).tanh()) for x in rule.nodes]
+        T = gs.tanh_strip_bound(arb(s.upper()), arb(y))
+        bound = rule.error(gs.poly_abs_bound(coeffs, T), gs.poly_abs_bound(coeffs, arb(1)))
+        plain = rule.even(vals, arb(0), arb(0))  # the rule's sum with no error term
+    with mpmath.workdps(40):
+        err = abs(mpmath.mpf(plain.mid().str(45, radius=False)) - ref)
+        assert err <= mpmath.mpf(bound.str(10, radius=False)) * (1 + mpmath.mpf(10) ** -8)
+        assert err > mpmath.mpf(10) ** -30  # coarse: the error is real, so the comparison means something
+        assert mpmath.mpf(bound.str(10, radius=False)) < 10**4 * err  # and the bound is not vacuous
+
+
 def test_derivative_square_moments_against_mpmath():
     q = Fraction(37, 71)
     with st.arb_precision(200):

@@ -44,7 +44,8 @@ def tanh_strip_bound(slope_upper: arb, y: arb) -> arb:
     v = slope_upper * y
     if not v < arb.pi() / 2:
         raise ComputationError("the strip of the trapezoid rule reaches a pole of tanh")
-    return arb(max(arb(1), v.tan()).upper())
+    t_up = arb(v.tan().upper())  # exact, so the comparison below is exact too (no ball max)
+    return t_up if t_up > 1 else arb(1)
 
 
 def poly_abs_bound(coeffs, T: arb) -> arb:
