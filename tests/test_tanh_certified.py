@@ -68,7 +68,7 @@ def test_gaussian_integral_contains_mpmath_reference(q, order, squared):
 
 @settings(max_examples=6, deadline=None, derandomize=True)
 @given(q=hs.fractions(min_value=Fraction(1, 10), max_value=3, max_denominator=50),
-       h=hs.sampled_from([0.75, 1.0, 1.25]), frac=hs.sampled_from([0.3, 0.6, 0.9]))
+       h=hs.sampled_from([0.75, 1.0, 1.25]), frac=hs.sampled_from([0.6, 0.75, 0.9]))
 def test_strip_error_bound_covers_the_true_error_of_coarse_rules(q, h, frac):
     """A deliberately coarse rule for E[(1 - t^2)^2]: its true error (mpmath) is within the stated bound."""
     coeffs = [1, 0, -2, 0, 1]
