@@ -215,8 +215,22 @@ def tanh_certified_section():
         f"(inside the agreement intervals: {inside})")
     say(f"certified call {t_cert:.1f} s ({info['far_layers']} far-field layers, {info['taylor_layers']} Taylor layers, "
         f"jump from L0 = {info['l0']}); agreement jump {t_agree:.1f} s; agreement iteration to 3000: {t_it:.1f} s")
+    ((far, far_info), t_far) = timed(lambda: tanh_eoc_certified("0.2", "0.5", [10**12, 10**100], digits=30))
+    ((d60, _), t60) = timed(lambda: tanh_eoc_certified("0.2", "0.5", [10**9], digits=60))
+    kappa = far_info["kappa"]
+    from asymptotics.accuracy import Approx
+
+    with mpmath.workprec(4096):  # L (1 - c^L) - kappa as a ball: L rad + rad_kappa (never digits below it)
+        law = {f"1e{len(str(L)) - 1}": format_approx(Approx(L * far[L].one_minus_c.mid - kappa.mid,
+                                                            L * far[L].one_minus_c.rad + kappa.rad, "certified"))
+               for L in (10**12, 10**100)}
+    say(f"depth 1e12 and 1e100: {far[10**12].one_minus_c.correct_digits} and {far[10**100].one_minus_c.correct_digits} "
+        f"certified digits in {t_far:.1f} s; L (1 - c^L) - kappa with kappa = 2/f''(1) = {format_approx(kappa)}: {law}")
+    say(f"60 digits at depth 1e9: {d60[10**9].one_minus_c.correct_digits} certified digits in {t60:.1f} s")
     info = {k: (format_approx(v) if hasattr(v, "rad") else v) for k, v in info.items()}
-    return {"values": rows, "certified_s": t_cert, "agreement_jump_s": t_agree, "iterate_3000_s": t_it,
+    return {"values": rows, "depth_1e12_1e100": {str(L): format_approx(far[L].one_minus_c) for L in far},
+            "depth_1e12_1e100_s": t_far, "law_L_delta_minus_kappa": law, "kappa": format_approx(kappa),
+            "digits60_at_1e9": d60[10**9].one_minus_c.correct_digits, "digits60_s": t60, "certified_s": t_cert, "agreement_jump_s": t_agree, "iterate_3000_s": t_it,
             "eoc_point_inside_agreement": inside, "info": info}
 
 

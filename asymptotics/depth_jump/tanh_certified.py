@@ -184,11 +184,12 @@ def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: in
             raise ComputationError(f"the certified layers give only {values[short[0]].one_minus_c.correct_digits} "
                                    f"digits at depth {short[0]}")
         sigma_w = sw2.sqrt()
+        kappa = 1 / B[2]  # kappa = 2 / f''(1), the depth law's constant (1 - c^L ~ kappa / L)
     info = {"l0": used_l0, "terms": jumper.terms if jumper else None, "degree": DEGREE,
             "radius": jumper.radius if jumper else None, "precision_bits": prec,
             "far_layers": orbit.counts["far"], "taylor_layers": orbit.counts["taylor"],
             "max_taylor_degree": MAX_DEGREE, "delta_switch": float(orbit.taylor.switch.mid()),
-            "q_star": approx_from_arb(q), "sigma_w": approx_from_arb(sigma_w), "seconds": time.perf_counter() - start,
+            "q_star": approx_from_arb(q), "sigma_w": approx_from_arb(sigma_w), "kappa": approx_from_arb(kappa), "seconds": time.perf_counter() - start,
             "method": ("certified: EOC point by a verified sign change, B_j and the far-field layers by strip-bounded "
                        "trapezoid rules, Taylor layers with the B_{J+1} delta^(J+1) remainder, then the Fatou jump "
                        "(all arb balls)" + ("" if used_l0 else "; no jump needed"))}
