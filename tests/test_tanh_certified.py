@@ -238,3 +238,18 @@ def test_certified_orbit_overlaps_the_agreement_iteration_for_random_networks(si
         assert values[L].one_minus_c.overlaps(it.at(L).one_minus_c), L
         assert values[L].one_minus_f_prime.overlaps(it.at(L).one_minus_f_prime), L
         assert values[L].one_minus_c.correct_digits >= 30
+
+
+def test_reduced_eoc_slope_matches_a_central_difference():
+    """r'(q) by Gaussian integration by parts (the uniqueness certificate) against (r(q+h) - r(q-h)) / 2h."""
+    from asymptotics.depth_jump import tanh_eoc_point as tp
+
+    with st.arb_precision(200):
+        sb2 = arb(1) / 4  # sigma_b = 1/2
+        for q in (arb("0.3"), arb("1.7")):
+            slope = tp.reduced_gap_slope(q, 150)
+            h = arb(2) ** -60
+            diff = (tp.reduced_gap(q + h, sb2, 180)[0] - tp.reduced_gap(q - h, sb2, 180)[0]) / (2 * h)
+            assert slope.rad() < arb(2) ** -140
+            assert abs(slope - diff) < arb(2) ** -50  # O(h^2) difference error
+    assert tp.tanh_chain_derivative([0, 1]) == [1, 0, -1]  # tanh' = 1 - tanh^2

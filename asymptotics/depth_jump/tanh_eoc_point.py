@@ -14,9 +14,14 @@ q_lo < q_hi the enclosures of r(q_lo) and r(q_hi) are proved to have opposite si
 in [q_lo, q_hi] (intermediate value theorem), returned as the ball [q_lo, q_hi].  sigma_w^2 is then
 1 / E[(1 - t^2)^2] evaluated on that whole ball of q (every integrand value and bound covers every q in
 it), so it contains sigma_w^2(q*).  The search for q_lo, q_hi (scan, then secant steps on midpoints) only
-proposes points; it is never part of the certificate.  Uniqueness of the root is not proved here: the
-ball contains *a* solution, the one near the point the (uncertified) search found; tests check that it
-contains the root of :func:`asymptotics.eoc.edge_of_chaos`.
+proposes points; it is never part of the certificate.
+
+Uniqueness in the ball: d/dq E[g(sqrt(q) Z)] = E[g''(sqrt(q) Z)] / 2 (Gaussian integration by parts), and
+for g = P(tanh) the derivative is again a polynomial in t = tanh, (D P)(t) = (1 - t^2) P'(t); so
+r'(q) = (E2' E4 - E2 E4') / E4^2 - 1 with E_P' = E[D^2 P] / 2 is enclosed on the whole ball [q_lo, q_hi] and
+proved nonzero there: r is strictly monotone on the ball, which holds exactly one root.  (Global
+uniqueness over q > 0 is not proved here; tests check that the ball contains the root of
+:func:`asymptotics.eoc.edge_of_chaos`.)
 """
 from __future__ import annotations
 
@@ -45,6 +50,23 @@ def check_sigma_b(sigma_b) -> Fraction:
     if value > MAX_SIGMA_B:
         raise InputError("sigma_b", f"at most {MAX_SIGMA_B} is covered (the quadrature cost grows like sigma_b), got {sigma_b!r}")
     return value
+
+
+def tanh_chain_derivative(p: list) -> list:
+    """D P = (1 - t^2) P'(t): the x-derivative of P(tanh x) as a polynomial in t = tanh x (integer coefficients)."""
+    dp = [k * c for k, c in enumerate(p)][1:] or [0]
+    out = [0] * (len(dp) + 2)
+    for k, c in enumerate(dp):
+        out[k] += c
+        out[k + 2] -= c
+    return out
+
+
+def reduced_gap_slope(q: arb, log2_tol: float) -> arb:
+    """r'(q) on a ball q (module doc): (E2' E4 - E2 E4') / E4^2 - 1, E_P' = E[D^2 P] / 2."""
+    d2 = [tanh_chain_derivative(tanh_chain_derivative(p)) for p in (TANH_SQUARED, SECH_FOURTH)]
+    e2, e4, f2, f4 = tanh_poly_expectations(q, [TANH_SQUARED, SECH_FOURTH] + d2, log2_tol)
+    return (f2 * e4 - e2 * f4) / (2 * e4 * e4) - 1
 
 
 def reduced_gap(q: arb, sb2: arb, log2_tol: float):
@@ -116,6 +138,9 @@ def certified_tanh_eoc(sigma_b, bits: int):
         else:
             raise ComputationError("could not verify a sign change of the reduced EOC equation")
         q = q_lo.union(q_hi)
+        slope = reduced_gap_slope(q, prec)
+        if not (slope < 0 or slope > 0):
+            raise ComputationError("the reduced EOC equation is not proved monotone on the root's ball")
         _, e4 = reduced_gap(q, sb2, prec)
         sw2 = 1 / e4
         if not (q > 0 and sw2 > 0 and q.rad() < arb(2) ** -(bits - 8) * 4):
