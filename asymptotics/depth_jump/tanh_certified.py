@@ -2,7 +2,8 @@
 
 Every constant and every layer is a ball proved to contain the true value (python-flint arb):
 
-1. the EOC point (q*, sigma_w^2): :mod:`asymptotics.depth_jump.tanh_eoc_point` (verified sign change);
+1. the EOC point (q*, sigma_w^2): :mod:`asymptotics.depth_jump.tanh_eoc_point` (verified sign change,
+   the root unique in its ball);
 2. the Taylor coefficients at c = 1, B_j = f^(j)(1)/j! = sigma_w^2 q^(j-1) j! E[y_j(sqrt(q) Z)^2],
    y_j = tanh^(j)/j! (seed 001 Fact 6, ../shared/seeds/001_018e0351582ed44f.txt:640-646), by the strip
    trapezoid rule of :mod:`asymptotics.depth_jump.gauss_strip` on the balls of step 1;
@@ -190,7 +191,7 @@ def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: in
             "far_layers": orbit.counts["far"], "taylor_layers": orbit.counts["taylor"],
             "max_taylor_degree": MAX_DEGREE, "delta_switch": float(orbit.taylor.switch.mid()),
             "q_star": approx_from_arb(q), "sigma_w": approx_from_arb(sigma_w), "kappa": approx_from_arb(kappa), "seconds": time.perf_counter() - start,
-            "method": ("certified: EOC point by a verified sign change, B_j and the far-field layers by strip-bounded "
+            "method": ("certified: EOC point by a verified sign change (root unique in its ball), B_j and the far-field layers by strip-bounded "
                        "trapezoid rules, Taylor layers with the B_{J+1} delta^(J+1) remainder, then the Fatou jump "
                        "(all arb balls)" + ("" if used_l0 else "; no jump needed"))}
     return values, info
