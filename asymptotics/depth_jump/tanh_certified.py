@@ -191,8 +191,8 @@ def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: in
             "far_layers": orbit.counts["far"], "taylor_layers": orbit.counts["taylor"],
             "max_taylor_degree": MAX_DEGREE, "delta_switch": float(orbit.taylor.switch.mid()),
             "q_star": approx_from_arb(q), "sigma_w": approx_from_arb(sigma_w), "kappa": approx_from_arb(kappa), "seconds": time.perf_counter() - start,
-            "method": ("certified: EOC point by a verified sign change (root unique in its ball), B_j and the far-field layers by strip-bounded "
-                       "trapezoid rules, Taylor layers with the B_{J+1} delta^(J+1) remainder, then the Fatou jump "
+            "method": ("certified: EOC point by a verified sign change (root unique in its ball), B_j and the "
+                       "far-field layers by strip-bounded trapezoid rules, Taylor layers with the B_{J+1} delta^(J+1) remainder, then the Fatou jump "
                        "(all arb balls)" + ("" if used_l0 else "; no jump needed"))}
     return values, info
 
