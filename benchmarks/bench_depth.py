@@ -188,6 +188,57 @@ def tanh_section():
     return {"values": rows, "jump_s": t_jp, "iterate_3000_s": t_it, "overlap_at_3000": overlap, "info": info}
 
 
+def tanh_certified_section():
+    """The certified tanh EOC path (depth_jump.tanh_certified) against the agreement paths, same run."""
+    from asymptotics.depth_jump.smooth_fatou import tanh_eoc_jump
+    from asymptotics.depth_jump.tanh_certified import tanh_eoc_certified
+    from asymptotics.eoc import edge_of_chaos
+    from asymptotics.smooth_depth import eoc_correlation_depths
+
+    say("== tanh certified (arb) on the Edge of Chaos (sigma_b = 0.2) from c = 0.5, vs the agreement paths, 30 digits ==")
+    depths = [2, 100, 3000, 10**6, 10**9]
+    ((cert, info), t_cert) = timed(lambda: tanh_eoc_certified("0.2", "0.5", depths, digits=30, l0=1000))
+    ((agree, _), t_agree) = timed(lambda: tanh_eoc_jump("0.2", "0.5", depths, digits=30, l0=1000))
+    (it, t_it) = timed(lambda: eoc_correlation_depths("tanh", "0.2", "0.5", [2, 100, 3000], digits=30))
+    point = edge_of_chaos("tanh", "0.2", 40)
+    rows = {}
+    for L in depths:
+        c, a = cert[L], agree[L]
+        row = {"one_minus_c": format_approx(c.one_minus_c), "digits": c.one_minus_c.correct_digits,
+               "f_prime": format_approx(c.f_prime), "f_prime_digits": c.f_prime.correct_digits,
+               "method": c.one_minus_c.method, "overlaps_agreement_jump": c.one_minus_c.overlaps(a.one_minus_c)
+               and c.f_prime.overlaps(a.f_prime)}
+        if L <= 3000:
+            row["overlaps_iteration"] = (c.one_minus_c.overlaps(it.at(L).one_minus_c)
+                                         and c.one_minus_f_prime.overlaps(it.at(L).one_minus_f_prime))
+        rows[str(L)] = row
+        say(f"L={L}: 1 - c = {row['one_minus_c']} ({row['digits']} digits, {row['method']}); "
+            f"overlaps agreement jump: {row['overlaps_agreement_jump']}"
+            + (f", iteration: {row['overlaps_iteration']}" if "overlaps_iteration" in row else ""))
+    inside = all(abs(x.mid - p.mid) <= p.rad for x, p in ((info["q_star"], point.q_star), (info["sigma_w"], point.sigma_w)))
+    say(f"certified q* = {format_approx(info['q_star'])}, sigma_w = {format_approx(info['sigma_w'])} "
+        f"(inside the agreement intervals: {inside})")
+    say(f"certified call {t_cert:.1f} s ({info['far_layers']} far-field layers, {info['taylor_layers']} Taylor layers, "
+        f"jump from L0 = {info['l0']}); agreement jump {t_agree:.1f} s; agreement iteration to 3000: {t_it:.1f} s")
+    ((far, far_info), t_far) = timed(lambda: tanh_eoc_certified("0.2", "0.5", [10**12, 10**100], digits=30))
+    ((d60, _), t60) = timed(lambda: tanh_eoc_certified("0.2", "0.5", [10**9], digits=60))
+    kappa = far_info["kappa"]
+    from asymptotics.accuracy import Approx
+
+    with mpmath.workprec(4096):  # L (1 - c^L) - kappa as a ball: L rad + rad_kappa (never digits below it)
+        law = {f"1e{len(str(L)) - 1}": format_approx(Approx(L * far[L].one_minus_c.mid - kappa.mid,
+                                                            L * far[L].one_minus_c.rad + kappa.rad, "certified"))
+               for L in (10**12, 10**100)}
+    say(f"depth 1e12 and 1e100: {far[10**12].one_minus_c.correct_digits} and {far[10**100].one_minus_c.correct_digits} "
+        f"certified digits in {t_far:.1f} s; L (1 - c^L) - kappa with kappa = 2/f''(1) = {format_approx(kappa)}: {law}")
+    say(f"60 digits at depth 1e9: {d60[10**9].one_minus_c.correct_digits} certified digits in {t60:.1f} s")
+    info = {k: (format_approx(v) if hasattr(v, "rad") else v) for k, v in info.items()}
+    return {"values": rows, "depth_1e12_1e100": {str(L): format_approx(far[L].one_minus_c) for L in far},
+            "depth_1e12_1e100_s": t_far, "law_L_delta_minus_kappa": law, "kappa": format_approx(kappa),
+            "digits60_at_1e9": d60[10**9].one_minus_c.correct_digits, "digits60_s": t60, "certified_s": t_cert, "agreement_jump_s": t_agree, "iterate_3000_s": t_it,
+            "eoc_point_inside_agreement": inside, "info": info}
+
+
 def erf_section(quick: bool):
     """erf on the EOC (sigma_b = 0.2, c^1 = 0.5, 30 digits): certified jump against certified full iteration."""
     from fractions import Fraction
@@ -465,9 +516,9 @@ def ordered_section():
     return out
 
 
-SECTIONS = ("arb", "tanh", "gram", "erf", "fused", "ordered")
+SECTIONS = ("arb", "tanh", "tanh_certified", "gram", "erf", "fused", "ordered")
 # first line of each section's text in the results file (to merge a partial run into it)
-HEADERS = {"arb": "== depth ", "tanh": "== tanh", "gram": "== float64 Gram", "erf": "== erf", "fused": "== fused",
+HEADERS = {"arb": "== depth ", "tanh": "== tanh on", "tanh_certified": "== tanh certified", "gram": "== float64 Gram", "erf": "== erf", "fused": "== fused",
            "ordered": "== ordered phase"}
 
 
@@ -493,6 +544,7 @@ def main():
     ap.add_argument("--skip-gram", action="store_true")
     ap.add_argument("--skip-arb", action="store_true")
     ap.add_argument("--skip-tanh", action="store_true")
+    ap.add_argument("--skip-tanh-certified", dest="skip_tanh_certified", action="store_true")
     ap.add_argument("--skip-erf", action="store_true")
     ap.add_argument("--skip-fused", action="store_true")
     ap.add_argument("--skip-ordered", action="store_true")
@@ -503,7 +555,7 @@ def main():
     skip = {name: getattr(args, f"skip_{name}") for name in SECTIONS}
     if args.only:
         skip = {name: name not in args.only for name in SECTIONS}
-    runners = {"arb": lambda: arb_section(args.quick), "tanh": tanh_section, "gram": lambda: gram_section(args.quick),
+    runners = {"arb": lambda: arb_section(args.quick), "tanh": tanh_section, "tanh_certified": tanh_certified_section, "gram": lambda: gram_section(args.quick),
                "erf": lambda: erf_section(args.quick), "fused": lambda: fused_section(args.quick), "ordered": ordered_section}
     partial = any(skip.values())
     result = {}
