@@ -284,3 +284,13 @@ def test_deep_ordered_phase_to_depth_ten_thousand():
                      [600, 2000], 30) == []
     assert _run_case("arb", Fraction(-1, 4), Fraction(1), Fraction(6, 5), Fraction(1, 10), Fraction(1, 3), 2, 3,
                      [10**4], 20) == []
+
+
+def test_unequal_variances_one_minus_ntk_normalized_is_not_exact():
+    """Found by this suite's hypothesis run: with a bias and q_x != q_y, 1 - N_L is formed by cancellation.
+
+    Both mpmath runs (5 digits asked) rounded it to exactly 0 while the truth is 6.2e-26: the agreement
+    radius must be floored at the rounding unit of 1, never 0 +/- 0.
+    """
+    assert _run_case("mpmath", Fraction(0), Fraction(1, 6), Fraction(1, 4), Fraction(1), Fraction(0),
+                     Fraction(1, 4), Fraction(1, 2), [20], 5) == []

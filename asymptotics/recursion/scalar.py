@@ -20,6 +20,7 @@ from asymptotics.recursion.steps import (
     _nobias_step_compensated,
     _nobias_values,
     _params,
+    cancelling_fields,
 )
 from asymptotics.recursion.network import _exact, FLOAT64_EPS, KernelTrajectory, LayerValues
 from asymptotics.validation import ComputationError
@@ -35,12 +36,16 @@ def _run_mpmath(network, rho, depths, digits, q_x, q_y, progress, check_precisio
             traj.layers[depth] = _map_values(values, values, ESTIMATE, high_prec)
         return traj
     low = _mpmath_once(network, rho, depths, prec, q_x, q_y, None)
+    cancelling = cancelling_fields(network, q_x, q_y)
     for depth in depths:
-        traj.layers[depth] = _map_values(high[depth], low[depth], AGREEMENT, prec)
+        traj.layers[depth] = _map_values(high[depth], low[depth], AGREEMENT, prec, cancelling)
     return traj
 
 
-def _map_values(high: LayerValues, low: LayerValues, method, low_prec: int = 53) -> LayerValues:
+def _map_values(high: LayerValues, low: LayerValues, method, low_prec: int = 53, cancelling=frozenset()) -> LayerValues:
+    """Agreement radii |high - low|, floored at the low run's rounding unit (of the value; for the fields
+    in ``cancelling``, formed as 1 - x, of 1 times the layers' accumulated roundings: see
+    :func:`steps.cancelling_fields`)."""
     fields = {}
     for name in LayerValues.FIELDS:
         h, l = getattr(high, name), getattr(low, name)
@@ -49,7 +54,9 @@ def _map_values(high: LayerValues, low: LayerValues, method, low_prec: int = 53)
             continue
         # the difference is rounded to the default 53 bits: inflate slightly to keep it an upper bound
         # floor: the low run's rounding unit, so that an exact coincidence never claims infinite digits
-        rad = max(abs(h.mid - l.mid), abs(h.mid) * mpmath.mpf(2) ** -low_prec) * (1 + 2.0**-40)
+        scale = max(abs(h.mid), 1) if name in cancelling else abs(h.mid)
+        rad = max(abs(h.mid - l.mid), (8 + 2 * high.depth) * scale * mpmath.mpf(2) ** -low_prec if name in cancelling
+                  else scale * mpmath.mpf(2) ** -low_prec) * (1 + 2.0**-40)
         fields[name] = Approx(h.mid, rad, method)
     return LayerValues(high.depth, **fields)
 
