@@ -27,6 +27,8 @@ AGREE = ("a systematic error shared by two independent quadrature rules at two w
 EXACT = ("exact closed form of the ReLU family (positively homogeneous: sigma_w^2 (a^2 + b^2)/2 is the "
          "gain of the variance map)")
 EXACT_OVERTURN = "only an error in that closed form"
+BY_DEFINITION = {0: "f(1) = 1: c = 1 is a fixed point of every correlation map",
+                 1: "f'(1) = chi_1 = 1 is the definition of the Edge of Chaos"}
 
 
 def _key(setting):
@@ -146,13 +148,22 @@ def map_derivative(params, setting, dps):
         a, b = _relu_slopes(setting)
         if setting.sw2 is None:
             relu_eoc_check(setting)
-            return Computed(what, exact=sympy.Integer(1), how=EXACT, overturn=EXACT_OVERTURN)
+            return Computed(what, exact=sympy.Integer(1), how=EXACT, overturn=EXACT_OVERTURN,
+                            by_construction=BY_DEFINITION[order])
         exact = 1 if order == 0 else to_sympy(setting.sw2) * (a * a + b * b) / 2
         return Computed(what, exact=sympy.sympify(exact), how=EXACT + " (f(1) = 1 at the fixed point)",
-                        overturn=EXACT_OVERTURN)
+                        overturn=EXACT_OVERTURN, by_construction=BY_DEFINITION[0] if order == 0 else "")
     value = derivatives(setting, order, dps)[order]
     return Computed(what, value, how="sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2] at the fixed point "
-                    "(asymptotics.dual.derivatives_at_one, two quadrature rules)", overturn=AGREE)
+                    "(asymptotics.dual.derivatives_at_one, two quadrature rules)", overturn=AGREE,
+                    by_construction=_definitional(setting, order))
+
+
+def _definitional(setting, order) -> str:
+    """Why f^(order)(1) holds by definition here: f(1) = 1 always, f'(1) = 1 on the Edge of Chaos."""
+    if order == 0 or (order == 1 and setting.sw2 is None):
+        return BY_DEFINITION[order]
+    return ""
 
 
 def _delta_power(params):
@@ -181,9 +192,11 @@ def map_expansion(params, setting, dps):
     if setting.is_relu_family:
         a, b = relu_eoc_check(setting)
         what += " (Edge of Chaos)"
+        definitional = BY_DEFINITION[0] if (which, p) == ("map", 0) else \
+            BY_DEFINITION[1] if (which, p) in (("map", 1), ("derivative", 0)) else ""
         return Computed(what, exact=_relu_coefficient(which, p, a, b),
                         how="exact Puiseux expansion of the closed-form dual map (asymptotics.series."
-                            "relu_family_puiseux)", overturn=EXACT_OVERTURN)
+                            "relu_family_puiseux)", overturn=EXACT_OVERTURN, by_construction=definitional)
     if not p.is_integer:
         return Computed(what, exact=sympy.Integer(0), how="a smooth activation's map is a Taylor series "
                         "(integer powers only)", overturn=AGREE)
@@ -194,7 +207,8 @@ def map_expansion(params, setting, dps):
     with mpmath.workprec(Approx._EXACT_BITS):
         approx = Approx(value.mid * sign, value.rad * abs(sign), value.method)
     return Computed(what, approx, how=f"Taylor coefficient (-1)^{k} f^({order})(1)/{k}! with f^({order})(1) = "
-                    "sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2] (two quadrature rules)", overturn=AGREE)
+                    "sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2] (two quadrature rules)", overturn=AGREE,
+                    by_construction=_definitional(setting, order))
 
 
 def _relu_coefficient(which, p, a, b):
