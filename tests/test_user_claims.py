@@ -93,6 +93,8 @@ def test_catalogue_mix_verdicts(mix):
     assert len(mix) >= 15
     assert {k: v.status.value for k, v in mix.items()} == EXPECTED
     assert {k: v.severity for k, v in mix.items() if v.status is Status.REFUTED} == SEVERITY
+    assert mix["mix.ordered_K"].strength == "consistency"  # one recursion read at two depths
+    assert mix["mix.relu_kappa"].strength == "independent"
     for cid, v in mix.items():
         if v.status is Status.REFUTED:
             assert v.corrected and v.computed and v.evidence and v.severity_reason, cid

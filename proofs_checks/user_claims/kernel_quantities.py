@@ -263,7 +263,7 @@ def _relu_k(setting, rho, dps, what):
            f"q* = {q_star} (chi_1 = {chi} exact); the radius is their difference plus both enclosures' radii "
            "(the tail shrinks like chi_1^(l/2))")
     return Computed(what, value, how=how, overturn="a tail of the product larger than the difference of the two "
-                    "depths (it shrinks geometrically, so it is far smaller)")
+                    "depths (it shrinks geometrically, so it is far smaller)", shared_method="one recursion at two depths")
 
 
 def _erf_k(setting, rho, dps, what):
@@ -296,5 +296,6 @@ def _erf_k(setting, rho, dps, what):
         value = Approx(k_hi, abs(k_hi - k_lo) + abs(k_hi) * rel, AGREEMENT)
     how = (f"the closed-form erf map in delta = 1 - c iterated {depth - 1} layers at the fixed point q* (two working "
            "precisions), divided by chi_1^l; radius: their difference, q*'s radius propagated, and the tail")
-    return Computed(what, value, how=how, overturn="an error in q* beyond its stated radius")
+    return Computed(what, value, how=how, overturn="an error in q* beyond its stated radius",
+                    shared_method="one iteration from the same q*, chi_1 at two precisions")
 
