@@ -1,10 +1,15 @@
 """Time a claims file of 20 quantities with and without the catalogue's cache (same run).
 
     python3 benchmarks/bench_user_claims.py [FILE] [--out benchmarks/results/user_claims_timing.json]
+        [--baseline DIR --rounds N]
 
 Pass 1: cache on (one EOC solve, one derived law ... per parameter set); pass 2: cache off (every claim
 computes afresh, the package's own EOC caches emptied before each computation).  Reports both
 times, their ratio, the cache's hits and misses and the load average.
+
+``--baseline DIR`` (a checkout of an earlier commit, e.g. ``git archive COMMIT | tar -x -C DIR``)
+also times the file in fresh processes of that tree and of this one, alternately (N rounds each, so
+that both see the same load), and reports the medians and their ratio.
 """
 from __future__ import annotations
 
@@ -27,11 +32,52 @@ def run(path):
     return time.perf_counter() - start, statuses
 
 
+CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+from proofs_checks import registry
+from proofs_checks.user_claims import load_claims_file
+doc = load_claims_file(sys.argv[1])
+t1 = time.perf_counter()
+statuses = [registry.run_check(c).status.value for c in doc.claims]
+print(json.dumps({"check_s": time.perf_counter() - t1, "import_s": t1 - t0, "statuses": statuses}))
+"""
+
+
+def fresh_process(tree, path):
+    """Check ``path`` in a new Python process that imports the package from ``tree`` (a cold cache)."""
+    import subprocess
+
+    env = dict(os.environ, PYTHONPATH=tree)
+    out = subprocess.run([sys.executable, "-c", CHILD, os.path.abspath(path)], cwd=tree, env=env,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def compare_trees(baseline, path, rounds):
+    import statistics
+
+    here = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+    times = {"baseline": [], "this_tree": []}
+    verdicts = {}
+    for _ in range(rounds):
+        for name, tree in (("baseline", baseline), ("this_tree", here)):
+            result = fresh_process(tree, path)
+            times[name].append(round(result["check_s"], 2))
+            verdicts[name] = result["statuses"]
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {"baseline_tree": os.path.abspath(baseline), "rounds": rounds, "fresh_process_check_s": times,
+            "median_s": med, "ratio_baseline_over_this": round(med["baseline"] / med["this_tree"], 2),
+            "same_verdicts_as_baseline": verdicts["baseline"] == verdicts["this_tree"]}
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser()
     parser.add_argument("file", nargs="?", default=os.path.join(here, "..", "tests", "data", "twenty_quantities.toml"))
     parser.add_argument("--out", default=os.path.join(here, "results", "user_claims_timing.json"))
+    parser.add_argument("--baseline", help="an earlier tree to compare with, in fresh processes")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     load_before = os.getloadavg()
     cache.clear()
@@ -44,7 +90,10 @@ def main():
               "uncached_s": round(uncached_s, 2), "ratio_uncached_over_cached": round(uncached_s / cached_s, 2),
               "cache_hits": stats["hits"], "cache_misses": stats["misses"], "same_verdicts": statuses == statuses_uncached,
               "verdicts": {s: statuses.count(s) for s in sorted(set(statuses))},
-              "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in os.getloadavg()]}
+              "loadavg_before": [round(x, 2) for x in load_before]}
+    if args.baseline:
+        record["before_after"] = compare_trees(args.baseline, args.file, args.rounds)
+    record["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(record, indent=2))
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as fh:

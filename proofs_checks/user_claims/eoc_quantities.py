@@ -17,7 +17,7 @@ from asymptotics import eoc as eoc_engine
 from asymptotics.accuracy import Approx
 from asymptotics.dual import derivatives_at_one
 from asymptotics.series import DELTA, C, relu_family_puiseux
-from proofs_checks.user_claims.cache import cached
+from proofs_checks.user_claims.cache import cached_covering
 from proofs_checks.user_claims.catalogue import Computed, choice_param, integer_param, quantity
 from proofs_checks.user_claims.errors import FieldError
 from proofs_checks.user_claims.values import parse_expression, text_of, to_sympy
@@ -35,10 +35,15 @@ def _key(setting):
     return setting.activation_key, str(setting.sb2)
 
 
+GUARD_DPS = 5  # the solves carry this many digits more than asked, so that one serves the derivatives too
+
+
 def eoc_point(setting, dps):
-    """One EOC solve per (activation, sigma_b, dps): every claim at those parameters reuses it."""
-    return cached(("eoc",) + _key(setting) + (dps,),
-                  lambda: eoc_engine.edge_of_chaos(setting.activation, setting.sigma_b_arg(), dps))
+    """One EOC solve per (activation, sigma_b): it serves every claim at those parameters that asks for
+    at most its digits (sigma_w, q*, the derivatives at c = 1, the depth laws' moments)."""
+    solve_dps = dps + GUARD_DPS
+    return cached_covering(("eoc",) + _key(setting), solve_dps,
+                           lambda: eoc_engine.edge_of_chaos(setting.activation, setting.sigma_b_arg(), solve_dps))
 
 
 def _relu_slopes(setting):
@@ -99,27 +104,27 @@ def eoc_q_star(params, setting, dps):
 
 
 def fixed_point_of(setting, dps):
-    return cached(("q*",) + _key(setting) + (str(setting.sw2), dps),
-                  lambda: eoc_engine.variance_fixed_point(setting.activation, setting.sigma_w_arg(),
-                                                          setting.sigma_b_arg(), dps))
+    """q* at (sigma_w, sigma_b), solved once with GUARD_DPS more digits (it serves the derivatives too)."""
+    solve_dps = dps + GUARD_DPS
+    return cached_covering(("q*",) + _key(setting) + (str(setting.sw2),), solve_dps,
+                           lambda: eoc_engine.variance_fixed_point(setting.activation, setting.sigma_w_arg(),
+                                                                   setting.sigma_b_arg(), solve_dps))
 
 
 def derivatives(setting, order, dps):
-    """[f(1), ..., f^(order)(1)] as Approx, on the EOC (sigma_w not given) or at the given sigma_w."""
+    """[f(1), ..., f^(order)(1)] as Approx, on the EOC (sigma_w not given) or at the given sigma_w.
+
+    One quadrature grid serves every lower order: a longer list (up to 12 orders more) is reused."""
     if setting.sw2 is None:
-        point = eoc_point(setting, dps + 5)
+        point = eoc_point(setting, dps)
         sw = point.sigma_w
         q = point.q_star
     else:
-        sw, q = setting.sigma_w_arg(), fixed_point_of(setting, dps + 5)
-    from proofs_checks.user_claims import cache
-
+        sw, q = setting.sigma_w_arg(), fixed_point_of(setting, dps)
     key = ("f^j(1)",) + _key(setting) + (str(setting.sw2), dps)
-    for higher in range(order, order + 12):  # one grid serves every lower order: reuse a longer list
-        if key + (higher,) in cache._STORE and cache._ENABLED[0]:
-            return cached(key + (higher,), None)[:order + 1]
-    return cached(key + (order,),
-                  lambda: derivatives_at_one(setting.activation, sw, setting.sigma_b_arg(), order, dps, q))
+    values = cached_covering(key, order, lambda: derivatives_at_one(setting.activation, sw, setting.sigma_b_arg(),
+                                                                    order, dps, q), span=12)
+    return values[:order + 1]
 
 
 @quantity("chi_1", "chi_1 = sigma_w^2 E[phi'(sqrt(q*) Z)^2] = f'(1) at (sigma_w, sigma_b)", {}, ("sigma_w",))
@@ -246,18 +251,22 @@ def phase(params, setting, dps):
         raise FieldError("printed", f"expected one of ordered, chaotic, edge; got {word!r}")
     if setting.is_relu_family:
         return _relu_phase(setting)
-    result = cached(("phase",) + _key(setting) + (str(setting.sw2), dps),
-                    lambda: eoc_engine.classify(setting.activation, setting.sigma_b_arg(), setting.sigma_w_arg(), dps))
+    # the rule of asymptotics.eoc.classify (seed 001 Section 2), from the chi_1 = f'(1) that chi_1 claims at
+    # the same parameters share (one fixed point q*, one quadrature grid) instead of a solve of its own
+    chi = derivatives(setting, 1, dps)[1]
     from asymptotics.accuracy import format_approx
-    how = (f"asymptotics.eoc.classify: chi_1 = {format_approx(result.chi_1)} ({result.chi_1.method}); "
-           f"{result.note}")
-    overturn = EXACT_OVERTURN if setting.is_relu_family else AGREE
-    undecided = ""
-    if result.phase == "eoc" and not setting.is_relu_family:
-        undecided = "chi_1 = 1 within its accuracy"
-    return Computed(f"phase of {setting.describe()}", result.chi_1, how=how, overturn=overturn,
-                    word=result.phase, undecided=undecided, decide="more digits in chi_1 (raise dps)",
-                    data={"phase": result.phase})
+    with mpmath.workprec(Approx._EXACT_BITS):
+        if abs(chi.mid - 1) <= chi.rad:
+            word, note = "eoc", "chi_1 = 1 within the accuracy: Edge of Chaos (xi_c infinite)"
+        elif chi.mid < 1:
+            word, note = "ordered", "c* = 1 attracts: correlations converge to 1 exponentially"
+        else:
+            word, note = "chaotic", "c = 1 repels: correlations converge to c* < 1 exponentially"
+    how = (f"chi_1 = sigma_w^2 E[phi'(sqrt(q*) Z)^2] = {format_approx(chi)} ({chi.method}, two quadrature rules at "
+           f"the fixed point q*; asymptotics.dual.derivatives_at_one) against 1, as asymptotics.eoc.classify: {note}")
+    undecided = "chi_1 = 1 within its accuracy" if word == "eoc" else ""
+    return Computed(f"phase of {setting.describe()}", chi, how=how, overturn=AGREE, word=word, undecided=undecided,
+                    decide="more digits in chi_1 (raise dps)", data={"phase": word})
 
 
 def _relu_phase(setting):

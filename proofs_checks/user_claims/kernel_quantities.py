@@ -190,12 +190,15 @@ def _limit(field):
         from asymptotics.linalg import limiting_weights
 
         n = integer_param(params, "n", minimum=1, maximum=10**6)
-        lim = cached(("weights", n), lambda: limiting_weights(n))
+        lim = cached(("weights", n), lambda: limiting_weights(n), persist=True)  # exact: kept between runs
         expr = {"det": lim.det_limit, "weight": lim.weight, "rate": lim.rate}[field]
         exact = sympy.nsimplify(sympy.sympify(expr).subs(sympy.Symbol("n", real=True), n))
         label = {"det": "lim det(kappa)", "weight": "each component of lim w^(L) (x outside the data)",
                  "rate": "coefficient of log(L)/L in w^(L) - w_inf"}[field]
-        return Computed(f"{label} for n = {n} points (ReLU normalised NTK, seed 000)", exact=exact, how=LIMIT_HOW,
+        from proofs_checks.user_claims.law_store import was_loaded
+
+        how = LIMIT_HOW + ("; read from the on-disk store of derived laws (law_store)" if was_loaded(lim) else "")
+        return Computed(f"{label} for n = {n} points (ReLU normalised NTK, seed 000)", exact=exact, how=how,
                         overturn=LIMIT_HOW)
 
     return compute
