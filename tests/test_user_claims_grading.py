@@ -108,6 +108,18 @@ def test_leading_digit_typo_moves_the_value_too_far_for_a_slip():
     assert v.severity == "substantive"
 
 
+def test_an_approximation_within_one_percent_is_a_slip_a_formula_off_by_as_little_is_not():
+    from proofs_checks.user_claims import load_claims_file as load
+
+    v = {c.id: registry.run_check(c) for c in load(DATA / "issue14_example.toml").claims}
+    eoc = v["example.eoc"]  # 1.298 for 1.30415 (the scipy reference): 0.47% off, not a one-digit edit
+    assert abs(1.298 / SW - 1) < 0.01 and eoc.severity == "slip" and "approximation" in eoc.severity_reason
+    assert v["example.relu_log"].severity == "substantive"
+    # an exact expression 0.5% off is a wrong formula: (201/200) x the derived 9 pi^2/2
+    w = check("depth_law.coefficient", "201*9*pi**2/400", activation="relu", series="one_minus_c", term="1/l**2")
+    assert w.status is Status.REFUTED and w.severity == "substantive" and "201/200" in w.severity_reason
+
+
 def test_std_variance_mix_up_is_notation():
     v = _graded(_fmt(SW * SW))  # sigma_w^2 printed as sigma_w
     assert v.severity == "notation" and "sigma_w^2" in v.severity_reason

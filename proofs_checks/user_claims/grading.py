@@ -10,7 +10,8 @@ Severity of a refutation (the first rule that applies; the reason says which and
 3. **slip**: a typo-like edit of a value that is right otherwise: the sign alone is wrong (the
    magnitude right); or the last printed digit is off by one unit (mis-rounded or truncated); or one
    digit is substituted, two adjacent digits transposed, one digit dropped or one added, *and* the
-   printed value is still within ``SLIP_RELATIVE`` (1%) of the computed one.  A slip becomes
+   printed value is still within ``SLIP_RELATIVE`` (1%) of the computed one; or a printed decimal is
+   an approximation within 1% whose digits overstate its accuracy (no typo explains it).  A slip becomes
    substantive when the file's ``consequence = "..."`` says what depends on the value (the edge
    policy of the built-in documents: a slip unless a conclusion depends on it);
 4. **substantive** otherwise, with the computed explanation where one is found: the coefficient of
@@ -84,10 +85,28 @@ def severity_of(printed, computed, ctx):
         if agrees(printed, reading.value()):
             return "notation", (f"the printed value is {reading.description}; the package computes both, "
                                 "so only the convention is wrong")
-    typo = typo_of(printed, value)
+    typo = typo_of(printed, value) or _approximation(printed, value)
     if typo:
         return "slip", typo
     return "substantive", explain(printed, value, ctx)
+
+
+def _approximation(printed, value):
+    """A printed decimal within SLIP_RELATIVE of the value that no typo explains: an approximation
+    whose printed digits overstate its accuracy (an exact printed expression that is off is a wrong
+    formula, never this)."""
+    if printed.exact:
+        return None
+    approx = as_approx(value)
+    with mpmath.workprec(Approx._EXACT_BITS):
+        if approx is None or approx.mid == 0:
+            return None
+        relative = (abs(approx.mid - _mpf(printed.value)) + approx.rad) / abs(approx.mid)
+        if relative > _mpf(SLIP_RELATIVE):
+            return None
+    return (f"an approximation: the printed value is within {mpmath.nstr(relative, 2)} (relative) of the computed one, "
+            "but its digits claim more; a conclusion that needs the printed precision would not hold (say so with "
+            "consequence = \"...\")")
 
 
 def typo_of(printed, value):

@@ -17,7 +17,8 @@ TEMPLATE = '''\
 # Grades, computed and explained in severity_reason / strength_reason:
 #   a refutation is notation (right in another convention the package computes: std vs variance,
 #   c - 1 vs 1 - c, f^(k)(1) vs its Taylor coefficient, K/L vs K/(qL)), slip (the sign alone, the
-#   last digit off by one, or one digit substituted / transposed / dropped / added within 1%),
+#   last digit off by one, one digit substituted / transposed / dropped / added within 1%, or a
+#   decimal that is an approximation within 1%),
 #   or substantive (anything else: a wrong factor, exponent, term; the reason says which);
 #   a confirmation is independent, consistency (true by definition) or weak (few printed digits,
 #   or a float64 estimate).
