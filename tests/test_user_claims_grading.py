@@ -226,3 +226,40 @@ def test_json_and_summary_count_user_grades(tmp_path, capsys):
     doc = load_claims_file(path)
     results = [(c, registry.run_check(c)) for c in doc.claims]
     assert "refuted by severity: 1 substantive, 1 slip, 1 notation" in "\n".join(report.summary_lines(results))
+
+
+# --- the typo rules as properties (synthetic values: no computation) ------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+def _synthetic(mid_text):
+    import mpmath
+
+    from asymptotics.accuracy import Approx
+
+    with mpmath.workdps(40):
+        mid = mpmath.mpf(mid_text)
+        return Approx(mid, mid * mpmath.mpf(10) ** -30, "certified")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(min_value=1_000_000, max_value=9_999_999), st.integers(min_value=3, max_value=6),
+       st.integers(min_value=1, max_value=9), st.booleans())
+def test_one_digit_edits_beyond_the_third_digit_are_slips_at_the_first_never(mantissa, position, shift, transpose):
+    from proofs_checks.user_claims.grading import _approximation, typo_of
+    from proofs_checks.user_claims.values import parse_printed
+
+    value = _synthetic(f"{mantissa}e-6")  # d.dddddd, exactly representable as printed
+    correct = f"{mantissa / 10**6:.6f}"
+    digits = [ch for ch in correct if ch.isdigit()]
+    if transpose and position < 6 and digits[position] != digits[position + 1]:
+        edited = _edit(_edit(correct, position, digits[position + 1]), position + 1, digits[position])
+        assert "transposed" in typo_of(parse_printed(edited), value)
+    else:
+        edited = _edit(correct, position, str((int(digits[position]) + shift) % 10))
+        found = typo_of(parse_printed(edited), value)
+        assert found and ("substituted" in found or "off by one unit" in found), (edited, correct)
+    lead = _edit(correct, 0, str((int(digits[0]) + shift) % 10 or 1))
+    if lead != correct:  # a changed first digit moves the value by >= 10%: no typo, no approximation
+        assert typo_of(parse_printed(lead), value) is None and _approximation(parse_printed(lead), value) is None

@@ -104,7 +104,7 @@ def _ntk(setting, orders, q, dps):
     if setting.activation_key == ("relu", ()) and q == 1 and orders <= 2:
         from asymptotics import gram_limit  # the same derivation seed 000's Gram limits use (to O(L^-2))
 
-        if orders == 2 or gram_limit.normalized_ntk_law.cache_info().currsize:  # reuse it once derived
+        if gram_limit.normalized_ntk_law.cache_info().currsize:  # reuse it once derived (else a shorter law)
             law = gram_limit.normalized_ntk_law()
             return law, dict(law.off_diagonal.values)
     # the NTK recursion to O(L^-orders) needs f'(c^l) and 1 - c^l to O(l^-(orders + 3)): a law carried to

@@ -182,19 +182,23 @@ def _rational_typo(printed_value, value):
 
 def explain(printed, value, ctx):
     """Why a substantive discrepancy is what it is, computed where a simple transformation explains it."""
+    # the cheap explanations first (a factor), then those that recompute (another term, order or power)
+    ratio = None
+    if not isinstance(value, Approx) and printed.exact and value != 0:
+        ratio = sympy.nsimplify(sympy.simplify(printed.value / value))
+        if ratio in FACTORS or -ratio in FACTORS:
+            return f"printed / computed = {ratio} exactly: a wrong factor, which no typo, sign or convention explains"
+    else:
+        for factor in FACTORS:
+            for signed in (factor, -factor):
+                if agrees(printed, scaled(value, signed)):
+                    return (f"printed / computed = {signed} (within the printed precision): a wrong factor, which no "
+                            "typo, sign or convention explains")
     for reading in substantive_readings(ctx):
         if agrees(printed, reading.value()):
             return f"the printed value is {reading.description}: another statement's value"
-    exact = not isinstance(value, Approx)
-    if exact and printed.exact and value != 0:
-        ratio = sympy.nsimplify(sympy.simplify(printed.value / value))
-        if ratio.is_Rational or sympy.count_ops(ratio) <= 4:
-            return f"printed / computed = {ratio} exactly: a wrong factor, which no typo, sign or convention explains"
-    for factor in FACTORS:
-        for signed in (factor, -factor):
-            if agrees(printed, scaled(value, signed)):
-                return (f"printed / computed = {signed} (within the printed precision): a wrong factor, which no "
-                        "typo, sign or convention explains")
+    if ratio is not None and (ratio.is_Rational or sympy.count_ops(ratio) <= 4):
+        return f"printed / computed = {ratio} exactly: a wrong factor, which no typo, sign or convention explains"
     for k, word in ((2, "the square"), (sympy.Rational(1, 2), "the square root"), (-1, "the reciprocal")):
         if agrees(printed, power(value, k)):
             return f"the printed value is {word} of the computed one: a wrong exponent"
