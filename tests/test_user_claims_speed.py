@@ -78,3 +78,21 @@ def test_a_corrupt_store_file_is_ignored(tmp_path, monkeypatch):
     cache.clear()
     v = check("depth_law.coefficient", "-3", activation="relu", series="derivative", term="1/l")
     assert v.status is Status.CONFIRMED and cache.STATS["disk_hits"] == 0
+
+
+def test_precision_follows_the_comparison_and_escalates_when_it_does_not_confirm(tmp_path):
+    claim = ('[[claim]]\nid = "{id}"\nquantity = "eoc.sigma_w"\nactivation = "tanh"\nsigma_b = "0.2"\n'
+             'printed = "{printed}"\n{extra}\n')
+    path = tmp_path / "prec.claims.toml"
+    path.write_text(claim.format(id="short", printed="1.30415", extra="") +
+                    claim.format(id="wrong", printed="1.30515", extra="") +
+                    claim.format(id="long", printed="1.304145840056511", extra="") +
+                    claim.format(id="asked", printed="1.30415", extra="dps = 25"))
+    cache.clear()
+    v = {c.id: registry.run_check(c) for c in load_claims_file(path).claims}
+    assert v["short"].status is Status.CONFIRMED and v["short"].data["dps"] == 12
+    wrong = v["wrong"]  # refuted at 12 digits, then computed again at the level's 20 for the corrected value
+    assert wrong.status is Status.REFUTED and wrong.data["dps"] == 20 and wrong.data["dps_first"] == 12
+    assert wrong.severity == "slip" and "substituted" in wrong.severity_reason
+    assert v["long"].data["dps"] == 20 and "dps_first" not in v["long"].data  # 16 digits + margin: full at once
+    assert v["asked"].data["dps"] == 25 and "dps_first" not in v["asked"].data

@@ -114,16 +114,22 @@ def fixed_point_of(setting, dps):
 def derivatives(setting, order, dps):
     """[f(1), ..., f^(order)(1)] as Approx, on the EOC (sigma_w not given) or at the given sigma_w.
 
-    One quadrature grid serves every lower order: a longer list (up to 12 orders more) is reused."""
+    One quadrature grid serves every lower order and precision: a longer list (up to 12 orders more)
+    at as many digits or more is reused."""
     if setting.sw2 is None:
         point = eoc_point(setting, dps)
         sw = point.sigma_w
         q = point.q_star
     else:
         sw, q = setting.sigma_w_arg(), fixed_point_of(setting, dps)
-    key = ("f^j(1)",) + _key(setting) + (str(setting.sw2), dps)
-    values = cached_covering(key, order, lambda: derivatives_at_one(setting.activation, sw, setting.sigma_b_arg(),
-                                                                    order, dps, q), span=12)
+    key = ("f^j(1)",) + _key(setting) + (str(setting.sw2),)
+    from proofs_checks.user_claims import cache
+
+    if cache._ENABLED[0]:  # a grid at more digits and up to 12 more orders serves this request
+        for stored in sorted(k for k in cache._STORE if k[:-2] == key and k[-2] >= dps and order <= k[-1] <= order + 12):
+            return cache.cached(stored, None)[:order + 1]
+    values = cache.cached(key + (dps, order), lambda: derivatives_at_one(setting.activation, sw, setting.sigma_b_arg(),
+                                                                         order, dps, q))
     return values[:order + 1]
 
 

@@ -226,6 +226,7 @@ def run_claim(path, cid, item, spec, level) -> Verdict:
     dps = spec["dps"] or DEFAULT_DPS.get(level, 20)
     try:
         return evaluate(spec["quantity"], dict(spec["params"], printed=item["printed"]), spec["setting"],
-                        spec["printed"], dps, spec["convention"], spec["severity"], spec["consequence"])
+                        spec["printed"], dps, spec["convention"], spec["severity"], spec["consequence"],
+                        escalate=spec["dps"] is None)
     except InputError as err:
         return broken_verdict(_as_claim_error(path, cid, err, item))
