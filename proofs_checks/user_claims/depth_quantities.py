@@ -79,15 +79,28 @@ def _symbolic_smooth_law(terms):
 
 def _smooth_values(setting, terms, dps):
     """{f_j: f^(j)(1)} on the EOC for the orders a law with ``terms`` terms uses (one quadrature grid)."""
-    if setting.sw2 is not None:
-        raise FieldError("sigma_w", "depth laws are derived on the Edge of Chaos: give sigma_b only")
-    eoc_point(setting, dps)  # the EOC solve (cached), refusing early when there is none
     values = derivatives(setting, terms + 3, dps)
     return {derivative_symbol(j): values[j] for j in range(2, terms + 4)}
 
 
+def _require_eoc(setting, dps):
+    """Refuse early where there is no Edge of Chaos; any EOC solve already made (at any precision)
+    answers that, else one at the lower precision tier does (the coefficient may not need digits)."""
+    if setting.sw2 is not None:
+        raise FieldError("sigma_w", "depth laws are derived on the Edge of Chaos: give sigma_b only")
+    from proofs_checks.user_claims import cache
+
+    if not any(k[:len(_eoc_key(setting))] == _eoc_key(setting) for k in cache._STORE):
+        eoc_point(setting, min(dps, 12))
+
+
+def _eoc_key(setting):
+    return ("eoc", setting.activation_key, str(setting.sb2))
+
+
 def _law(setting, terms, dps):
-    """(DepthLaw, values of its symbols)."""
+    """(DepthLaw, a function giving the values of its symbols): the values (Gaussian moments on the EOC)
+    are computed only when a coefficient needs them, so an exact universal coefficient costs no quadrature."""
     if setting.is_relu_family:
         a, b = relu_eoc_check(setting)
         if setting.activation_key[0] == "relu":
@@ -95,8 +108,9 @@ def _law(setting, terms, dps):
         else:
             law = cached_covering(("relu-family law", str(a), str(b)), terms, lambda: relu_family_depth_law(terms, a, b),
                                   persist=True)
-        return law, dict(law.local.values)
-    return _symbolic_smooth_law(terms), _smooth_values(setting, terms, dps)
+        return law, lambda: dict(law.local.values)
+    _require_eoc(setting, dps)
+    return _symbolic_smooth_law(terms), lambda: _smooth_values(setting, terms, dps)
 
 
 def _ntk(setting, orders, q, dps):
@@ -106,7 +120,7 @@ def _ntk(setting, orders, q, dps):
 
         if gram_limit.normalized_ntk_law.cache_info().currsize:  # reuse it once derived (else a shorter law)
             law = gram_limit.normalized_ntk_law()
-            return law, dict(law.off_diagonal.values)
+            return law, lambda: dict(law.off_diagonal.values)
     # the NTK recursion to O(L^-orders) needs f'(c^l) and 1 - c^l to O(l^-(orders + 3)): a law carried to
     # orders + 2 terms reaches that (its remainder is one order beyond its terms); ntk_depth_law checks it,
     # and one term more is derived only if it says the law is too short
@@ -130,7 +144,6 @@ def _ntk(setting, orders, q, dps):
 def depth_coefficient(params, setting, dps):
     series = choice_param(params, "series", SERIES)
     n, k = parse_term(params.get("term"))
-    values = {}
     if series in ("one_minus_c", "derivative"):
         m = 2 if setting.is_relu_family else 1
         terms = max(1, n - m + 1) if series == "one_minus_c" else max(1, n)
@@ -153,16 +166,20 @@ def depth_coefficient(params, setting, dps):
             if "q" in params:
                 raise FieldError("q", "q is the fixed-point variance q* for smooth activations (not a parameter)")
             q = sympy.Symbol("q_star", positive=True)
-            q_value = eoc_point(setting, dps).q_star
+            q_value = lambda: eoc_point(setting, dps).q_star  # noqa: E731 (only if the coefficient has q*)
         if series == "normalised_ntk":
             q_used = sympy.Integer(1)
         else:
             q_used = q
-        ntk, values = _ntk(setting, orders, q_used, dps)
+        ntk, ntk_values = _ntk(setting, orders, q_used, dps)
         expansion = ntk.off_diagonal
         used = (ntk, ntk.law)
-        if q_value is not None and series == "ntk_rate":
-            values[q] = q_value
+
+        def values():
+            out = ntk_values()
+            if q_value is not None and series == "ntk_rate":
+                out[q] = q_value()
+            return out
     derived = DERIVED + STORED if _from_store(*used) else DERIVED
     if (n, k) == (0, 0):
         coefficient = sympy.sympify(expansion.constant)
@@ -179,7 +196,7 @@ def depth_coefficient(params, setting, dps):
                         decide="a claim on a universal term, or on the recursion at a given correlation "
                                "(kernel.one_minus_rho)")
     if coefficient.free_symbols:
-        value = numeric_value(coefficient, values, dps)
+        value = numeric_value(coefficient, values(), dps)
         return Computed(what, value, how=derived + f"; coefficient {coefficient} with the EOC's Gaussian moments "
                         "(two quadrature rules)", overturn=OVERTURN, data={"expression": str(coefficient)})
     return Computed(what, exact=sympy.nsimplify(coefficient) if coefficient.is_Float else coefficient,
