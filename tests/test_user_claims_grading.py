@@ -136,6 +136,18 @@ def test_derivative_printed_for_the_taylor_coefficient_is_notation():
     assert check("correlation_map.expansion", _fmt(f2 / 2, 5), term="(1 - c)**2", **TANH).status is Status.CONFIRMED
 
 
+def test_edge_printed_for_a_point_near_it_is_a_slip_far_from_it_substantive():
+    # chi_1 at (1.298, 0.2) from the scipy reference: 0.9966, ordered and within 1% of the edge
+    assert 0.99 < ref.tanh_chi(1.298, 0.2) < 1
+    near = check("phase", "edge", activation="tanh", sigma_w="1.298", sigma_b="0.2")
+    assert near.status is Status.REFUTED and near.severity == "slip" and "depth scale" in near.severity_reason
+    assert ref.tanh_chi(1.0, 0.2) < 0.9
+    far = check("phase", "edge", activation="tanh", sigma_w="1", sigma_b="0.2")
+    assert far.status is Status.REFUTED and far.severity == "substantive"
+    wrong_side = check("phase", "chaotic", activation="tanh", sigma_w="1.298", sigma_b="0.2")
+    assert wrong_side.status is Status.REFUTED and wrong_side.severity == "substantive"
+
+
 def test_rational_digit_typo():
     assert _rational_typo(sympy.Rational(997, 1243), sympy.Rational(997, 1234))  # transposed 3, 4
     assert _rational_typo(sympy.Rational(27, 23), sympy.Rational(27, 32)) is None  # 39% off: not a slip

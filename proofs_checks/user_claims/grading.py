@@ -14,6 +14,7 @@ Severity of a refutation (the first rule that applies; the reason says which and
    an approximation within 1% whose digits overstate its accuracy (no typo explains it).  A slip becomes
    substantive when the file's ``consequence = "..."`` says what depends on the value (the edge
    policy of the built-in documents: a slip unless a conclusion depends on it);
+   A wrong phase word is a slip only when "edge" is printed for a point within 1% of it (chi_1).
 4. **substantive** otherwise, with the computed explanation where one is found: the coefficient of
    another term (a wrong exponent), another order, a factor r (printed = r x computed, r a small
    rational or a multiple of pi or sqrt(2)), a power of the computed value, or "no simple
@@ -53,8 +54,8 @@ FACTORS += [sympy.pi, 1 / sympy.pi, 2 * sympy.pi, 1 / (2 * sympy.pi), sympy.pi**
 
 def grade_verdict(verdict, printed, computed, ctx, file_severity=None, consequence=""):
     """Attach the computed grade (see the module docstring) to a user claim's verdict.  Returns it."""
-    if verdict.status is Status.REFUTED and not printed.word:
-        kind, reason = severity_of(printed, computed, ctx)
+    if verdict.status is Status.REFUTED:
+        kind, reason = phase_severity(printed, computed) if printed.word else severity_of(printed, computed, ctx)
         if kind == "slip" and consequence:
             kind, reason = "substantive", f"{reason}; but the file says a conclusion depends on it: {consequence}"
         elif consequence:
@@ -62,12 +63,10 @@ def grade_verdict(verdict, printed, computed, ctx, file_severity=None, consequen
         if file_severity:
             reason = f"set by the claims file (severity = {file_severity!r}); computed: {kind}: {reason}"
             kind = file_severity
+        else:
+            reason += " [computed; a claim's severity field would override it]"
         verdict.grade(severity=(kind, reason))
         verdict.data["severity_computed"] = not file_severity
-    elif verdict.status is Status.REFUTED:  # a phase: a wrong word changes the dynamics
-        kind = file_severity or "substantive"
-        verdict.grade(severity=(kind, "a different phase: the behaviour with depth changes" if not file_severity
-                                else f"set by the claims file (severity = {file_severity!r})"))
     elif verdict.status is Status.CONFIRMED and not verdict.strength:
         verdict.grade(strength=strength_of(printed, computed))
     return verdict
@@ -75,6 +74,26 @@ def grade_verdict(verdict, printed, computed, ctx, file_severity=None, consequen
 
 # --------------------------------------------------------------------------------------
 # severity
+
+EDGE_SLIP = Fraction(1, 100)  # a printed "edge" for a phase with |chi_1 - 1| below this is a slip
+
+
+def phase_severity(printed, computed):
+    """A wrong phase word: a slip when the paper says "edge" of a point within 1% of it (chi_1), since a
+    network shallower than the depth scale -1/log(chi_1) behaves as on the edge; substantive otherwise
+    (ordered for chaotic, or far from the edge: the behaviour with depth changes)."""
+    from proofs_checks.user_claims.eoc_quantities import PHASE_WORDS
+
+    chi = computed.value if computed.value is not None else as_approx(computed.exact)
+    if PHASE_WORDS.get(printed.word) == "eoc" and chi is not None:
+        with mpmath.workprec(Approx._EXACT_BITS):
+            gap = abs(chi.mid - 1) + chi.rad
+            if gap < _mpf(EDGE_SLIP):
+                scale = -1 / mpmath.log(chi.mid)
+                return "slip", (f"the point is {computed.word} but within {mpmath.nstr(gap, 2)} of the edge "
+                                f"(chi_1 = {mpmath.nstr(chi.mid, 6)}, depth scale -1/log(chi_1) = "
+                                f"{mpmath.nstr(abs(scale), 3)} layers): shallower networks behave as on the edge")
+    return "substantive", f"a different phase ({computed.word}, not {printed.word}): the behaviour with depth changes"
 
 def severity_of(printed, computed, ctx):
     """(severity, reason) of a refuted numerical claim, computed."""

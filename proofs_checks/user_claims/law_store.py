@@ -3,7 +3,7 @@
 A depth law (:mod:`asymptotics.depth_laws`) is exact, symbolic and deterministic: it depends only on
 its arguments and on the code that derives it.  The store keeps each derivation the catalogue asks
 for as a pickle under ``$NTK_VERIFY_CACHE_DIR`` (default ``~/.cache/ntk-verify``), in a folder named
-after a hash of ``asymptotics/*.py`` and of this package's depth-law modules: any change to that
+after a hash of every ``asymptotics/**/*.py`` and of this package's depth-law modules: any change to that
 code starts a new folder, so a stale derivation is never read.  A second run of a claims file (or of
 ``pytest`` over it) then derives nothing again.  ``NTK_VERIFY_DISK_CACHE=0`` turns the store off;
 failing to read or write it is ignored (it is only a cache), and a verdict whose law came from it
@@ -30,9 +30,9 @@ def enabled() -> bool:
 def _source_hash() -> str:
     root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256()
-    files = sorted((root / "asymptotics").glob("*.py")) + [root / s for s in _SOURCES]
+    files = sorted((root / "asymptotics").rglob("*.py")) + [root / s for s in _SOURCES]
     for path in files:
-        digest.update(path.name.encode())
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
