@@ -58,6 +58,13 @@ def cached_covering(key, level, compute, span=None, persist=False):
     return cached(key + (level,), compute, persist)
 
 
+def stored_keys(prefix):
+    """The keys held that start with ``prefix`` (none while the cache is disabled)."""
+    if not _ENABLED[0]:
+        return []
+    return [k for k in _STORE if k[:len(prefix)] == prefix]
+
+
 def clear() -> None:
     _STORE.clear()
     STATS.update(hits=0, misses=0, disk_hits=0)

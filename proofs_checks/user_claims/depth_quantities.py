@@ -90,12 +90,8 @@ def _require_eoc(setting, dps):
         raise FieldError("sigma_w", "depth laws are derived on the Edge of Chaos: give sigma_b only")
     from proofs_checks.user_claims import cache
 
-    if not any(k[:len(_eoc_key(setting))] == _eoc_key(setting) for k in cache._STORE):
+    if not cache.stored_keys(("eoc", setting.activation_key, str(setting.sb2))):  # as eoc_quantities.eoc_point
         eoc_point(setting, min(dps, 12))
-
-
-def _eoc_key(setting):
-    return ("eoc", setting.activation_key, str(setting.sb2))
 
 
 def _law(setting, terms, dps):

@@ -125,9 +125,10 @@ def derivatives(setting, order, dps):
     key = ("f^j(1)",) + _key(setting) + (str(setting.sw2),)
     from proofs_checks.user_claims import cache
 
-    if cache._ENABLED[0]:  # a grid at more digits and up to 12 more orders serves this request
-        for stored in sorted(k for k in cache._STORE if k[:-2] == key and k[-2] >= dps and order <= k[-1] <= order + 12):
-            return cache.cached(stored, None)[:order + 1]
+    # a grid at as many digits or more and up to 12 more orders serves this request
+    for stored in sorted(k for k in cache.stored_keys(key) if len(k) == len(key) + 2 and k[-2] >= dps
+                         and order <= k[-1] <= order + 12):
+        return cache.cached(stored, None)[:order + 1]
     values = cache.cached(key + (dps, order), lambda: derivatives_at_one(setting.activation, sw, setting.sigma_b_arg(),
                                                                          order, dps, q))
     return values[:order + 1]

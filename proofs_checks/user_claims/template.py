@@ -18,7 +18,7 @@ TEMPLATE = '''\
 #   a refutation is notation (right in another convention the package computes: std vs variance,
 #   c - 1 vs 1 - c, f^(k)(1) vs its Taylor coefficient, K/L vs K/(qL)), slip (the sign alone, the
 #   last digit off by one, one digit substituted / transposed / dropped / added within 1%, or a
-#   decimal that is an approximation within 1%),
+#   decimal that is an approximation within 1%, or "edge" for a point within 1% of it),
 #   or substantive (anything else: a wrong factor, exponent, term; the reason says which);
 #   a confirmation is independent, consistency (true by definition) or weak (few printed digits,
 #   or a float64 estimate).
