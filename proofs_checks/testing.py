@@ -94,11 +94,13 @@ def value(name: str, convention: str = "std", dps: int = 20, **params) -> Approx
 
 def check(name: str, printed, convention: str = "std", dps: int = 20, tolerance=None, digits=None, **params):
     """The verdict a claims file would give to ``quantity = name``, ``printed = printed``."""
+    from proofs_checks.user_claims.catalogue import setting_from
+    from proofs_checks.user_claims.evaluate import evaluate
     from proofs_checks.user_claims.quantity_index import get_quantity
-    from proofs_checks.user_claims.compare import judge_claim
     from proofs_checks.user_claims.values import parse_printed
 
     q = get_quantity(name)
-    computed = quantity(name, convention, dps, printed=printed, **params) if q.categorical else \
-        quantity(name, convention, dps, **params)
-    return judge_claim(parse_printed(printed, tolerance, digits, q.categorical), computed)
+    if q.categorical:
+        params = dict(params, printed=printed)
+    setting = setting_from(params, convention) if q.network else None
+    return evaluate(q, params, setting, parse_printed(printed, tolerance, digits, q.categorical), dps, convention)

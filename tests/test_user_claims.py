@@ -83,14 +83,23 @@ def mix():
     return verdicts(DATA / "catalogue_mix.toml")
 
 
+# the computed grade of each deliberate error (tests/test_user_claims_grading.py: the policy case by case)
+SEVERITY = {"mix.eoc_erf_factor2": "substantive", "mix.chi_relu_factor2": "substantive", "mix.relu_map_sign": "slip",
+            "mix.relu_log_exponent": "substantive", "mix.ntk_rate_factor2": "substantive",
+            "mix.weights_wrong": "substantive", "mix.phase_edge": "slip", "mix.kernel_ntk_factor2": "substantive"}
+
+
 def test_catalogue_mix_verdicts(mix):
     assert len(mix) >= 15
     assert {k: v.status.value for k, v in mix.items()} == EXPECTED
+    assert {k: v.severity for k, v in mix.items() if v.status is Status.REFUTED} == SEVERITY
+    assert mix["mix.ordered_K"].strength == "consistency"  # one recursion read at two depths
+    assert mix["mix.relu_kappa"].strength == "independent"
     for cid, v in mix.items():
         if v.status is Status.REFUTED:
-            assert v.corrected and v.computed and v.evidence, cid
+            assert v.corrected and v.computed and v.evidence and v.severity_reason, cid
         if v.status is Status.CONFIRMED:
-            assert v.strength in ("independent", "weak"), cid
+            assert v.strength in ("independent", "consistency", "weak") and v.strength_reason, cid
         if v.status is Status.INCONCLUSIVE:
             assert v.decide, cid
 

@@ -33,7 +33,7 @@ NETWORK_PARAMETERS = {
 }
 #: fields every claim may carry besides its quantity's parameters
 CLAIM_FIELDS = ("id", "where", "quantity", "printed", "tolerance", "digits", "convention", "dps",
-                "statement", "title")
+                "statement", "title", "severity", "consequence")
 
 
 @dataclass
@@ -44,6 +44,9 @@ class Computed:
     the quantity was derived exactly; ``how``: how it was computed; ``overturn``: what would
     overturn the result; ``word``: a categorical answer (phase); ``undecided``: why the package
     cannot compute it here (the verdict is then inconclusive) with ``decide``: what would decide it.
+    ``by_construction``: why the value holds by definition (a confirmation is then graded
+    *consistency*); ``shared_method``: set when the two computations behind an agreement share their
+    method (differ only in precision or depth), so their agreement checks rounding, not the method.
     """
 
     what: str
@@ -55,6 +58,8 @@ class Computed:
     undecided: str = ""
     decide: str = ""
     data: dict = field(default_factory=dict)
+    by_construction: str = ""
+    shared_method: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ Rules (the claims-file contract, see ``ntk-verify claims --template``):
   exact derived value by symbolic simplification; against an enclosure, confirmed only when the
   enclosure contains it and supports at least ``MIN_EXACT_DIGITS`` digits, refuted when it does not
   contain it;
+* the grade (severity of a refutation, strength of a confirmation) is attached by
+  :mod:`proofs_checks.user_claims.grading`, except a phase's, which is graded here;
 * a refuted value is identified, where possible, by :func:`sympy.nsimplify` / :func:`mpmath.identify`
   over the constants of the printed expression, and the digits of that identification are stated.
 """
@@ -21,7 +23,6 @@ from asymptotics.accuracy import Approx, format_approx
 from proofs_checks.verdict import Verdict, confirmed, inconclusive, refuted
 
 MIN_EXACT_DIGITS = 10
-WEAK_RELATIVE = 1e-2  # a confirmation within a wider relative interval than this rejects little
 
 
 def _mp(expr, dps):
@@ -60,8 +61,7 @@ def judge_claim(printed, computed) -> Verdict:
         text = computed_text(computed)
         if difference == 0:
             return confirmed(printed.interval_text(), text, "exact (symbolic equality)",
-                             evidence + ". Would be overturned by: " + computed.overturn, **data) \
-                .grade(strength=("independent", "derived independently of the printed value; equal symbolically"))
+                             evidence + ". Would be overturned by: " + computed.overturn, **data)
         corrected = computed_text(computed).replace("(exact)", "(exact, derived symbolically)")
         return refuted(printed.interval_text(), text, corrected,
                        evidence + f". The printed value is {mpmath.nstr(_mp(printed.value, 20), 15)}; "
@@ -85,22 +85,15 @@ def judge_claim(printed, computed) -> Verdict:
                                     "(raise dps)", evidence=evidence + f". The enclosure contains the printed value "
                                     f"but supports only {digits} digits", **data)
             return confirmed(printed.interval_text(), text, f"{digits} digits (the enclosure contains the printed value)",
-                             evidence + overturn, **data).grade(
-                strength=("independent", f"a value off in the {digits}th digit would have been refuted"))
+                             evidence + overturn, **data)
         if distance + value.rad <= half:
-            relative = half / abs(p) if p else mpmath.inf
-            strength = ("independent", f"the computed enclosure lies inside the printed interval (+/- "
-                        f"{mpmath.nstr(half, 2)}); a value outside it would have been refuted")
-            if relative > WEAK_RELATIVE:
-                strength = ("weak", f"the printed value allows a relative {mpmath.nstr(relative, 2)}; "
-                            "more printed digits (or digits = N) would strengthen it")
             from asymptotics.accuracy import agreed_digits
 
             return confirmed(printed.interval_text(), text,
                              f"{agreed_digits(value.mid, p)} digits agree, within the printed precision "
                              f"({printed.rule}: +/- {mpmath.nstr(half, 2)}); "
                              f"|computed - printed| <= {mpmath.nstr(distance + value.rad, 3)}",
-                             evidence + overturn, **data).grade(strength=strength)
+                             evidence + overturn, **data)
         if distance - value.rad > half:
             return _refute(printed, computed, value, evidence + f". |computed - printed| >= "
                            f"{mpmath.nstr(distance - value.rad, 3)} > {mpmath.nstr(half, 2)} ({printed.rule})", data)

@@ -17,7 +17,7 @@ from asymptotics import eoc as eoc_engine
 from asymptotics.accuracy import Approx
 from asymptotics.dual import derivatives_at_one
 from asymptotics.series import DELTA, C, relu_family_puiseux
-from proofs_checks.user_claims.cache import cached
+from proofs_checks.user_claims.cache import cached_covering
 from proofs_checks.user_claims.catalogue import Computed, choice_param, integer_param, quantity
 from proofs_checks.user_claims.errors import FieldError
 from proofs_checks.user_claims.values import parse_expression, text_of, to_sympy
@@ -27,16 +27,23 @@ AGREE = ("a systematic error shared by two independent quadrature rules at two w
 EXACT = ("exact closed form of the ReLU family (positively homogeneous: sigma_w^2 (a^2 + b^2)/2 is the "
          "gain of the variance map)")
 EXACT_OVERTURN = "only an error in that closed form"
+BY_DEFINITION = {0: "f(1) = 1: c = 1 is a fixed point of every correlation map",
+                 1: "f'(1) = chi_1 = 1 is the definition of the Edge of Chaos"}
 
 
 def _key(setting):
     return setting.activation_key, str(setting.sb2)
 
 
+GUARD_DPS = 5  # the solves carry this many digits more than asked, so that one serves the derivatives too
+
+
 def eoc_point(setting, dps):
-    """One EOC solve per (activation, sigma_b, dps): every claim at those parameters reuses it."""
-    return cached(("eoc",) + _key(setting) + (dps,),
-                  lambda: eoc_engine.edge_of_chaos(setting.activation, setting.sigma_b_arg(), dps))
+    """One EOC solve per (activation, sigma_b): it serves every claim at those parameters that asks for
+    at most its digits (sigma_w, q*, the derivatives at c = 1, the depth laws' moments)."""
+    solve_dps = dps + GUARD_DPS
+    return cached_covering(("eoc",) + _key(setting), solve_dps,
+                           lambda: eoc_engine.edge_of_chaos(setting.activation, setting.sigma_b_arg(), solve_dps))
 
 
 def _relu_slopes(setting):
@@ -97,27 +104,34 @@ def eoc_q_star(params, setting, dps):
 
 
 def fixed_point_of(setting, dps):
-    return cached(("q*",) + _key(setting) + (str(setting.sw2), dps),
-                  lambda: eoc_engine.variance_fixed_point(setting.activation, setting.sigma_w_arg(),
-                                                          setting.sigma_b_arg(), dps))
+    """q* at (sigma_w, sigma_b), solved once with GUARD_DPS more digits (it serves the derivatives too)."""
+    solve_dps = dps + GUARD_DPS
+    return cached_covering(("q*",) + _key(setting) + (str(setting.sw2),), solve_dps,
+                           lambda: eoc_engine.variance_fixed_point(setting.activation, setting.sigma_w_arg(),
+                                                                   setting.sigma_b_arg(), solve_dps))
 
 
 def derivatives(setting, order, dps):
-    """[f(1), ..., f^(order)(1)] as Approx, on the EOC (sigma_w not given) or at the given sigma_w."""
+    """[f(1), ..., f^(order)(1)] as Approx, on the EOC (sigma_w not given) or at the given sigma_w.
+
+    One quadrature grid serves every lower order and precision: a longer list (up to 12 orders more)
+    at as many digits or more is reused."""
     if setting.sw2 is None:
-        point = eoc_point(setting, dps + 5)
+        point = eoc_point(setting, dps)
         sw = point.sigma_w
         q = point.q_star
     else:
-        sw, q = setting.sigma_w_arg(), fixed_point_of(setting, dps + 5)
+        sw, q = setting.sigma_w_arg(), fixed_point_of(setting, dps)
+    key = ("f^j(1)",) + _key(setting) + (str(setting.sw2),)
     from proofs_checks.user_claims import cache
 
-    key = ("f^j(1)",) + _key(setting) + (str(setting.sw2), dps)
-    for higher in range(order, order + 12):  # one grid serves every lower order: reuse a longer list
-        if key + (higher,) in cache._STORE and cache._ENABLED[0]:
-            return cached(key + (higher,), None)[:order + 1]
-    return cached(key + (order,),
-                  lambda: derivatives_at_one(setting.activation, sw, setting.sigma_b_arg(), order, dps, q))
+    # a grid at as many digits or more and up to 12 more orders serves this request
+    for stored in sorted(k for k in cache.stored_keys(key) if len(k) == len(key) + 2 and k[-2] >= dps
+                         and order <= k[-1] <= order + 12):
+        return cache.cached(stored, None)[:order + 1]
+    values = cache.cached(key + (dps, order), lambda: derivatives_at_one(setting.activation, sw, setting.sigma_b_arg(),
+                                                                         order, dps, q))
+    return values[:order + 1]
 
 
 @quantity("chi_1", "chi_1 = sigma_w^2 E[phi'(sqrt(q*) Z)^2] = f'(1) at (sigma_w, sigma_b)", {}, ("sigma_w",))
@@ -146,13 +160,22 @@ def map_derivative(params, setting, dps):
         a, b = _relu_slopes(setting)
         if setting.sw2 is None:
             relu_eoc_check(setting)
-            return Computed(what, exact=sympy.Integer(1), how=EXACT, overturn=EXACT_OVERTURN)
+            return Computed(what, exact=sympy.Integer(1), how=EXACT, overturn=EXACT_OVERTURN,
+                            by_construction=BY_DEFINITION[order])
         exact = 1 if order == 0 else to_sympy(setting.sw2) * (a * a + b * b) / 2
         return Computed(what, exact=sympy.sympify(exact), how=EXACT + " (f(1) = 1 at the fixed point)",
-                        overturn=EXACT_OVERTURN)
+                        overturn=EXACT_OVERTURN, by_construction=BY_DEFINITION[0] if order == 0 else "")
     value = derivatives(setting, order, dps)[order]
     return Computed(what, value, how="sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2] at the fixed point "
-                    "(asymptotics.dual.derivatives_at_one, two quadrature rules)", overturn=AGREE)
+                    "(asymptotics.dual.derivatives_at_one, two quadrature rules)", overturn=AGREE,
+                    by_construction=_definitional(setting, order))
+
+
+def _definitional(setting, order) -> str:
+    """Why f^(order)(1) holds by definition here: f(1) = 1 always, f'(1) = 1 on the Edge of Chaos."""
+    if order == 0 or (order == 1 and setting.sw2 is None):
+        return BY_DEFINITION[order]
+    return ""
 
 
 def _delta_power(params):
@@ -181,9 +204,11 @@ def map_expansion(params, setting, dps):
     if setting.is_relu_family:
         a, b = relu_eoc_check(setting)
         what += " (Edge of Chaos)"
+        definitional = BY_DEFINITION[0] if (which, p) == ("map", 0) else \
+            BY_DEFINITION[1] if (which, p) in (("map", 1), ("derivative", 0)) else ""
         return Computed(what, exact=_relu_coefficient(which, p, a, b),
                         how="exact Puiseux expansion of the closed-form dual map (asymptotics.series."
-                            "relu_family_puiseux)", overturn=EXACT_OVERTURN)
+                            "relu_family_puiseux)", overturn=EXACT_OVERTURN, by_construction=definitional)
     if not p.is_integer:
         return Computed(what, exact=sympy.Integer(0), how="a smooth activation's map is a Taylor series "
                         "(integer powers only)", overturn=AGREE)
@@ -194,7 +219,8 @@ def map_expansion(params, setting, dps):
     with mpmath.workprec(Approx._EXACT_BITS):
         approx = Approx(value.mid * sign, value.rad * abs(sign), value.method)
     return Computed(what, approx, how=f"Taylor coefficient (-1)^{k} f^({order})(1)/{k}! with f^({order})(1) = "
-                    "sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2] (two quadrature rules)", overturn=AGREE)
+                    "sigma_w^2 q^(j-1) E[phi^(j)(sqrt(q) Z)^2] (two quadrature rules)", overturn=AGREE,
+                    by_construction=_definitional(setting, order))
 
 
 def _relu_coefficient(which, p, a, b):
@@ -232,18 +258,22 @@ def phase(params, setting, dps):
         raise FieldError("printed", f"expected one of ordered, chaotic, edge; got {word!r}")
     if setting.is_relu_family:
         return _relu_phase(setting)
-    result = cached(("phase",) + _key(setting) + (str(setting.sw2), dps),
-                    lambda: eoc_engine.classify(setting.activation, setting.sigma_b_arg(), setting.sigma_w_arg(), dps))
+    # the rule of asymptotics.eoc.classify (seed 001 Section 2), from the chi_1 = f'(1) that chi_1 claims at
+    # the same parameters share (one fixed point q*, one quadrature grid) instead of a solve of its own
+    chi = derivatives(setting, 1, dps)[1]
     from asymptotics.accuracy import format_approx
-    how = (f"asymptotics.eoc.classify: chi_1 = {format_approx(result.chi_1)} ({result.chi_1.method}); "
-           f"{result.note}")
-    overturn = EXACT_OVERTURN if setting.is_relu_family else AGREE
-    undecided = ""
-    if result.phase == "eoc" and not setting.is_relu_family:
-        undecided = "chi_1 = 1 within its accuracy"
-    return Computed(f"phase of {setting.describe()}", result.chi_1, how=how, overturn=overturn,
-                    word=result.phase, undecided=undecided, decide="more digits in chi_1 (raise dps)",
-                    data={"phase": result.phase})
+    with mpmath.workprec(Approx._EXACT_BITS):
+        if abs(chi.mid - 1) <= chi.rad:
+            word, note = "eoc", "chi_1 = 1 within the accuracy: Edge of Chaos (xi_c infinite)"
+        elif chi.mid < 1:
+            word, note = "ordered", "c* = 1 attracts: correlations converge to 1 exponentially"
+        else:
+            word, note = "chaotic", "c = 1 repels: correlations converge to c* < 1 exponentially"
+    how = (f"chi_1 = sigma_w^2 E[phi'(sqrt(q*) Z)^2] = {format_approx(chi)} ({chi.method}, two quadrature rules at "
+           f"the fixed point q*; asymptotics.dual.derivatives_at_one) against 1, as asymptotics.eoc.classify: {note}")
+    undecided = "chi_1 = 1 within its accuracy" if word == "eoc" else ""
+    return Computed(f"phase of {setting.describe()}", chi, how=how, overturn=AGREE, word=word, undecided=undecided,
+                    decide="more digits in chi_1 (raise dps)", data={"phase": word})
 
 
 def _relu_phase(setting):

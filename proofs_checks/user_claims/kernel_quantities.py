@@ -190,12 +190,15 @@ def _limit(field):
         from asymptotics.linalg import limiting_weights
 
         n = integer_param(params, "n", minimum=1, maximum=10**6)
-        lim = cached(("weights", n), lambda: limiting_weights(n))
+        lim = cached(("weights", n), lambda: limiting_weights(n), persist=True)  # exact: kept between runs
         expr = {"det": lim.det_limit, "weight": lim.weight, "rate": lim.rate}[field]
         exact = sympy.nsimplify(sympy.sympify(expr).subs(sympy.Symbol("n", real=True), n))
         label = {"det": "lim det(kappa)", "weight": "each component of lim w^(L) (x outside the data)",
                  "rate": "coefficient of log(L)/L in w^(L) - w_inf"}[field]
-        return Computed(f"{label} for n = {n} points (ReLU normalised NTK, seed 000)", exact=exact, how=LIMIT_HOW,
+        from proofs_checks.user_claims.law_store import was_loaded
+
+        how = LIMIT_HOW + ("; read from the on-disk store of derived laws (law_store)" if was_loaded(lim) else "")
+        return Computed(f"{label} for n = {n} points (ReLU normalised NTK, seed 000)", exact=exact, how=how,
                         overturn=LIMIT_HOW)
 
     return compute
@@ -263,7 +266,7 @@ def _relu_k(setting, rho, dps, what):
            f"q* = {q_star} (chi_1 = {chi} exact); the radius is their difference plus both enclosures' radii "
            "(the tail shrinks like chi_1^(l/2))")
     return Computed(what, value, how=how, overturn="a tail of the product larger than the difference of the two "
-                    "depths (it shrinks geometrically, so it is far smaller)")
+                    "depths (it shrinks geometrically, so it is far smaller)", shared_method="one recursion at two depths")
 
 
 def _erf_k(setting, rho, dps, what):
@@ -296,5 +299,6 @@ def _erf_k(setting, rho, dps, what):
         value = Approx(k_hi, abs(k_hi - k_lo) + abs(k_hi) * rel, AGREEMENT)
     how = (f"the closed-form erf map in delta = 1 - c iterated {depth - 1} layers at the fixed point q* (two working "
            "precisions), divided by chi_1^l; radius: their difference, q*'s radius propagated, and the tail")
-    return Computed(what, value, how=how, overturn="an error in q* beyond its stated radius")
+    return Computed(what, value, how=how, overturn="an error in q* beyond its stated radius",
+                    shared_method="one iteration from the same q*, chi_1 at two precisions")
 

@@ -19,13 +19,13 @@ from typing import List
 from asymptotics.validation import InputError
 from proofs_checks.user_claims.catalogue import CLAIM_FIELDS, CONVENTIONS, setting_from
 from proofs_checks.user_claims.quantity_index import get_quantity
-from proofs_checks.user_claims.compare import judge_claim
 from proofs_checks.user_claims.errors import ClaimInputError, FieldError
+from proofs_checks.user_claims.evaluate import DEFAULT_DPS, evaluate
+from proofs_checks.user_claims.grading import check_file_severity
 from proofs_checks.user_claims.values import parse_printed
 from proofs_checks.verdict import Claim, Source, Status, Verdict
 
 DOCUMENT_FIELDS = ("title", "source", "convention", "dps", "authors", "year", "url", "notes", "import")
-DEFAULT_DPS = {"quick": 20, "full": 30}
 
 
 @dataclass
@@ -185,8 +185,12 @@ def _validate(item, header, convention):
         raise FieldError("dps", f"expected a whole number of digits in [5, 60], got {dps!r}")
     printed = parse_printed(item["printed"], item.get("tolerance"), item.get("digits"), quantity.categorical)
     setting = setting_from(params, conv) if quantity.network else None
+    severity = check_file_severity(item.get("severity"))
+    consequence = item.get("consequence", "")
+    if not isinstance(consequence, str):
+        raise FieldError("consequence", f"expected a string, got {consequence!r}")
     return {"quantity": quantity, "printed": printed, "params": params, "convention": conv, "dps": dps,
-            "setting": setting}
+            "setting": setting, "severity": severity, "consequence": consequence.strip()}
 
 
 def _as_claim_error(path, cid, err, item) -> ClaimInputError:
@@ -217,14 +221,12 @@ def broken_verdict(error: ClaimInputError) -> Verdict:
 
 
 def run_claim(path, cid, item, spec, level) -> Verdict:
-    """Compute the claim's quantity and judge its printed value (InputError -> a broken-claim verdict)."""
+    """Compute the claim's quantity, judge its printed value and grade the verdict
+    (:mod:`proofs_checks.user_claims.evaluate`; InputError -> a broken-claim verdict)."""
     dps = spec["dps"] or DEFAULT_DPS.get(level, 20)
-    quantity = spec["quantity"]
     try:
-        computed = quantity.compute(dict(spec["params"], printed=item["printed"]), spec["setting"], dps)
+        return evaluate(spec["quantity"], dict(spec["params"], printed=item["printed"]), spec["setting"],
+                        spec["printed"], dps, spec["convention"], spec["severity"], spec["consequence"],
+                        escalate=spec["dps"] is None)
     except InputError as err:
         return broken_verdict(_as_claim_error(path, cid, err, item))
-    verdict = judge_claim(spec["printed"], computed)
-    verdict.data.setdefault("quantity", quantity.name)
-    verdict.data.setdefault("dps", dps)
-    return verdict

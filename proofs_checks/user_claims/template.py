@@ -14,6 +14,17 @@ TEMPLATE = '''\
 #           are always variances.
 # Verdicts: confirmed (with the digits of agreement), refuted (with the computed value, its
 # accuracy and, where found, its closed form), inconclusive (with what would decide it).
+# Grades, computed and explained in severity_reason / strength_reason:
+#   a refutation is notation (right in another convention the package computes: std vs variance,
+#   c - 1 vs 1 - c, f^(k)(1) vs its Taylor coefficient, K/L vs K/(qL)), slip (the sign alone, the
+#   last digit off by one, one digit substituted / transposed / dropped / added within 1%, or a
+#   decimal that is an approximation within 1%, or "edge" for a point within 1% of it),
+#   or substantive (anything else: a wrong factor, exponent, term; the reason says which);
+#   a confirmation is independent, consistency (true by definition) or weak (few printed digits,
+#   or a float64 estimate).
+# severity  optional: "substantive" | "slip" | "notation", what only the author knows; overrides
+#           the computed grade (which the reason still states).
+# consequence  optional text: what depends on the value; a computed slip then counts as substantive.
 
 [document]
 title = "My paper"
@@ -46,6 +57,15 @@ activation = "tanh"
 sigma_w = "1.298"
 sigma_b = "0.2"
 printed = "ordered"
+
+[[claim]]
+id = "mypaper.q_star"
+quantity = "eoc.q_star"
+activation = "tanh"
+sigma_b = "0.2"
+printed = "0.51208"
+consequence = "Theorem 2 uses q* to set the learning rate"   # optional (see above)
+# severity = "slip"                                            # optional override
 
 [[claim]]
 id = "mypaper.leaky_chi"
