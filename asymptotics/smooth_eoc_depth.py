@@ -46,7 +46,7 @@ from fractions import Fraction
 
 import mpmath
 
-from asymptotics.accuracy import AGREEMENT, Approx
+from asymptotics.accuracy import AGREEMENT, Approx, format_approx
 from asymptotics.activations import Activation, get_activation
 from asymptotics.eoc import edge_of_chaos
 from asymptotics.eoc_existence import no_eoc_reason
@@ -80,6 +80,9 @@ class _RunMap:
         self.bits = bits
         point = edge_of_chaos(_solver_name(act), sigma_b, eoc_dps)
         self.point = point
+        if point.q_star is None or point.q_star.mid == 0:
+            raise InputError("sigma_b", f"sigma_b = {sigma_b} gives q* = 0 for {act.name} (phi(0) = 0): the EOC map is "
+                                        "then the identity to first order in q; use sigma_b > 0")
         D = math.ceil(bits / math.log2(10)) + 10
         with mpmath.workdps(D):
             # this run's rational approximation of the EOC point: its mid rounded at this run's precision
@@ -229,6 +232,13 @@ def _layer_values(m: _RunMap, raw):
 
 # --- the agreed result ---------------------------------------------------------------------------
 
+def check_request(activation, sigma_b, c_start, depths, digits):
+    """Validate a generic EOC depth run before any quadrature: (activation, sigma_b^(1), c^1, depths, digits)."""
+    act, sb, c1, depths, digits = _check_inputs(activation, sigma_b, c_start, depths, digits)
+    _eoc_digits(digits, depths[-1])
+    return act, sb, c1, depths, digits
+
+
 def _check_inputs(activation, sigma_b, c_start, depths, digits):
     act = activation if isinstance(activation, Activation) else get_activation(activation)
     if act.is_relu_family:
@@ -254,10 +264,13 @@ def _check_inputs(activation, sigma_b, c_start, depths, digits):
 
 
 def _eoc_digits(digits, depth):
-    coarse = digits + 8 + math.ceil(math.log10(depth + 1))  # log10(L) for the eta l / 2 growth
-    if coarse + FINE_EXTRA_EOC_DIGITS + 12 > MAX_QUADRATURE_DIGITS:
-        raise InputError("digits", f"{digits} digits at depth {depth} need the EOC point at {coarse + 12} digits; "
-                                   f"the quadratures stop at {MAX_QUADRATURE_DIGITS - 12}: ask for fewer digits")
+    """The coarse run's EOC precision: digits + 8, plus log10(L) for the eta l / 2 growth (module docstring)."""
+    coarse = digits + 8 + math.ceil(math.log10(depth + 1))
+    if coarse + FINE_EXTRA_EOC_DIGITS > MAX_QUADRATURE_DIGITS:
+        most = MAX_QUADRATURE_DIGITS - FINE_EXTRA_EOC_DIGITS - 8 - math.ceil(math.log10(depth + 1))
+        raise InputError("digits", f"{digits} digits at depth {depth} need the EOC point at "
+                                   f"{coarse + FINE_EXTRA_EOC_DIGITS} digits (the finer run's approximation); the "
+                                   f"quadratures stop at {MAX_QUADRATURE_DIGITS}: at most {most} digits")
     return coarse
 
 
@@ -382,3 +395,34 @@ def eoc_depth_engine(activation):
 def eoc_depths(activation, sigma_b=0.2, c_start=0.5, depths=(1, 10, 100, 1000), digits: int = 20):
     """Depth run on the Edge of Chaos of any smooth activation (see :func:`eoc_depth_engine`)."""
     return eoc_depth_engine(activation)(activation, sigma_b, c_start, depths, digits)
+
+
+def has_kernel_run(activation) -> bool:
+    """Whether :func:`eoc_kernel_at_depths` comes from the same runs as the depth run (all but tanh)."""
+    return eoc_depth_engine(activation) is generic_eoc_depths
+
+
+def describe(traj: SmoothDepthTrajectory) -> str:
+    """A depth run of any engine as text (tanh's engine keeps its own description)."""
+    if traj.activation == "tanh":
+        from asymptotics.smooth_depth import describe as describe_tanh
+
+        return describe_tanh(traj)
+    lines = [f"{traj.activation} on the EOC, sigma_b = {traj.sigma_b}, sigma_w = {format_approx(traj.sigma_w)}, "
+             f"q* = {format_approx(traj.q_star)}, c^1 = {traj.c_start}; {traj.far_layers} series layers, then Taylor "
+             f"degree <= {traj.max_degree} (switch at 1 - c = {traj.delta_switch:.3g}); {traj.seconds:.1f} s",
+             f"  accuracy: {traj.accuracy}"]
+    for d in traj.depths:
+        v = traj.at(d)
+        lines.append(f"  L = {d:>8}: 1 - c = {format_approx(v.one_minus_c)}   1 - f'(c) = {format_approx(v.one_minus_f_prime)}")
+    return "\n".join(lines)
+
+
+def describe_kernels(layers: dict) -> str:
+    lines = ["  NTK of the pair (both inputs at q*): Sigma^L, Sigma-dot^L, Theta^L, 1 - Theta^L / Theta^L(x, x)"]
+    for d in sorted(layers):
+        v = layers[d]
+        sdot = format_approx(v.sigma_dot) if v.sigma_dot is not None else "-"
+        lines.append(f"  L = {d:>8}: Sigma = {format_approx(v.sigma_xy)}   Sigma-dot = {sdot}   "
+                     f"Theta = {format_approx(v.theta_xy)}   1 - Theta/Theta_xx = {format_approx(v.one_minus_ntk_normalized)}")
+    return "\n".join(lines)
