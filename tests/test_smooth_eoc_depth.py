@@ -286,3 +286,53 @@ def test_cli_bad_depth_input_is_one_line_exit_2(capsys, argv, argument):
     assert main(["eoc", *argv]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and argument in err, err
+
+
+def test_claims_file_gelu_eoc_kernel_confirmed_and_factor_two_refuted(tmp_path):
+    """A user's claims on GELU's Edge of Chaos: the printed values come from the float64 textbook
+    recursion above (8 significant digits), never from the engine."""
+    from proofs_checks import registry
+    from proofs_checks.user_claims import load_claims_file
+    from proofs_checks.verdict import Status
+
+    ref, _ = _textbook_float64("gelu", 0.5, [1000])
+    delta = ref[1000][0]
+    text = f'''[document]
+title = "GELU on its Edge of Chaos"
+source = "test"
+
+[[claim]]
+id = "gelu.true"
+quantity = "kernel.one_minus_rho"
+activation = "gelu"
+sigma_b = "0.2"
+rho = "0.5"
+depth = 1000
+printed = "{delta:.8g}"
+
+[[claim]]
+id = "gelu.factor2"
+quantity = "kernel.one_minus_rho"
+activation = "gelu"
+sigma_b = "0.2"
+rho = "0.5"
+depth = 1000
+printed = "{2 * delta:.8g}"
+
+[[claim]]
+id = "gelu.q_x_on_eoc"
+quantity = "kernel.one_minus_rho"
+activation = "gelu"
+sigma_b = "0.2"
+rho = "0.5"
+q_x = "2"
+depth = 10
+printed = "0.1"
+'''
+    path = tmp_path / "gelu.claims.toml"
+    path.write_text(text)
+    doc = load_claims_file(path)
+    got = {c.id: registry.run_check(c) for c in doc.claims}
+    assert got["gelu.true"].status == Status.CONFIRMED, got["gelu.true"]
+    assert got["gelu.factor2"].status == Status.REFUTED, got["gelu.factor2"]
+    assert got["gelu.q_x_on_eoc"].status not in (Status.CONFIRMED, Status.REFUTED)

@@ -157,7 +157,8 @@ def _smooth_eoc_kernel(name, setting, rho, depth, dps, what, params):
     if "q_x" in params:
         raise FieldError("q_x", "on the Edge of Chaos (no sigma_w given) both inputs sit at the fixed point q*: "
                                 "omit q_x, or give sigma_w for a layer-1 variance of your own")
-    what = what.replace(", q_x = 1", "") + " (on the Edge of Chaos, inputs at q*)"
+    what = (f"{name} at depth {depth} of {setting.name} on its Edge of Chaos, sigma_b^2 = {text_of(setting.sb2)}, "
+            f"rho = {text_of(rho)}, both inputs at q*")
     activation, sigma_b = setting.plain_name, setting.sigma_b_arg(80)
     generic = name != "one_minus_rho" or eoc_depth_engine(activation) is generic_eoc_depths
     try:
@@ -172,6 +173,8 @@ def _smooth_eoc_kernel(name, setting, rho, depth, dps, what, params):
     except ComputationError as err:
         return Computed(what, undecided=f"the EOC depth run failed: {err}", decide="a kernel path that resolves it")
     except InputError as err:
+        if err.argument == "sigma_b":  # q* = 0 at sigma_b = 0 when phi(0) = 0: a degenerate Edge of Chaos
+            return Computed(what, undecided=f"no EOC depth run here: {err.problem}", decide="a sigma_b > 0")
         if err.argument not in ("depths", "digits"):
             raise
         return Computed(what, undecided=f"beyond the EOC depth run's reach: {err.problem}",
