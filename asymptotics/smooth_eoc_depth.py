@@ -53,7 +53,7 @@ from asymptotics.eoc_existence import no_eoc_reason
 from asymptotics.gaussian import MAX_QUADRATURE_DIGITS
 from asymptotics.recursion import LayerValues
 from asymptotics.smooth_depth import DepthValues, SmoothDepthTrajectory, eoc_correlation_depths
-from asymptotics.smooth_kernels.pairs import K_LIMIT, _derivatives_of, _initial_terms, _Rule, _step, _table
+from asymptotics.smooth_kernels.pairs import hermite_table, initial_series_length
 from asymptotics.validation import ComputationError, InputError, check_correlation, check_depths, check_digits
 
 MAX_DEPTH = 10**6
@@ -89,7 +89,7 @@ class _RunMap:
             sw = mpmath.mpf(point.sigma_w.mid)
             q = mpmath.mpf(point.q_star.mid)
             sw2, sb2 = sw * sw, mpmath.mpf(sigma_b2.numerator) / sigma_b2.denominator
-            table = self._hermite_table(act, q, K0, D, fine)
+            table = hermite_table(act, q, K0, D, fine)
             a = table["a"]
             self.K = len(a) - 1
             a2 = [x * x for x in a]
@@ -122,27 +122,6 @@ class _RunMap:
                 thresholds[j] = _to_fixed(min(lims), bits) if lims else 2 * one
             self.thresholds = thresholds
             self.f2 = float(2 * Bm[2])
-
-    @staticmethod
-    def _hermite_table(act, q, K0, D, fine):
-        strip = (act.extra or {}).get("strip", 1.0)
-        if (act.extra or {}).get("custom"):
-            strip = 1.0
-        ln = D * math.log(10)
-        half_width = 2 * math.sqrt(ln) + 4
-        sigma = float(mpmath.sqrt(q))
-        K = int(K0 * 1.25) + 8 if fine else K0
-        derivs3 = _derivatives_of(act)
-        tol = mpmath.mpf(10) ** (-D + 2)
-        while True:
-            rule = _Rule(K, _step(K, strip, ln, sigma, fine), half_width)
-            t = _table(rule, derivs3, q)
-            if abs(t["T1"]) <= tol * q * t["m1"] and abs(t["T1b"]) <= tol * q * t["m2"]:
-                return t
-            if K >= K_LIMIT:
-                raise ComputationError(f"the Hermite series of {act.name} at q* = {mpmath.nstr(q, 6)} needs more than "
-                                       f"{K_LIMIT} terms for {D} digits (phi(sqrt(q*) z) is too far from a polynomial)")
-            K = min(K_LIMIT, 2 * K)
 
     def degree_at(self, D: int) -> int:
         """Least Taylor degree valid at delta = D 2^-bits (J + 1: use the series far from 1)."""
@@ -302,9 +281,7 @@ def _agreed(act, sigma_b, sb, c1, depths, digits, max_seconds):
     bits = _bits(digits, L)
     with mpmath.workdps(30):
         q_guess = float(edge_of_chaos(_solver_name(act), sigma_b, 20).q_star.mid)
-    strip = (act.extra or {}).get("strip", 1.0)
-    K0 = _initial_terms(1.0 if (act.extra or {}).get("custom") else strip,
-                        (math.ceil(bits / math.log2(10)) + 10) * math.log(10), math.sqrt(q_guess))
+    K0 = initial_series_length(act, math.ceil(bits / math.log2(10)) + 10, q_guess)
     coarse = _RunMap(act, sigma_b, sb * sb, coarse_dps, bits, K0, False, L)
     estimate = _estimate_seconds(coarse, L)
     if estimate > max_seconds:

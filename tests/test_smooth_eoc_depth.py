@@ -233,8 +233,6 @@ def test_agreement_radius_tracks_the_sensitivity_to_sigma_w():
 
 
 def test_dispatch_and_refusals():
-    from asymptotics.smooth_depth import eoc_correlation_depths  # noqa: F401
-
     assert eoc_depth_engine("gelu") is generic_eoc_depths and eoc_depth_engine("erf") is generic_eoc_depths
     assert eoc_depth_engine("tanh") is not generic_eoc_depths
     tanh = eoc_depths("tanh", SB, "0.5", [10], digits=15)
