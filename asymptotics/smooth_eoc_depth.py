@@ -53,7 +53,7 @@ from asymptotics.eoc_existence import no_eoc_reason
 from asymptotics.gaussian import MAX_QUADRATURE_DIGITS
 from asymptotics.recursion import LayerValues
 from asymptotics.smooth_depth import DepthValues, SmoothDepthTrajectory, eoc_correlation_depths
-from asymptotics.smooth_kernels.pairs import hermite_table, initial_series_length
+from asymptotics.smooth_kernels.pairs import K_LIMIT, hermite_table, initial_series_length, series_length_needed
 from asymptotics.validation import ComputationError, InputError, check_correlation, check_depths, check_digits
 
 MAX_DEPTH = 10**6
@@ -281,7 +281,13 @@ def _agreed(act, sigma_b, sb, c1, depths, digits, max_seconds):
     bits = _bits(digits, L)
     with mpmath.workdps(30):
         q_guess = float(edge_of_chaos(_solver_name(act), sigma_b, 20).q_star.mid)
-    K0 = initial_series_length(act, math.ceil(bits / math.log2(10)) + 10, q_guess)
+    D = math.ceil(bits / math.log2(10)) + 10
+    needed = series_length_needed(act, D, q_guess)
+    if needed is not None and needed > K_LIMIT:  # (refused before minutes of quadrature)
+        raise ComputationError(f"{act.name}'s EOC at sigma_b = {sigma_b} has q* = {q_guess:.4g}: the Hermite series of "
+                               f"phi(sqrt(q*) z) needs ~{needed} terms for {D} digits, beyond the {K_LIMIT} this "
+                               "engine takes (the length grows like q* digits^2)")
+    K0 = initial_series_length(act, D, q_guess)
     coarse = _RunMap(act, sigma_b, sb * sb, coarse_dps, bits, K0, False, L)
     estimate = _estimate_seconds(coarse, L)
     if estimate > max_seconds:

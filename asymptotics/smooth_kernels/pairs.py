@@ -290,6 +290,15 @@ def initial_series_length(act: Activation, D: int, q) -> int:
     return _initial_terms(_strip_of(act), D * math.log(10), math.sqrt(float(q)))
 
 
+def series_length_needed(act: Activation, D: int, q):
+    """Terms the Mehler series of phi(sqrt(q) Z) needs at D digits when phi is analytic in a strip only
+    (coefficients ~ exp(-(strip / sqrt(q)) sqrt(2k))): (D ln 10 sqrt(q) / strip)^2 / 2; None if phi is entire."""
+    strip = _strip_of(act)
+    if strip is None:
+        return None
+    return int((D * math.log(10) * math.sqrt(float(q)) / float(strip)) ** 2 / 2) + 32
+
+
 def hermite_table(act: Activation, q, K0: int, D: int, fine: bool) -> dict:
     """The table of :func:`_table` (a_k, b_k, moments, tails) of phi(sqrt(q) Z) at the current mpmath
     precision (D digits): series length K0 (5K0/4 + 8 and step 4h/5 when ``fine``), doubled until both
