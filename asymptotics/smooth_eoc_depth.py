@@ -56,7 +56,7 @@ from asymptotics.smooth_depth import DepthValues, SmoothDepthTrajectory, eoc_cor
 from asymptotics.smooth_kernels.pairs import K_LIMIT, hermite_table, initial_series_length, series_length_needed
 from asymptotics.validation import ComputationError, InputError, check_correlation, check_depths, check_digits
 
-MAX_DEPTH = 10**6
+MAX_DEPTH = 10**7
 DEFAULT_MAX_SECONDS = 300.0
 MAX_TAYLOR_DEGREE = 120
 FINE_EXTRA_BITS = 40

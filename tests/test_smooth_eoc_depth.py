@@ -238,7 +238,7 @@ def test_dispatch_and_refusals():
     tanh = eoc_depths("tanh", SB, "0.5", [10], digits=15)
     assert tanh.activation == "tanh" and tanh.at(10).one_minus_c.correct_digits >= 15
     for args, argument in ((("softplus", SB, "0.5", [10]), "activation"), (("relu", "0", "0.5", [10]), "activation"),
-                           (("gelu", SB, "0.5", [10**7]), "depths"), (("gelu", SB, "1.5", [10]), "c_start"),
+                           (("gelu", SB, "0.5", [10**8]), "depths"), (("gelu", SB, "1.5", [10]), "c_start"),
                            (("gelu", "-1", "0.5", [10]), "sigma_b")):
         with pytest.raises(InputError) as err:
             generic_eoc_depths(*args, digits=15)
@@ -274,7 +274,7 @@ def test_cli_gelu_depth_run(capsys):
 @pytest.mark.parametrize("argv, argument", [
     (["--activation", "softplus", "--depth", "10"], "'--activation'"),
     (["--activation", "relu", "--depth", "10"], "'--depth'"),
-    (["--activation", "gelu", "--depth", "1e7"], "'--depth'"),
+    (["--activation", "gelu", "--depth", "1e8"], "'--depth'"),
     (["--activation", "gelu", "--depth", "10", "--c", "2"], "'--c'"),
     (["--activation", "swish", "--depth", "10", "--digits", "140"], "'--digits'"),
 ])
