@@ -276,7 +276,9 @@ def _estimate_seconds(m: _RunMap, depth: int) -> float:
 
 def _agreed(act, sigma_b, sb, c1, depths, digits, max_seconds):
     started = time.perf_counter()
-    L = depths[-1]
+    # precision chosen for the next power of 10 >= the depth (and >= 10^4), so that one pair of maps
+    # serves every depth up to it (claims at depths 3, 50, 1000 build the Hermite tables once)
+    L = 10 ** max(4, math.ceil(math.log10(depths[-1])))
     coarse_dps = _eoc_digits(digits, L)
     bits = _bits(digits, L)
     with mpmath.workdps(30):
@@ -288,12 +290,12 @@ def _agreed(act, sigma_b, sb, c1, depths, digits, max_seconds):
                                f"phi(sqrt(q*) z) needs ~{needed} terms for {D} digits, beyond the {K_LIMIT} this "
                                "engine takes (the length grows like q* digits^2)")
     K0 = initial_series_length(act, D, q_guess)
-    coarse = _RunMap(act, sigma_b, sb * sb, coarse_dps, bits, K0, False, L)
-    estimate = _estimate_seconds(coarse, L)
+    coarse = _run_map(act, sigma_b, sb * sb, coarse_dps, bits, K0, False, L)
+    estimate = _estimate_seconds(coarse, depths[-1])
     if estimate > max_seconds:
-        raise InputError("depths", f"estimated {estimate:.0f} s for depth {L} of {act.name} on the EOC at {digits} "
+        raise InputError("depths", f"estimated {estimate:.0f} s for depth {depths[-1]} of {act.name} on the EOC at {digits} "
                                    f"digits (limit {max_seconds:g} s); ask for a smaller depth or fewer digits")
-    fine = _RunMap(act, sigma_b, sb * sb, coarse_dps + FINE_EXTRA_EOC_DIGITS, bits + FINE_EXTRA_BITS, coarse.K, True, L)
+    fine = _run_map(act, sigma_b, sb * sb, coarse_dps + FINE_EXTRA_EOC_DIGITS, bits + FINE_EXTRA_BITS, coarse.K, True, L)
     raw_c, _ = _iterate(coarse, c1_delta(c1), depths, started, 3 * max_seconds)
     raw_f, far_layers = _iterate(fine, c1_delta(c1), depths, started, 3 * max_seconds)
     results = {}
@@ -309,6 +311,21 @@ def _agreed(act, sigma_b, sb, c1, depths, digits, max_seconds):
     return coarse, fine, results, far_layers, time.perf_counter() - started
 
 
+_MAPS: dict = {}
+_CACHED_NAMES = ("erf", "gelu", "swish", "sigmoid", "tanh")  # (user-registered ones may be re-registered)
+
+
+def _run_map(act, sigma_b, sb2, eoc_dps, bits, K0, fine, L) -> _RunMap:
+    key = (act.name, sigma_b, sb2, eoc_dps, bits, K0, fine, L)
+    if act.name not in _CACHED_NAMES:
+        return _RunMap(act, sigma_b, sb2, eoc_dps, bits, K0, fine, L)
+    if key not in _MAPS:
+        if len(_MAPS) > 32:
+            _MAPS.clear()
+        _MAPS[key] = _RunMap(act, sigma_b, sb2, eoc_dps, bits, K0, fine, L)
+    return _MAPS[key]
+
+
 def c1_delta(c1: Fraction) -> Fraction:
     return 1 - c1
 
@@ -318,10 +335,10 @@ _CACHE: dict = {}
 
 def _cached_agreed(act, sigma_b, sb, c1, depths, digits, max_seconds):
     key = (act.name, sb, c1, tuple(depths), digits)
-    if act.name in ("erf", "gelu", "swish", "sigmoid", "tanh") and key in _CACHE:
+    if act.name in _CACHED_NAMES and key in _CACHE:
         return _CACHE[key]
     out = _agreed(act, sigma_b, sb, c1, depths, digits, max_seconds)
-    if act.name in ("erf", "gelu", "swish", "sigmoid", "tanh"):  # (user-registered ones may be re-registered)
+    if act.name in _CACHED_NAMES:
         _CACHE[key] = out
     return out
 
