@@ -398,8 +398,11 @@ def eoc_depths(activation, sigma_b=0.2, c_start=0.5, depths=(1, 10, 100, 1000), 
 
 
 def has_kernel_run(activation) -> bool:
-    """Whether :func:`eoc_kernel_at_depths` comes from the same runs as the depth run (all but tanh)."""
-    return eoc_depth_engine(activation) is generic_eoc_depths
+    """Whether the CLI prints :func:`eoc_kernel_at_depths` with a depth run (and validates the request as the
+    generic engine): every smooth activation but tanh, whose depth engine has no NTK (the catalogue's
+    kernel.* of tanh still takes the generic runs)."""
+    act = activation if isinstance(activation, Activation) else get_activation(activation)
+    return act.name != "tanh"
 
 
 def describe(traj: SmoothDepthTrajectory) -> str:
