@@ -122,15 +122,19 @@ def _textbook_float64(name, c1, depths):
     root = math.sqrt(q)
     pu, du = f(root * Z1)
     V = (0.2 ** 2) + sw2 * float(np.sum(W * pu * pu))
+    chi = sw2 * float(np.sum(W * du * du))
     delta = 1 - c1
+    t, u, txx = c1, delta, 1.0  # Theta / q*, Theta_xx / q* - Theta / q*, Theta_xx / q*
     out = {}
     for layer in range(1, max(depths) + 1):
         c = 1 - delta
         s = math.sqrt(delta * (2 - delta))
         pv, dv = f(root * (c * Z1 + s * Z2))
+        deficit = sw2 * float(np.sum(W * (du - dv) ** 2)) / 2  # chi_1 - f'(c), cancellation-free
         if layer in depths:
-            out[layer] = (delta, 1 - sw2 * float(np.sum(W * du * dv)))
+            out[layer] = (delta, 1 - chi + deficit, u / txx)
         delta = sw2 * float(np.sum(W * (pu - pv) ** 2)) / (2 * V)
+        t, u, txx = (chi - deficit) * t + 1 - delta, chi * u + deficit * t + delta, chi * txx + 1
     return out, float(f2)
 
 
@@ -164,12 +168,14 @@ def test_depth_1000_against_float64_textbook_recursion(name):
     depths = [10, 100, 1000]
     ref, f2 = _textbook_float64(name, 0.5, depths)
     traj = eoc_depths(name, SB, "0.5", depths, digits=20)
+    layers = eoc_kernel_at_depths(name, SB, "0.5", depths, digits=20)
     for d in depths:
-        delta, one_minus_fp = ref[d]
+        delta, one_minus_fp, one_minus_ntk = ref[d]
         v = traj.at(d)
         assert v.one_minus_c.correct_digits >= 20
         assert abs(float(v.one_minus_c.mid) / delta - 1) < 1e-9, (name, d)
         assert abs(float(v.one_minus_f_prime.mid) / one_minus_fp - 1) < 1e-9, (name, d)
+        assert abs(float(layers[d].one_minus_ntk_normalized.mid) / one_minus_ntk - 1) < 1e-9, (name, d)
     # sanity only (not the expected value): the parabolic orbit 1 - c^l ~ 2 / (f''(1) l)
     ratio = float(traj.at(1000).one_minus_c.mid) * f2 * 1000 / 2
     assert 0.9 < ratio < 1.1, ratio
@@ -294,7 +300,7 @@ def test_claims_file_gelu_eoc_kernel_confirmed_and_factor_two_refuted(tmp_path):
     from proofs_checks.verdict import Status
 
     ref, _ = _textbook_float64("gelu", 0.5, [1000])
-    delta = ref[1000][0]
+    delta, ntk = ref[1000][0], 1 - ref[1000][2]
     text = f'''[document]
 title = "GELU on its Edge of Chaos"
 source = "test"
@@ -318,6 +324,24 @@ depth = 1000
 printed = "{2 * delta:.8g}"
 
 [[claim]]
+id = "gelu.ntk_true"
+quantity = "kernel.normalised_ntk"
+activation = "gelu"
+sigma_b = "0.2"
+rho = "0.5"
+depth = 1000
+printed = "{ntk:.8g}"
+
+[[claim]]
+id = "gelu.ntk_factor2"
+quantity = "kernel.normalised_ntk"
+activation = "gelu"
+sigma_b = "0.2"
+rho = "0.5"
+depth = 1000
+printed = "{2 * ntk:.8g}"
+
+[[claim]]
 id = "gelu.q_x_on_eoc"
 quantity = "kernel.one_minus_rho"
 activation = "gelu"
@@ -333,4 +357,6 @@ printed = "0.1"
     got = {c.id: registry.run_check(c) for c in doc.claims}
     assert got["gelu.true"].status == Status.CONFIRMED, got["gelu.true"]
     assert got["gelu.factor2"].status == Status.REFUTED, got["gelu.factor2"]
+    assert got["gelu.ntk_true"].status == Status.CONFIRMED, got["gelu.ntk_true"]
+    assert got["gelu.ntk_factor2"].status == Status.REFUTED, got["gelu.ntk_factor2"]
     assert got["gelu.q_x_on_eoc"].status not in (Status.CONFIRMED, Status.REFUTED)
