@@ -37,6 +37,13 @@ phase).  The two runs' eta differ by about the coarse run's own error 10^-d, so 
 shows this growth at the same size as the coarse run's true error; d includes log10(L) extra digits
 so that even at L the reported digits survive it.  A common error of both runs (a bug, a series
 tail neither resolves) would not be seen: this is agreement, not a certificate.
+
+Cost and reach: the Hermite tables (seconds) dominate; a layer costs two Horner polynomials of a
+degree that falls with 1 - c, so 10^6 layers take ~20 s for GELU.  Depths up to MAX_DEPTH = 10^7,
+refused beyond or when the timed estimate passes ``max_seconds``.  An activation analytic only in a
+strip |Im x| < s needs ~(D ln 10 sqrt(q*) / s)^2 / 2 series terms at D digits: sigmoid's EOC
+(q* ~ 45) is refused up front for that reason (ComputationError).  Softplus has no EOC
+(:func:`asymptotics.eoc_existence.no_eoc_reason`); the ReLU family has its own certified recursion.
 """
 from __future__ import annotations
 
