@@ -42,6 +42,10 @@ def _mp_pair(name):
         def f(x):
             g = 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-x * x)
             return mpmath.erf(x), g, -2 * x * g
+    elif name == "tanh":
+        def f(x):
+            t = mpmath.tanh(x)
+            return t, 1 - t * t, -2 * t * (1 - t * t)
     return f
 
 
@@ -50,6 +54,8 @@ def _np_pair(name):
         return lambda x: (x * special.ndtr(x), special.ndtr(x) + x * np.exp(-x * x / 2) / math.sqrt(2 * math.pi))
     if name == "swish":
         return lambda x: (x * special.expit(x), special.expit(x) * (1 + x * (1 - special.expit(x))))
+    if name == "tanh":
+        return lambda x: (np.tanh(x), 1 - np.tanh(x) ** 2)
     return lambda x: (special.erf(x), 2 / math.sqrt(math.pi) * np.exp(-x * x))
 
 
@@ -57,11 +63,11 @@ def _moment(f, q, j):
     return mpmath.quad(lambda z: f(mpmath.sqrt(q) * z)[j] ** 2 * mpmath.npdf(z), [-mpmath.inf, 0, mpmath.inf])
 
 
-def _eoc_reference(name, sb="0.2"):
+def _eoc_reference(name, sb="0.2", q0="0.5"):
     """(q*, sigma_w^2, f''(1)) from R(q) = sigma_b^2 + E[phi^2]/E[phi'^2] - q = 0, solved here."""
     f = _mp_pair(name)
     sb2 = mpmath.mpf(sb) ** 2
-    q = mpmath.findroot(lambda q: sb2 + _moment(f, q, 0) / _moment(f, q, 1) - q, mpmath.mpf("0.5"))
+    q = mpmath.findroot(lambda q: sb2 + _moment(f, q, 0) / _moment(f, q, 1) - q, mpmath.mpf(q0))
     sw2 = 1 / _moment(f, q, 1)
     return q, sw2, sw2 * q * _moment(f, q, 2)
 
@@ -360,3 +366,24 @@ printed = "0.1"
     assert got["gelu.ntk_true"].status == Status.CONFIRMED, got["gelu.ntk_true"]
     assert got["gelu.ntk_factor2"].status == Status.REFUTED, got["gelu.ntk_factor2"]
     assert got["gelu.q_x_on_eoc"].status not in (Status.CONFIRMED, Status.REFUTED)
+
+
+def test_tanh_engine_at_large_q_star_no_zero_division():
+    """tanh at sigma_b = 2.54 (q* ~ 11.4, saturated tanh): the far-region step of f' divided 0 by 0 in
+    fixed point (ZeroDivisionError).  Against the float64 textbook map by a fine 2-D trapezoid rule."""
+    traj = eoc_depths("tanh", "2.54", "0.5", [1, 2], digits=15)
+    with mpmath.workdps(30):
+        q, sw2, _ = _eoc_reference("tanh", "2.54", "11")
+    q, sw2 = float(q), float(sw2)
+    h = 0.04
+    z = np.arange(-225, 226) * h
+    w = h * np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    Z1, Z2 = np.meshgrid(z, z, indexing="ij")
+    W = np.outer(w, w)
+    root, c = math.sqrt(q), 0.5
+    pu, du = _np_pair("tanh")(root * Z1)
+    pv, dv = _np_pair("tanh")(root * (c * Z1 + math.sqrt(1 - c * c) * Z2))
+    one_minus_fp = 1 - sw2 * float(np.sum(W * du * dv))
+    delta2 = sw2 * float(np.sum(W * (pu - pv) ** 2)) / (2 * (2.54 ** 2 + sw2 * float(np.sum(W * pu * pu))))
+    assert abs(float(traj.at(1).one_minus_f_prime.mid) / one_minus_fp - 1) < 1e-9
+    assert abs(float(traj.at(2).one_minus_c.mid) / delta2 - 1) < 1e-9
