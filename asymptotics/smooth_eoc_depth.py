@@ -41,8 +41,9 @@ tail neither resolves) would not be seen: this is agreement, not a certificate.
 Cost and reach: the Hermite tables (seconds) dominate; a layer costs two Horner polynomials of a
 degree that falls with 1 - c, so 10^6 layers take ~20 s for GELU.  Depths up to MAX_DEPTH = 10^7,
 refused beyond or when the timed estimate passes ``max_seconds``.  An activation analytic only in a
-strip |Im x| < s needs ~(D ln 10 sqrt(q*) / s)^2 / 2 series terms at D digits: sigmoid's EOC
-(q* ~ 45) is refused up front for that reason (ComputationError).  Softplus has no EOC
+strip |Im x| < s needs ~(D ln 10 sqrt(q*) / s)^2 / 2 series terms at D digits: the generic path
+refuses sigmoid's EOC (q* ~ 45) up front for that reason (ComputationError); sigmoid's depth runs go
+through tanh's engine instead (:func:`_sigmoid_engine`), its NTK quantities are not covered.  Softplus has no EOC
 (:func:`asymptotics.eoc_existence.no_eoc_reason`); the ReLU family has its own certified recursion.
 """
 from __future__ import annotations
@@ -387,10 +388,40 @@ def _tanh_engine(activation, sigma_b, c_start, depths, digits):
     return eoc_correlation_depths("tanh", sigma_b, c_start, depths, digits=digits)
 
 
-# activation name -> depth engine (sigma_b, c_start, depths, digits) -> SmoothDepthTrajectory.  tanh keeps its
-# fast cancellation-free engine; every other smooth activation with an EOC takes the generic agreement path.
-# (erf: a certified jump engine may take its place here.)
-_ENGINES = {"tanh": _tanh_engine}
+def _sigmoid_engine(activation, sigma_b, c_start, depths, digits):
+    """sigmoid(x) = (1 + tanh(x/2)) / 2, so with u' = u/2: E[sig(u) sig(v)] = 1/4 + E[tanh(u') tanh(v')]/4 and
+    sigma_w^2 E[sig'(u) sig'(v)] = (sigma_w/4)^2 E[tanh'(u') tanh'(v')].  The sigmoid network at (sigma_b, sigma_w)
+    has exactly the correlations c^l and f'(c^l) of the tanh network at sigma_w' = sigma_w / 4,
+    sigma_b'^2 = sigma_b^2 / 4 + sigma_w^2 / 16 (variances q' = q / 4), which is on tanh's EOC when the sigmoid
+    one is on its own.  (Its Hermite series at q* ~ 45 would need ~10^4 terms.)  sigma_b' is irrational: it
+    enters rounded to digits + 20 digits, a move *along* tanh's EOC curve (not off it, so without the parabolic
+    sensitivity); that rounding and the sigmoid EOC radius, times a generous 10 L, are added to every radius."""
+    act, sb, c1, depths, digits = _check_inputs(activation, sigma_b, c_start, depths, digits)
+    point = edge_of_chaos(_solver_name(act), str(sigma_b).strip(), digits + 20)
+    with mpmath.workdps(digits + 40):
+        sw = point.sigma_w.mid
+        sb_tanh = mpmath.sqrt(mpmath.mpf(sb.numerator) ** 2 / sb.denominator ** 2 / 4 + sw * sw / 16)
+        text = mpmath.nstr(sb_tanh, digits + 20, strip_zeros=False)
+        moved = abs(mpmath.mpf(text) - sb_tanh) + point.sigma_w.rad * sw / (8 * sb_tanh)
+        rel = 10 * max(depths) * moved / sb_tanh
+    traj = eoc_correlation_depths("tanh", text, str(c_start).strip(), depths, digits=digits)
+    with mpmath.workprec(Approx._EXACT_BITS):
+        def widen(a):
+            return Approx(a.mid, a.rad + rel * max(1, abs(a.mid)), AGREEMENT)
+        values = {d: DepthValues(d, *(widen(getattr(v, n)) for n in ("one_minus_c", "c", "f_prime", "one_minus_f_prime")))
+                  for d, v in traj.values.items()}
+        q_star = Approx(4 * traj.q_star.mid, 4 * traj.q_star.rad + 4 * rel * traj.q_star.mid, AGREEMENT)
+    accuracy = (f"tanh's engine at sigma_b' = sqrt(sigma_b^2/4 + sigma_w^2/16) = {text[:14]}... (sigmoid = "
+                f"(1 + tanh(x/2))/2): {traj.accuracy}; plus the rounding of sigma_b' and the sigmoid EOC radius (x 10 L)")
+    return SmoothDepthTrajectory(act.name, str(sigma_b), point.sigma_w, q_star, str(c_start), digits,
+                                 traj.precision_bits, traj.delta_switch, traj.far_layers, traj.max_degree,
+                                 traj.seconds, values, accuracy)
+
+
+# activation name -> depth engine (activation, sigma_b, c_start, depths, digits) -> SmoothDepthTrajectory.  tanh
+# keeps its fast cancellation-free engine and sigmoid goes through it; every other smooth activation with an EOC
+# takes the generic agreement path.  (erf: a certified jump engine may take its place here.)
+_ENGINES = {"tanh": _tanh_engine, "sigmoid": _sigmoid_engine}
 
 
 def eoc_depth_engine(activation):
@@ -406,10 +437,10 @@ def eoc_depths(activation, sigma_b=0.2, c_start=0.5, depths=(1, 10, 100, 1000), 
 
 def has_kernel_run(activation) -> bool:
     """Whether the CLI prints :func:`eoc_kernel_at_depths` with a depth run (and validates the request as the
-    generic engine): every smooth activation but tanh, whose depth engine has no NTK (the catalogue's
-    kernel.* of tanh still takes the generic runs)."""
+    generic engine): every smooth activation but tanh (and sigmoid, which goes through it), whose depth
+    engine has no NTK (the catalogue's kernel.* of tanh still takes the generic runs)."""
     act = activation if isinstance(activation, Activation) else get_activation(activation)
-    return act.name != "tanh"
+    return act.name not in ("tanh", "sigmoid")
 
 
 def describe(traj: SmoothDepthTrajectory) -> str:

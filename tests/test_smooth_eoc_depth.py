@@ -42,6 +42,10 @@ def _mp_pair(name):
         def f(x):
             g = 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-x * x)
             return mpmath.erf(x), g, -2 * x * g
+    elif name == "sigmoid":
+        def f(x):
+            t = 1 / (1 + mpmath.exp(-x))
+            return t, t * (1 - t), t * (1 - t) * (1 - 2 * t)
     elif name == "tanh":
         def f(x):
             t = mpmath.tanh(x)
@@ -56,6 +60,8 @@ def _np_pair(name):
         return lambda x: (x * special.expit(x), special.expit(x) * (1 + x * (1 - special.expit(x))))
     if name == "tanh":
         return lambda x: (np.tanh(x), 1 - np.tanh(x) ** 2)
+    if name == "sigmoid":
+        return lambda x: (special.expit(x), special.expit(x) * (1 - special.expit(x)))
     return lambda x: (special.erf(x), 2 / math.sqrt(math.pi) * np.exp(-x * x))
 
 
@@ -114,14 +120,14 @@ def _textbook_mp(name, c1, depth):
         return out
 
 
-def _textbook_float64(name, c1, depths):
+def _textbook_float64(name, c1, depths, h=0.2, q0="0.5"):
     """1 - c^l and 1 - f'(c^l) in float64 by the 2-D trapezoid rule, delta form, at the reference EOC point."""
     with mpmath.workdps(30):
-        q, sw2, f2 = _eoc_reference(name)
+        q, sw2, f2 = _eoc_reference(name, SB, q0)
     q, sw2 = float(q), float(sw2)
     f = _np_pair(name)
-    h = 0.2
-    z = np.arange(-45, 46) * h
+    n = int(round(9 / h))
+    z = np.arange(-n, n + 1) * h
     w = h * np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
     Z1, Z2 = np.meshgrid(z, z, indexing="ij")
     W = np.outer(w, w)
@@ -387,3 +393,17 @@ def test_tanh_engine_at_large_q_star_no_zero_division():
     delta2 = sw2 * float(np.sum(W * (pu - pv) ** 2)) / (2 * (2.54 ** 2 + sw2 * float(np.sum(W * pu * pu))))
     assert abs(float(traj.at(1).one_minus_f_prime.mid) / one_minus_fp - 1) < 1e-9
     assert abs(float(traj.at(2).one_minus_c.mid) / delta2 - 1) < 1e-9
+
+
+def test_sigmoid_through_tanh_against_float64_textbook_recursion():
+    """sigmoid = (1 + tanh(x/2))/2 on its EOC (q* ~ 45.7) goes through tanh's engine at the equivalent
+    sigma_b'; the reference is sigmoid's own textbook map (fine trapezoid: the strip is pi / sqrt(q*))."""
+    depths = [1, 2, 10, 100]
+    ref, _ = _textbook_float64("sigmoid", 0.5, depths, h=0.04, q0="45")
+    traj = eoc_depths("sigmoid", SB, "0.5", depths, digits=20)
+    assert "tanh's engine" in traj.accuracy
+    for d in depths:
+        v = traj.at(d)
+        assert v.one_minus_c.correct_digits >= 20
+        assert abs(float(v.one_minus_c.mid) / ref[d][0] - 1) < 1e-9, d
+        assert abs(float(v.one_minus_f_prime.mid) / ref[d][1] - 1) < 1e-9, d
