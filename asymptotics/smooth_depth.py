@@ -268,6 +268,9 @@ class _FarStepper:
             den = (x * x) >> bits
             if power == 4:
                 den = (den * den) >> bits
+            # den rounds to 0 only where A^2 and B^2 are both within a unit of 1 (saturated tanh at large
+            # q*), where the numerators (1 - A^2)^2 resp. (1 - B^2)^2 are 0 too: the term is 0, not 0/0
+            den[den == 0] = 1
             return int((wbs // den).sum())
 
         fine_total = coarse_total = 0

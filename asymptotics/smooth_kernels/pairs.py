@@ -276,3 +276,44 @@ def smooth_pair_at_depths(activation, depths, rho=None, one_minus_rho=None, q_x=
                 fields[name] = Approx(+hi, abs(mpmath.mpf(hi) - mpmath.mpf(lo)), AGREEMENT)
         result[depth] = LayerValues(depth, **fields)
     return result
+
+
+# --- one variance's table, for callers that iterate a fixed map (asymptotics.smooth_eoc_depth) -----------
+
+def _strip_of(act: Activation):
+    extra = act.extra or {}
+    return 1.0 if extra.get("custom") else extra.get("strip", 1.0)
+
+
+def initial_series_length(act: Activation, D: int, q) -> int:
+    """A starting Mehler series length for phi(sqrt(q) Z) at D decimal digits (grown by the tail test)."""
+    return _initial_terms(_strip_of(act), D * math.log(10), math.sqrt(float(q)))
+
+
+def series_length_needed(act: Activation, D: int, q):
+    """Terms the Mehler series of phi(sqrt(q) Z) needs at D digits when phi is analytic in a strip only
+    (coefficients ~ exp(-(strip / sqrt(q)) sqrt(2k))): (D ln 10 sqrt(q) / strip)^2 / 2; None if phi is entire."""
+    strip = _strip_of(act)
+    if strip is None:
+        return None
+    return int((D * math.log(10) * math.sqrt(float(q)) / float(strip)) ** 2 / 2) + 32
+
+
+def hermite_table(act: Activation, q, K0: int, D: int, fine: bool) -> dict:
+    """The table of :func:`_table` (a_k, b_k, moments, tails) of phi(sqrt(q) Z) at the current mpmath
+    precision (D digits): series length K0 (5K0/4 + 8 and step 4h/5 when ``fine``), doubled until both
+    tails are below 10^-(D-2) of their moments; ComputationError past K_LIMIT terms."""
+    strip, ln = _strip_of(act), D * math.log(10)
+    half_width = 2 * math.sqrt(ln) + 4
+    sigma = float(mpmath.sqrt(q))
+    K = int(K0 * 1.25) + 8 if fine else K0
+    derivs3 = _derivatives_of(act)
+    tol = mpmath.mpf(10) ** (-D + 2)
+    while True:
+        t = _table(_Rule(K, _step(K, strip, ln, sigma, fine), half_width), derivs3, q)
+        if abs(t["T1"]) <= tol * q * t["m1"] and abs(t["T1b"]) <= tol * q * t["m2"]:
+            return t
+        if K >= K_LIMIT:
+            raise ComputationError(f"the Hermite series of {act.name} at q = {mpmath.nstr(q, 6)} needs more than "
+                                   f"{K_LIMIT} terms for {D} digits (phi(sqrt(q) z) is too far from a polynomial)")
+        K = min(K_LIMIT, 2 * K)

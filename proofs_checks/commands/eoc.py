@@ -7,6 +7,7 @@ Examples::
     ntk-verify eoc --activation tanh --sigma-b 0.2 --sigma-w 1.298          # phase of a given point
     ntk-verify eoc --activation tanh --sigma-b 0.2 --derivatives 6          # f^(j)(1), j <= 6, on the EOC
     ntk-verify eoc --activation tanh --sigma-b 0.2 --depth 1e6 --c 0.5      # c^l and f'(c^l) on the EOC
+    ntk-verify eoc --activation gelu --sigma-b 0.2 --depth 1000 --c 0.5     # also Sigma, Theta, normalised NTK
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def register(subparsers) -> None:
                    help="tabulate the EOC curve sigma_w(sigma_b) for sigma_b = START, START+STEP, ..., STOP")
     p.add_argument("--derivatives", default=None, metavar="J", help="also print f^(j)(1) for j <= J on the EOC")
     p.add_argument("--depth", action="append", default=None,
-                   help="correlation depth run on the EOC to these depths (tanh; repeatable, e.g. 1e6)")
+                   help="correlation depth run on the EOC to these depths (any smooth activation with an EOC; "
+                        "repeatable, e.g. 1e5); prints 1 - c^l, 1 - f'(c^l) and, for all but tanh, the NTK")
     p.add_argument("--c", default="0.5", help="starting correlation c^1 for --depth (default 0.5)")
     p.add_argument("--digits", default=None, help="target digits (default 30; the curve defaults to 20)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -166,7 +168,14 @@ def _run(args) -> int:
 
         depths = sorted({check_depth("depth", d) for d in _split(args.depth)})
         check_correlation("c_start", _check_number("--c", args.c))
-        if digits + 10 > MAX_QUADRATURE_DIGITS:
+        if _is_relu_family(args.activation):
+            raise InputError("--depth", f"{args.activation} is in the ReLU family: its depth runs are "
+                                        "`ntk-verify kernel` (the certified recursion)")
+        from asymptotics.smooth_eoc_depth import check_request, has_kernel_run
+
+        if has_kernel_run(args.activation):  # the generic engine: refuse a bad request before any quadrature
+            check_request(args.activation, sigma_b, args.c, depths, digits)
+        elif digits + 10 > MAX_QUADRATURE_DIGITS:
             raise InputError("--digits", f"{digits} digits requested; --depth runs need the EOC constants at "
                                          f"digits + 10 <= {MAX_QUADRATURE_DIGITS}: at most {MAX_QUADRATURE_DIGITS - 10}")
     top = check_depth("derivatives", args.derivatives, minimum=0) if args.derivatives is not None else None
@@ -178,11 +187,17 @@ def _run(args) -> int:
         payload["derivatives_at_one"] = {str(j): v.as_dict() for j, v in enumerate(values)}
         lines += [f"  f^({j})(1) = {format_approx(v)}" for j, v in enumerate(values)]
     if depths:
-        from asymptotics.smooth_depth import describe, eoc_correlation_depths
+        from asymptotics.smooth_eoc_depth import describe, eoc_depths, has_kernel_run
 
-        traj = eoc_correlation_depths(args.activation, sigma_b, args.c, depths, digits)
+        traj = eoc_depths(args.activation, sigma_b, args.c, depths, digits)
         payload["depth_run"] = traj.as_dict()
         lines.append(describe(traj))
+        if has_kernel_run(args.activation):  # (the same runs, cached: the NTK of the pair at q*)
+            from asymptotics.smooth_eoc_depth import describe_kernels, eoc_kernel_at_depths
+
+            layers = eoc_kernel_at_depths(args.activation, sigma_b, args.c, depths, digits)
+            payload["kernel_run"] = [layers[d].as_dict() for d in depths]
+            lines.append(describe_kernels(layers))
     if args.json:
         _dump(payload)
     else:

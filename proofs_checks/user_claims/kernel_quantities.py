@@ -2,8 +2,10 @@
 
 * ``kernel.<one_minus_rho|sigma|sigma_dot|ntk|normalised_ntk>``: one pair at a depth, layer-1
   correlation ``rho`` and variance ``q_x``; the ReLU family through the certified delta-form
-  recursion (:func:`asymptotics.recursion.kernel_at_depths`, arb balls), tanh on the EOC through
-  :func:`asymptotics.smooth_depth.eoc_correlation_depths` (1 - rho only).
+  recursion (:func:`asymptotics.recursion.kernel_at_depths`, arb balls); a smooth activation on its
+  Edge of Chaos (no sigma_w; both inputs at q*) through :mod:`asymptotics.smooth_eoc_depth` (tanh's
+  1 - rho on its own engine), digits by agreement; at given rational variances through the
+  digits-agreed pair path (:mod:`asymptotics.smooth_kernels.pairs`).
 * ``limit.gram_det``, ``limit.weights``, ``limit.weights_rate``: seed 000 Theorem 2 (lines 280-284)
   as derived by :func:`asymptotics.linalg.limiting_weights` (exact in n).
 * ``ordered_phase.K``: K in 1 - c^l ~ K chi_1^l (ordered phase), K = lim (1 - c^l) / chi_1^l with
@@ -29,7 +31,9 @@ KERNEL_FIELDS = {"one_minus_rho": "one_minus_rho", "sigma": "sigma_xy", "sigma_d
 KERNEL_PARAMETERS = {"rho": "layer-1 correlation in [-1, 1] (or give the inputs x and y)",
                      "x": "input vector (list of exact numbers): Sigma^1 = sigma_b^2 + sigma_w^2 x.y / d",
                      "y": "second input vector, same length", "depth": "L >= 1",
-                     "q_x": "layer-1 variance Sigma^1(x, x) (default 1); sigma_w defaults to 1 (seed 000)"}
+                     "q_x": "layer-1 variance Sigma^1(x, x) (default 1); sigma_w defaults to 1 for the ReLU family "
+                            "(seed 000); a smooth activation without sigma_w is on its Edge of Chaos with both "
+                            "inputs at q* (no q_x)"}
 CERTIFIED_HOW = ("certified ball enclosure: the delta-form recursion in arb (asymptotics.recursion, "
                  "monotone 1-Lipschitz steps); only a bug in the enclosure, not rounding, would overturn it")
 
@@ -101,7 +105,7 @@ def _kernel_quantity(name):
             if q_x != q_y or not isinstance(rho, Fraction):
                 return Computed(what, undecided="no depth path for smooth activations from two inputs here",
                                 decide="a delta-form kernel path for this activation")
-            return _smooth_kernel(name, setting, rho, depth, q_x, dps, what)
+            return _smooth_kernel(name, setting, rho, depth, q_x, dps, what, params)
         key = ("kernel", setting.activation_key, str(setting.sw2), str(setting.sb2), str(rho), str(q_x), str(q_y),
                depth, dps)
         traj = cached(key, lambda: kernel_at_depths(_network(setting), as_argument(rho), [depth], backend="arb",
@@ -122,26 +126,64 @@ def _kernel_quantity(name):
     return compute
 
 
-def _smooth_kernel(name, setting, rho, depth, q_x, dps, what):
-    if name == "one_minus_rho" and setting.activation_key == ("tanh", ()) and setting.sw2 is None:
-        from asymptotics.smooth_depth import eoc_correlation_depths
-
-        key = ("tanh depth", str(setting.sb2), str(rho), depth, dps)
-        traj = cached(key, lambda: eoc_correlation_depths("tanh", setting.sigma_b_arg(), as_argument(rho), [depth],
-                                                          digits=dps))
-        return Computed(what + " (on the Edge of Chaos at q*)", traj.at(depth).one_minus_c,
-                        how="asymptotics.smooth_depth: Taylor steps at c = 1 and quadrature far from it, radius "
-                            "from the EOC constants' accuracy",
-                        overturn="an error in the EOC constants beyond their stated radius")
+def _smooth_kernel(name, setting, rho, depth, q_x, dps, what, params):
+    if setting.sw2 is None:
+        return _smooth_eoc_kernel(name, setting, rho, depth, dps, what, params)
     exact = [_as_fraction(v) for v in (setting.sw2, setting.sb2, rho, q_x)]
     if setting.sw2 is not None and None not in exact:
         return _smooth_pair(name, setting, depth, dps, what, *exact)
     return Computed(what, undecided=f"this package has no depth path for kernel.{name} of {setting.name} at these "
-                                    "parameters (the ReLU family has the certified delta-form recursion, tanh on "
-                                    "the Edge of Chaos the 1 - rho engine, every smooth activation the "
-                                    "digits-agreed pair path at a given rational sigma_w^2, sigma_b^2, rho and q)",
+                                    "parameters (the ReLU family has the certified delta-form recursion, every "
+                                    "smooth activation the EOC depth runs and the digits-agreed pair path at a "
+                                    "given rational sigma_w^2, sigma_b^2, rho and q)",
                     decide="give sigma_w (and sigma_b, rho, q_x) as exact rationals in the variance convention, "
                            "or a delta-form kernel path for this setting")
+
+
+EOC_HOW = {"tanh": "asymptotics.smooth_depth: Taylor steps at c = 1 and quadrature far from it, radius from the EOC "
+                   "constants' accuracy",
+           "generic": "asymptotics.smooth_eoc_depth: the EOC correlation map as a Hermite series in 1 - c, iterated "
+                      "twice in fixed point with two different rational approximations of the EOC point and different "
+                      "precision, step and series length; the accuracy is their agreement"}
+
+
+def _smooth_eoc_kernel(name, setting, rho, depth, dps, what, params):
+    """A smooth activation on its Edge of Chaos (no sigma_w given), both inputs at q*, c^1 = rho:
+    1 - c^l through :func:`asymptotics.smooth_eoc_depth.eoc_depths` (tanh's engine for tanh), the NTK
+    quantities through :func:`asymptotics.smooth_eoc_depth.eoc_kernel_at_depths`."""
+    from asymptotics.smooth_eoc_depth import eoc_depth_engine, eoc_depths, eoc_kernel_at_depths, generic_eoc_depths
+    from asymptotics.validation import ComputationError, InputError
+
+    if "q_x" in params:
+        raise FieldError("q_x", "on the Edge of Chaos (no sigma_w given) both inputs sit at the fixed point q*: "
+                                "omit q_x, or give sigma_w for a layer-1 variance of your own")
+    what = (f"{name} at depth {depth} of {setting.name} on its Edge of Chaos, sigma_b^2 = {text_of(setting.sb2)}, "
+            f"rho = {text_of(rho)}, both inputs at q*")
+    activation, sigma_b = setting.plain_name, setting.sigma_b_arg(80)
+    generic = name != "one_minus_rho" or eoc_depth_engine(activation) is generic_eoc_depths
+    try:
+        if name == "one_minus_rho":
+            key = ("eoc depth", setting.activation_key, str(setting.sb2), str(rho), depth, dps)
+            traj = cached(key, lambda: eoc_depths(activation, sigma_b, as_argument(rho), [depth], digits=dps))
+            value = traj.at(depth).one_minus_c
+        else:
+            key = ("eoc kernel", setting.activation_key, str(setting.sb2), str(rho), depth, dps)
+            layers = cached(key, lambda: eoc_kernel_at_depths(activation, sigma_b, as_argument(rho), [depth], digits=dps))
+            value = getattr(layers[depth], KERNEL_FIELDS[name])
+    except ComputationError as err:
+        return Computed(what, undecided=f"the EOC depth run failed: {err}", decide="a kernel path that resolves it")
+    except InputError as err:
+        if err.argument == "sigma_b":  # q* = 0 at sigma_b = 0 when phi(0) = 0: a degenerate Edge of Chaos
+            return Computed(what, undecided=f"no EOC depth run here: {err.problem}", decide="a sigma_b > 0")
+        if err.argument not in ("depths", "digits"):
+            raise
+        return Computed(what, undecided=f"beyond the EOC depth run's reach: {err.problem}",
+                        decide="a smaller depth or fewer digits, or a faster engine")
+    if value is None:
+        raise FieldError("depth", f"{name} is undefined at depth 1 (it needs the layer below)")
+    return Computed(what, value, how=EOC_HOW["generic" if generic else "tanh"],
+                    overturn="a common error of both runs or of the EOC constants beyond their stated radius, "
+                             "not a certificate")
 
 
 def _as_fraction(value):
