@@ -48,6 +48,7 @@ through tanh's engine instead (:func:`_sigmoid_engine`), its NTK quantities are 
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from fractions import Fraction
@@ -385,7 +386,38 @@ def eoc_kernel_at_depths(activation, sigma_b=0.2, c_start=0.5, depths=(1, 10, 10
 # --- the one dispatch point ----------------------------------------------------------------------
 
 def _tanh_engine(activation, sigma_b, c_start, depths, digits):
-    return eoc_correlation_depths("tanh", sigma_b, c_start, depths, digits=digits)
+    """tanh: the certified path (:func:`asymptotics.depth_jump.tanh_certified.tanh_eoc_certified`: rigorous
+    Gaussian integrals, Taylor steps with remainder, the Fatou jump) up to its MAX_DIGITS; where it declines
+    (more digits, or it cannot certify the request), the agreement engine
+    :func:`asymptotics.smooth_depth.eoc_correlation_depths`, whose ``accuracy`` then says why."""
+    from asymptotics.depth_jump import tanh_certified
+
+    if check_digits("digits", digits) > tanh_certified.MAX_DIGITS:
+        why = f"more than the certified path's {tanh_certified.MAX_DIGITS} digits were asked"
+    else:
+        try:
+            values, info = tanh_certified.tanh_eoc_certified(sigma_b, c_start, depths, digits)
+        except ComputationError as err:
+            why = f"the certified path declined: {err}"
+        else:
+            return SmoothDepthTrajectory("tanh", str(sigma_b), info["sigma_w"], info["q_star"], str(c_start), digits,
+                                         info["precision_bits"], info["delta_switch"], info["far_layers"],
+                                         info["max_taylor_degree"], info["seconds"], values, info["method"])
+    traj = eoc_correlation_depths("tanh", sigma_b, c_start, depths, digits=digits)
+    return dataclasses.replace(traj, accuracy=f"{traj.accuracy} ({why})")
+
+
+def _erf_engine(activation, sigma_b, c_start, depths, digits):
+    """erf: certified at any depth (:func:`asymptotics.depth_jump.erf_eoc.erf_eoc_depths`, closed forms in arb
+    and the Fatou jump); where it declines (e.g. a tiny sigma_b needs too many iterated layers), the generic
+    agreement runs, whose ``accuracy`` then says why."""
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_depths
+
+    try:
+        return erf_eoc_depths(sigma_b, c_start, depths, digits)
+    except ComputationError as err:
+        traj = generic_eoc_depths(activation, sigma_b, c_start, depths, digits)
+        return dataclasses.replace(traj, accuracy=f"{traj.accuracy} (the certified erf path declined: {err})")
 
 
 def _sigmoid_engine(activation, sigma_b, c_start, depths, digits):
@@ -419,9 +451,9 @@ def _sigmoid_engine(activation, sigma_b, c_start, depths, digits):
 
 
 # activation name -> depth engine (activation, sigma_b, c_start, depths, digits) -> SmoothDepthTrajectory.  tanh
-# keeps its fast cancellation-free engine and sigmoid goes through it; every other smooth activation with an EOC
-# takes the generic agreement path.  (erf: a certified jump engine may take its place here.)
-_ENGINES = {"tanh": _tanh_engine, "sigmoid": _sigmoid_engine}
+# and erf are certified at any depth (falling back to agreement where their certified paths decline), sigmoid goes
+# through tanh's agreement engine; every other smooth activation with an EOC takes the generic agreement path.
+_ENGINES = {"tanh": _tanh_engine, "erf": _erf_engine, "sigmoid": _sigmoid_engine}
 
 
 def eoc_depth_engine(activation):
@@ -435,20 +467,33 @@ def eoc_depths(activation, sigma_b=0.2, c_start=0.5, depths=(1, 10, 100, 1000), 
     return eoc_depth_engine(activation)(activation, sigma_b, c_start, depths, digits)
 
 
-def has_kernel_run(activation) -> bool:
+def has_kernel_run(activation, depths=()) -> bool:
     """Whether the CLI prints :func:`eoc_kernel_at_depths` with a depth run (and validates the request as the
     generic engine): every smooth activation but tanh (and sigmoid, which goes through it), whose depth
-    engine has no NTK (the catalogue's kernel.* of tanh still takes the generic runs)."""
+    engine has no NTK (the catalogue's kernel.* of tanh still takes the generic runs); erf only within the
+    generic runs' MAX_DEPTH (its certified 1 - c^l goes beyond)."""
     act = activation if isinstance(activation, Activation) else get_activation(activation)
+    if act.name == "erf" and depths and max(depths) > MAX_DEPTH:
+        return False
     return act.name not in ("tanh", "sigmoid")
 
 
 def describe(traj: SmoothDepthTrajectory) -> str:
-    """A depth run of any engine as text (tanh's engine keeps its own description)."""
+    """A depth run of any engine as text (tanh's engines and the certified erf keep their own descriptions)."""
+    certified = traj.accuracy.startswith("certified")
+    if traj.activation == "erf" and certified:
+        from asymptotics.depth_jump.erf_eoc import describe as describe_erf
+
+        return describe_erf(traj)
     if traj.activation == "tanh":
         from asymptotics.smooth_depth import describe as describe_tanh
 
-        return describe_tanh(traj)
+        text = describe_tanh(traj)
+        if certified:  # the first line speaks of the layers; say what the balls are
+            head, _, rest = text.partition("\n")
+            head = head.replace("-bit fixed point", "-bit arb balls")
+            text = f"{head}\n  accuracy: {traj.accuracy}\n{rest}"
+        return text
     lines = [f"{traj.activation} on the EOC, sigma_b = {traj.sigma_b}, sigma_w = {format_approx(traj.sigma_w)}, "
              f"q* = {format_approx(traj.q_star)}, c^1 = {traj.c_start}; {traj.far_layers} series layers, then Taylor "
              f"degree <= {traj.max_degree} (switch at 1 - c = {traj.delta_switch:.3g}); {traj.seconds:.1f} s",

@@ -251,8 +251,8 @@ def test_agreement_radius_tracks_the_sensitivity_to_sigma_w():
 
 
 def test_dispatch_and_refusals():
-    assert eoc_depth_engine("gelu") is generic_eoc_depths and eoc_depth_engine("erf") is generic_eoc_depths
-    assert eoc_depth_engine("tanh") is not generic_eoc_depths
+    assert eoc_depth_engine("gelu") is generic_eoc_depths
+    assert eoc_depth_engine("tanh") is not generic_eoc_depths and eoc_depth_engine("erf") is not generic_eoc_depths
     tanh = eoc_depths("tanh", SB, "0.5", [10], digits=15)
     assert tanh.activation == "tanh" and tanh.at(10).one_minus_c.correct_digits >= 15
     for args, argument in ((("softplus", SB, "0.5", [10]), "activation"), (("relu", "0", "0.5", [10]), "activation"),
@@ -407,3 +407,24 @@ def test_sigmoid_through_tanh_against_float64_textbook_recursion():
         assert v.one_minus_c.correct_digits >= 20
         assert abs(float(v.one_minus_c.mid) / ref[d][0] - 1) < 1e-9, d
         assert abs(float(v.one_minus_f_prime.mid) / ref[d][1] - 1) < 1e-9, d
+
+
+def test_tanh_and_erf_routes_are_certified_and_agree_with_the_agreement_engines():
+    """eoc_depths routes tanh and erf to their certified paths; each must overlap an engine that shares
+    none of its arithmetic (tanh: the fixed-point quadrature engine; erf: the generic Hermite runs)."""
+    from asymptotics.smooth_depth import eoc_correlation_depths
+
+    tanh = eoc_depths("tanh", SB, "0.5", [50, 10**9], digits=20)
+    assert tanh.accuracy.startswith("certified") and tanh.at(10**9).one_minus_c.method == "certified"
+    assert tanh.at(10**9).one_minus_c.correct_digits >= 20
+    ref = eoc_correlation_depths("tanh", SB, "0.5", [50], digits=20).at(50)
+    assert tanh.at(50).one_minus_c.overlaps(ref.one_minus_c) and tanh.at(50).f_prime.overlaps(ref.f_prime)
+    erf = eoc_depths("erf", SB, "0.5", [200, 10**12], digits=20)
+    assert erf.accuracy.startswith("certified") and erf.at(10**12).one_minus_c.correct_digits >= 20
+    generic = generic_eoc_depths("erf", SB, "0.5", [200], digits=20).at(200)
+    assert erf.at(200).one_minus_c.overlaps(generic.one_minus_c) and erf.at(200).f_prime.overlaps(generic.f_prime)
+    # beyond the certified tanh path's digits: the agreement engine, saying why
+    from asymptotics.depth_jump.tanh_certified import MAX_DIGITS
+
+    many = eoc_depths("tanh", SB, "0.5", [3], digits=MAX_DIGITS + 1)
+    assert not many.accuracy.startswith("certified") and "certified path" in many.accuracy

@@ -173,7 +173,7 @@ def _run(args) -> int:
                                         "`ntk-verify kernel` (the certified recursion)")
         from asymptotics.smooth_eoc_depth import check_request, has_kernel_run
 
-        if has_kernel_run(args.activation):  # the generic engine: refuse a bad request before any quadrature
+        if has_kernel_run(args.activation, depths):  # the generic engine: refuse a bad request before any quadrature
             check_request(args.activation, sigma_b, args.c, depths, digits)
         elif digits + 10 > MAX_QUADRATURE_DIGITS:
             raise InputError("--digits", f"{digits} digits requested; --depth runs need the EOC constants at "
@@ -192,7 +192,7 @@ def _run(args) -> int:
         traj = eoc_depths(args.activation, sigma_b, args.c, depths, digits)
         payload["depth_run"] = traj.as_dict()
         lines.append(describe(traj))
-        if has_kernel_run(args.activation):  # (the same runs, cached: the NTK of the pair at q*)
+        if has_kernel_run(args.activation, depths):  # (the same runs, cached: the NTK of the pair at q*)
             from asymptotics.smooth_eoc_depth import describe_kernels, eoc_kernel_at_depths
 
             layers = eoc_kernel_at_depths(args.activation, sigma_b, args.c, depths, digits)
