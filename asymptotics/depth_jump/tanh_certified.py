@@ -112,7 +112,7 @@ class TaylorStep:
 
 
 def _read_c_start(c_start):
-    value = exact_real("c_start", repr(c_start) if isinstance(c_start, float) else c_start)
+    value = exact_real("c_start", repr(float(c_start)) if isinstance(c_start, float) else c_start)
     if not -1 <= value < 1:
         raise InputError("c_start", f"expected a correlation in [-1, 1) (1 is the fixed point), got {c_start!r}")
     return value
