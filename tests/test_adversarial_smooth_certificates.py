@@ -618,3 +618,10 @@ def test_near_fixed_point_start_refuses_rather_than_widens(e, L, digits):
     with pytest.raises(ComputationError) as err:
         tanh_eoc_certified("0.2", "0." + "9" * e, (L,), digits)
     assert "\n" not in str(err.value)
+
+
+def test_numpy_float_arguments_read_like_floats():
+    """np.float64 is a float whose repr is 'np.float64(0.25)' (numpy 2): it was refused as not a number."""
+    a, _ = tanh_eoc_certified(np.float64(0.25), np.float64(0.5), (2,), 10)
+    b, _ = tanh_eoc_certified("0.25", "0.5", (2,), 10)
+    assert a[2].one_minus_c == b[2].one_minus_c
