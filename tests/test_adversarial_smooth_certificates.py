@@ -625,3 +625,31 @@ def test_numpy_float_arguments_read_like_floats():
     a, _ = tanh_eoc_certified(np.float64(0.25), np.float64(0.5), (2,), 10)
     b, _ = tanh_eoc_certified("0.25", "0.5", (2,), 10)
     assert a[2].one_minus_c == b[2].one_minus_c
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sb,digits", [("0.2", 60), ("4", 30), ("0.01", 30)])
+def test_depth_law_at_1e100_many_digits(sb, digits):
+    """L (1 - c^L) - kappa = O(kappa^2 log L / L) ~ 1e-97 at L = 1e100: decisive to ~digits + 5 digits."""
+    with _Prec(400):
+        q, sw2 = eoc_ref(sb, digits + 15)
+        kappa = ref_kappa(q, sw2, digits + 15)
+        L = 10**100
+        vals, info = tanh_eoc_certified(sb, "0.5", (L, L + 1), digits)
+        for M in (L, L + 1):
+            v = vals[M]
+            tol = arb(10) ** -(digits + 8) * kappa
+            assert abs(_arb(v.one_minus_c.mid) * M - kappa) < tol + _arb(v.one_minus_c.rad) * M, (sb, M)
+            assert abs(_arb(v.one_minus_f_prime.mid) * M - 2) < arb(10) ** -(digits + 8) + _arb(v.one_minus_f_prime.rad) * M
+            assert min(v.one_minus_c.correct_digits, v.one_minus_f_prime.correct_digits) >= digits
+        assert within(info["kappa"], kappa, 10.0 ** -(digits + 8) * float(kappa))[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sb", ["0.01", "2", "4"])
+def test_certified_eoc_point_200_bits(sb):
+    with _Prec(400):
+        q_ref, sw2_ref = eoc_ref(sb, 75)
+        q, sw2 = certified_tanh_eoc(sb, 200)
+        assert q.overlaps(q_ref + arb(0, arb(10) ** -70)) and sw2.overlaps(sw2_ref + arb(0, arb(10) ** -70))
+        assert q.rad() < arb(2) ** -190
