@@ -653,3 +653,24 @@ def test_certified_eoc_point_200_bits(sb):
         q, sw2 = certified_tanh_eoc(sb, 200)
         assert q.overlaps(q_ref + arb(0, arb(10) ** -70)) and sw2.overlaps(sw2_ref + arb(0, arb(10) ** -70))
         assert q.rad() < arb(2) ** -190
+
+
+def _switch_neighbours(sb, digits):
+    _, info = tanh_eoc_certified(sb, "0.5", (2,), digits)
+    d = Fraction(info["delta_switch"])
+    return [str(1 - d * (1 + Fraction(s, 10**6))) for s in (-1, 1)]
+
+
+@pytest.mark.parametrize("sb,side", [("0.01", 0), ("0.01", 1), ("0.2", 0), ("0.2", 1),
+                                     pytest.param("4", 0, marks=pytest.mark.slow),
+                                     pytest.param("4", 1, marks=pytest.mark.slow)])
+def test_layers_on_both_sides_of_the_taylor_far_field_switch(sb, side):
+    c_start = _switch_neighbours(sb, 10)[side]
+    with _Prec():
+        _check_first_layers(sb, c_start, 10, 35 if sb == "4" else 45)
+
+
+@pytest.mark.parametrize("c_start", ["-0." + "9" * 30, "-0.5", "0.9"])
+def test_first_layers_near_minus_one_and_inside(c_start):
+    with _Prec():
+        _check_first_layers("0.2", c_start, 20, 45)
