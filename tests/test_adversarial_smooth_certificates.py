@@ -343,15 +343,21 @@ def test_orbit_is_monotone_and_below_the_depth_law(prec):
 # ----------------------------------------------------------------------------------------------
 # printing: the decimal mid +/- rad contains the ball
 # ----------------------------------------------------------------------------------------------
-def test_printed_balls_contain_the_balls(prec):
-    vals, info = tanh_eoc_certified("0.2", "0." + "9" * 12, (1, 2, 10**9), 30)
+@pytest.mark.parametrize("c_start,depths", [("0." + "9" * 12, (1, 2, 10**9)), ("0." + "9" * 400, (1, 2, 50)),
+                                            ("-1", (2, 10**1000))])
+def test_printed_balls_contain_the_balls(c_start, depths, prec):
+    """as_dict's mid +/- rad and its 'value' string (X (+/- R)) both enclose the ball, at any magnitude."""
+    vals, info = tanh_eoc_certified("0.2", c_start, depths, 30)
     for v in vals.values():
         for a in (v.one_minus_c, v.c, v.f_prime, v.one_minus_f_prime, info["q_star"], info["kappa"]):
             d = a.as_dict()
-            mid, rad = arb(d["mid"]), arb(d["rad"])
             m, r = _arb(a.mid), _arb(a.rad)
-            assert mid - rad <= m - r and m + r <= mid + rad, d
-            assert float(d["rad"]) > 0 or a.rad == 0
+            value = d["value"].split(" (+/- ")
+            printed = [(arb(d["mid"]), arb(d["rad"]))]
+            printed.append((arb(value[0]), arb(value[1].rstrip(")")) if len(value) == 2 else arb(0)))
+            for pm, pr in printed:
+                assert pm - pr <= m - r and m + r <= pm + pr, d
+            assert arb(d["rad"]) > 0 or a.rad == 0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -534,6 +540,9 @@ def test_fused_agrees_with_numpy_on_adversarial_pairs(monkeypatch, act, sw2):
          np.nextafter(switch, 3), 2.0, np.nextafter(2.0, 0), 1.0],
         10.0 ** rng.uniform(-320, 0.3, 3000), switch + rng.uniform(-1e-9, 1e-9, 500)])
     depths = [1, 2, 5, 50, 3000]
+    monkeypatch.delenv("NTK_VERIFY_NO_NUMBA", raising=False)
+    assert fused.nobias_stepper(np, 10**6, 10**4) is not None  # enough work: loads the compiled kernel
+    assert fused.nobias_stepper(np, delta.size, max(depths)) is not None  # so the fast run below is fused
     fast, slow = _both(monkeypatch, lambda: pair_arrays_at_depths(net, None, depths, one_minus_rho=delta))
     for L in depths:
         for name, s in slow[L].items():
@@ -558,7 +567,10 @@ def test_fused_results_are_labelled_estimates(monkeypatch):
     net = Network("relu", sigma_w2=2)
     traj = kernel_at_depths(net, 0.3, [10, 1000], backend="float64")
     v = traj.at(1000)
-    assert v.one_minus_rho.method != "certified"
+    for name in ("rho", "one_minus_rho", "sigma_dot", "theta_xy", "ntk_normalized", "one_minus_ntk_normalized"):
+        a = getattr(v, name)
+        assert a.method == "estimate", name
+        assert "+/-" not in a.as_dict()["value"] and "estimate" in a.as_dict()["value"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -674,3 +686,16 @@ def test_layers_on_both_sides_of_the_taylor_far_field_switch(sb, side):
 def test_first_layers_near_minus_one_and_inside(c_start):
     with _Prec():
         _check_first_layers("0.2", c_start, 20, 45)
+
+
+@pytest.mark.parametrize("sb", ["0.2", "1"])
+def test_jump_overlaps_plain_certified_iteration(sb):
+    """Depths below MAX_L0 two ways: jumped from l0 = 1000, and iterated layer by layer (l0 = 20000)."""
+    depths = (1500, 5000, 19999)
+    jumped, ij = tanh_eoc_certified(sb, "0.5", depths, 10, l0=1000)
+    plain, ip = tanh_eoc_certified(sb, "0.5", depths + (10**6,), 10, l0=20000)
+    assert ij["l0"] == 1000 and ip["l0"] == 20000
+    for L in depths:
+        for name in ("one_minus_c", "one_minus_f_prime"):
+            a, b = getattr(jumped[L], name), getattr(plain[L], name)
+            assert a.overlaps(b), (sb, L, name, a, b)
