@@ -699,3 +699,16 @@ def test_jump_overlaps_plain_certified_iteration(sb):
         for name in ("one_minus_c", "one_minus_f_prime"):
             a, b = getattr(jumped[L], name), getattr(plain[L], name)
             assert a.overlaps(b), (sb, L, name, a, b)
+
+
+@pytest.mark.parametrize("bad", [-1e-300, -5e-324, -1e-17])
+def test_negative_one_minus_rho_is_refused(bad):
+    """rho = 1 + 1e-300 given as one_minus_rho = -1e-300 slipped past the [-1, 1] check (1 - delta
+    rounds to 1) and came back as a silent NaN."""
+    from asymptotics.recursion import Network
+    from asymptotics.recursion.arrays import pair_arrays_at_depths
+
+    delta = np.full(200, 0.5)
+    delta[7] = bad
+    with pytest.raises(InputError, match="one_minus_rho"):
+        pair_arrays_at_depths(Network("relu", sigma_w2=2), None, [10], one_minus_rho=delta)
