@@ -712,3 +712,42 @@ def test_negative_one_minus_rho_is_refused(bad):
     delta[7] = bad
     with pytest.raises(InputError, match="one_minus_rho"):
         pair_arrays_at_depths(Network("relu", sigma_w2=2), None, [10], one_minus_rho=delta)
+
+
+@settings(max_examples=4, deadline=None, derandomize=True)
+@given(sb=st.decimals(min_value="0.02", max_value="2", places=3),
+       c=st.decimals(min_value="-1", max_value="0.999", places=4))
+def test_second_layer_property(sb, c):
+    """Random (sigma_b, c_start): c^2 = f(c_start) and f'(c_start) inside their balls."""
+    sb, c = str(sb), str(c)
+    with _Prec():
+        q, sw2 = eoc_ref(sb, 45)
+        vals, _ = tanh_eoc_certified(sb, c, (1, 2), 10)
+        f, fp = ref_corr(_arb(Fraction(c)), q, sw2, _arb(Fraction(sb)) ** 2, 40)
+        assert within(vals[2].c, f, 1e-36)[0] and within(vals[1].f_prime, fp, 1e-36)[0], (sb, c)
+        with mpmath.workprec(4096):
+            assert abs(vals[1].f_prime.mid + vals[1].one_minus_f_prime.mid - 1) <= \
+                vals[1].f_prime.rad + vals[1].one_minus_f_prime.rad
+
+
+@settings(max_examples=4, deadline=None, derandomize=True)
+@given(sb=st.decimals(min_value="0.01", max_value="4", places=4))
+def test_eoc_point_property(sb):
+    sb = str(sb)
+    q_ref, sw2_ref = eoc_ref(sb, 40)
+    with _Prec():
+        q, sw2 = certified_tanh_eoc(sb, 100)
+        assert q.overlaps(q_ref + arb(0, arb(10) ** -36)) and sw2.overlaps(sw2_ref + arb(0, arb(10) ** -36)), sb
+
+
+@pytest.mark.parametrize("sb,c_start", [("0.01", "-1"), ("0.01", "0.99"), ("0.05", "0." + "9" * 20),
+                                        ("0.01", "-0." + "9" * 25)])
+def test_first_layers_critical_combinations(sb, c_start):
+    with _Prec():
+        _check_first_layers(sb, c_start, 10, 45)
+
+
+def test_wide_q_ball_covers_both_ends(prec):
+    got = gauss_strip.tanh_poly_expectation(arb("0.5", "0.49"), [0, 0, 1], 80)
+    for q in ("0.01", "0.3", "0.99"):
+        assert got.overlaps(arb(mpmath.nstr(_mp_expect([0, 0, 1], q, 40), 40))), q
