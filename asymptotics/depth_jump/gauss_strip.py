@@ -33,7 +33,7 @@ import flint
 from flint import arb, arb_series
 
 from asymptotics.smooth import tanh_polynomials
-from asymptotics.validation import ComputationError
+from asymptotics.validation import ComputationError, InputError
 
 #: node count above which a rule is refused (the cost would exceed about a minute per integral family)
 MAX_NODES = 20000
@@ -131,6 +131,8 @@ def _log(x: float) -> float:
 
 def tanh_strip(q: arb) -> float:
     """Half-width (in z) of the strip where tanh(sqrt(q) z) is analytic, rounded down (float)."""
+    if not (q.is_finite() and q > 0):  # sqrt would turn q <= 0, NaN or inf into NaN or a division by zero
+        raise InputError("q", f"a Gaussian variance must be a finite ball of positive numbers, got {q.str(5)}")
     return float((arb.pi() / (2 * arb(q.upper()).sqrt())).lower()) * (1 - 1e-12)
 
 

@@ -112,7 +112,7 @@ class TaylorStep:
 
 
 def _read_c_start(c_start):
-    value = exact_real("c_start", repr(c_start) if isinstance(c_start, float) else c_start)
+    value = exact_real("c_start", repr(float(c_start)) if isinstance(c_start, float) else c_start)
     if not -1 <= value < 1:
         raise InputError("c_start", f"expected a correlation in [-1, 1) (1 is the fixed point), got {c_start!r}")
     return value
@@ -167,7 +167,7 @@ def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: in
             try:
                 jumped = jumper.values_at(orbit.delta, cand, [L for L in depths if L > cand])
             except ComputationError as err:
-                problem = f"{err} (l0 = {cand}, 1 - c = {float(orbit.delta.mid()):.3g} there)"
+                problem = f"{err} (l0 = {cand}, 1 - c = {orbit.delta.mid().str(3, radius=False)} there)"
                 continue
             short = [L for L, v in jumped.items() if min(v.one_minus_c.correct_digits,
                                                           v.one_minus_f_prime.correct_digits) < digits]

@@ -44,7 +44,7 @@ def check_sigma_b(sigma_b) -> Fraction:
     """sigma_b as an exact rational in (0, MAX_SIGMA_B]; a float is read by its shortest repr ('0.2' = 1/5)."""
     from asymptotics.validation import exact_real
 
-    value = exact_real("sigma_b", repr(sigma_b) if isinstance(sigma_b, float) else sigma_b)
+    value = exact_real("sigma_b", repr(float(sigma_b)) if isinstance(sigma_b, float) else sigma_b)
     if value <= 0:
         raise InputError("sigma_b", f"the certified tanh EOC needs sigma_b > 0 (sigma_b = 0 gives q* = 0), got {sigma_b!r}")
     if value > MAX_SIGMA_B:

@@ -35,6 +35,8 @@ def pair_arrays_at_depths(network: Network, rho, depths, q_x=1.0, q_y=None, xp=N
     else:
         delta = xp.asarray(one_minus_rho, dtype=float)
         _check_array_correlation(xp, 1.0 - delta, "one_minus_rho")
+        if bool(xp.any(delta < 0)):  # 1 - delta rounds a tiny negative delta to 1: check its sign itself
+            raise InputError("one_minus_rho", "must be >= 0 (correlations must lie in [-1, 1])")
     depths = check_depths("depths", depths)
     wanted = set(depths)
     if q_y is None:
