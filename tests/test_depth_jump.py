@@ -323,3 +323,19 @@ def test_jump_overlaps_iteration_for_random_slopes_and_correlations():
         assert jp.at(depth).one_minus_rho.correct_digits >= 20
 
     check()
+
+
+def test_jump_from_next_to_the_fixed_point():
+    """rho = 1 - 1e-80: the orbit barely moves, so adding L - L0 to Phi ~ 1/(A s) needs log2(1/s) more bits.
+    It was refused ("could not verify a bracket"); now every field overlaps full iteration at depth 3e4
+    (iterated with 100 digits) and depth 1e12 keeps >= 20 digits of 1 - rho and 1 - N."""
+    from asymptotics.recursion import Network, kernel_at_depths
+
+    net = Network("relu", sigma_w2=2)
+    rho = "0." + "9" * 80
+    full = kernel_at_depths(net, rho, [30000], backend="arb", digits=100, method="iterate").at(30000)
+    jumped = kernel_at_depths(net, rho, [30000, 10**12], backend="arb", digits=20, method="jump")
+    for name in ("one_minus_rho", "one_minus_ntk_normalized", "theta_xy", "sigma_dot"):
+        assert getattr(jumped.at(30000), name).overlaps(getattr(full, name)), name
+    deep = jumped.at(10**12)
+    assert deep.one_minus_rho.correct_digits >= 20 and deep.one_minus_ntk_normalized.correct_digits >= 20

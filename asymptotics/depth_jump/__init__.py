@@ -37,6 +37,7 @@ absolute accuracy (N_L itself is limited by the working precision near 1/4).  ``
 """
 from __future__ import annotations
 
+import math
 import time
 from fractions import Fraction
 
@@ -200,8 +201,8 @@ def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progr
         return ordered_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, l0=l0, progress=progress)
     l0 = choose_l0(network.activation) if l0 is None else check_depth("l0", l0, minimum=2)
     iterated = sorted({d for d in depths if d <= l0} | {l0})
-    base = iterate_kernel(network, rho, iterated, backend="arb", digits=digits + 10, q_x=q_x, q_y=q_y,
-                            progress=progress)
+    base = iterate_kernel(network, rho, iterated, backend="arb", digits=digits + 10 + _near_one_digits(rho),
+                            q_x=q_x, q_y=q_y, progress=progress)
     q_y = q_x if q_y is None else q_y
     jumped = [d for d in depths if d > l0]
     layers = {d: base.at(d) for d in depths if d <= l0}
@@ -216,6 +217,19 @@ def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progr
     base.working_precision_bits = working_precision(digits)
     methods = {d: ("iterate" if d <= l0 else f"jump(L0={l0}, K={terms_for(digits)})") for d in depths}
     return _annotate(base, "jump", methods, f"iterated to L0 = {l0} (certified), then the Fatou-coordinate jump")
+
+
+def _near_one_digits(rho) -> int:
+    """log10(1/(1 - rho)) for rho next to 1 (else 0): an orbit that starts within delta of the fixed point
+    barely moves, and the jump's 1/(A s) - L and the NTK's functions of s need s_L0 to that many more
+    digits (a precision choice only)."""
+    try:
+        one_minus = 1 - Fraction(str(rho).strip())
+    except (ValueError, ZeroDivisionError, TypeError):
+        return 0  # not a single correlation (the iteration validates it)
+    if not 0 < one_minus < Fraction(1, 10**8):
+        return 0
+    return min(math.ceil(math.log10(one_minus.denominator) - math.log10(one_minus.numerator)), 10**4)
 
 
 def _annotate(traj, method, depth_methods, note):

@@ -36,7 +36,8 @@ Why the ball contains the true s_L (every inequality used)
    Phi_K(s_L) lies in [T_lo, T_hi] (those bounds plus L - L0 and -+ the defect sum).
 5. Points s_a < s_b in (0, s0] with Phi_K(s_a) >= T_hi and Phi_K(s_b) <= T_lo, both checked in
    ball arithmetic at exact (dyadic) points, bracket s_L: Phi_K(s_L) <= T_hi <= Phi_K(s_a) gives
-   s_L >= s_a by monotonicity, and likewise s_L <= s_b (s_a > 0 and s_b <= hi are checked).  The inversion itself is a plain Newton
+   s_L >= s_a by monotonicity, and likewise s_L <= s_b (0 < s_a <= hi is checked; an s_b above hi is
+   replaced by hi, which bounds s_L by step 2).  The inversion itself is a plain Newton
    iteration on midpoints; only the check at the two end points matters for the certificate.
 No radius passes through a float: every bound is an arb ball, rounded outward by arb.
 """
@@ -166,27 +167,42 @@ class AbelCoordinate:
         return start + arb(0, defect) - rest - arb(0)  # minus L0 is done by the caller (it knows L0)
 
     # ---- the jump ------------------------------------------------------------------------
-    def jump(self, lo: arb, hi: arb, steps) -> arb:
+    def jump(self, lo: arb, hi: arb, steps, _raised: bool = False) -> arb:
         """A ball containing s_{L0+steps} for every orbit with s_{L0} in [lo, hi] (steps 1-5)."""
         if steps == 0:
             return arb(lo).union(hi)
         if not lo > 0:
             raise ComputationError("s_L0 is not proved positive")
+        # Phi(s) ~ 1/(A s): adding `steps` to it is resolved only with log2(1/s) bits beyond the caller's
+        # precision (an orbit started next to the fixed point barely moves); more bits change no inequality
+        log2_lo = float((arb(lo.upper()).log() / arb(2).log()).mid())  # a precision choice, not a bound
+        extra = min(max(0, int(-log2_lo) - 8), 64 * flint.ctx.prec)
+        if extra and not _raised:
+            old = flint.ctx.prec
+            flint.ctx.prec = old + extra + 32
+            try:
+                return self.jump(lo, hi, steps, _raised=True)
+            finally:
+                flint.ctx.prec = old
         defect = self.defect_sum(hi, steps)
         skip = arb(flint.fmpz(int(steps)))
         t_lo = st.lower(self.value(hi) + skip - defect)
         t_hi = st.upper(self.value(lo) + skip + defect)
         s_a = self._bracket(t_hi, below=True)
         s_b = self._bracket(t_lo, below=False)
-        if not (s_a > 0 and s_b <= hi):
+        if not (s_a > 0 and s_a <= hi):
             raise ComputationError("the inverse of the Fatou coordinate left the orbit's interval")
-        return s_a.union(s_b)
+        # s_L <= s_L0 <= hi holds anyway (step 2: the orbit decreases), so a bracket s_b that rounding put
+        # above hi (an orbit that barely moves) is replaced by hi
+        return s_a.union(s_b if s_b <= hi else arb(hi))
 
     def _bracket(self, target: arb, below: bool) -> arb:
         prec = flint.ctx.prec
         s = self._newton(target, prec + 32)
         nudge = arb(2) ** (8 - prec)
-        for _ in range(40):
+        # bounded: at most prec/2 widenings, up to a relative nudge of 1/4 (the coefficients' balls may be
+        # wider than the working precision, e.g. when jump() raised it for an orbit next to the fixed point)
+        while nudge < arb(2) ** -2:
             cand = arb((s * (1 - nudge if below else 1 + nudge)).mid())
             phi = self.value(cand)
             if (below and phi > target) or (not below and phi < target):

@@ -79,14 +79,15 @@ def jump_layers(network, at_l0, l0: int, targets, digits: int, q_x, q_y, extras=
     """
     from asymptotics.recursion.network import LayerValues
 
-    germ, fatou, ntk = machinery_for(network.activation, digits)
     phi = constants_for(network.activation)
     a, b = Fraction(phi.a), Fraction(phi.b)
     k1 = (a * a + b * b) / 2
     sw2 = network.weight_variance
     c = sw2 * k1
     out = {}
-    with st.arb_precision(working_precision(digits)):
+    prec = working_precision(digits) + _orbit_bits(at_l0.one_minus_rho)
+    germ, fatou, ntk = machinery((a, b), prec, terms_for(digits))
+    with st.arb_precision(prec):
         delta0 = st.arb_from_approx(at_l0.one_minus_rho)
         d0 = st.arb_from_approx(at_l0.ntk_normalized) * l0
         exact_one = at_l0.one_minus_rho.mid == 0 and at_l0.one_minus_rho.rad == 0
@@ -125,6 +126,16 @@ def jump_layers(network, at_l0, l0: int, targets, digits: int, q_x, q_y, extras=
                 extras[L] = {"ntk_minus_limit": approx_from_arb(excess / _int(L)),
                              "orbit_shift": approx_from_arb(g_L)}
     return out
+
+
+def _orbit_bits(one_minus_rho: Approx) -> int:
+    """Extra working bits for an orbit that starts next to the fixed point: Phi(s) ~ 1/(A s) and the NTK's
+    functions of s carry up to 1/s^2, so adding L - L0 to them resolves only with 2 log2(1/s) = log2(1/delta)
+    more bits (a precision choice; the balls stay rigorous at any precision)."""
+    mid = abs(one_minus_rho.mid)
+    if mid == 0 or mid > mpmath.mpf(2) ** -32:
+        return 0
+    return min(int(-mpmath.log(mid, 2)) + 32, 20000)
 
 
 def approx_from_arb(x) -> Approx:
