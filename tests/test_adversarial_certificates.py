@@ -1,0 +1,432 @@
+"""Adversarial tests of the certified depth results against independent references.
+
+The references (tests/adversarial_reference.py) are written from the textbook formulas (Cho & Saul's
+arc-cosine kernel for the ReLU family, the closed-form erf kernel, our own Fatou coordinate and NTK
+particular solution for large depths); they never import the package.  A ball labelled ``certified``
+must contain the reference: |reference - mid| <= rad, with the reference's own error far below rad.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from fractions import Fraction
+
+import mpmath
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from mpmath import mp, mpf
+
+from adversarial_reference import (
+    exact_mpf,
+    Fatou,
+    erf_eoc_germ,
+    erf_eoc_point,
+    eval_particular,
+    ntk_particular,
+    particular_residual,
+    relu_family_reference,
+    relu_family_theta_germ,
+)
+from asymptotics.activations import abrelu
+from asymptotics.recursion import Network, kernel_at_depths
+from asymptotics.validation import InputError
+
+FEW = settings(max_examples=8, deadline=None, derandomize=True,
+               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def _frac_mpf(x):
+    return exact_mpf(x)
+
+
+def assert_contains(approx, ref, what, slack=0):
+    """|ref - mid| <= rad + slack, evaluated well above both precisions."""
+    assert approx is not None, f"{what}: missing"
+    with mp.workdps(max(mp.dps, 60) + 40):
+        mid, rad = mpf(approx.mid), mpf(approx.rad)
+        err = abs(mpf(ref) - mid)
+        assert rad >= 0, f"{what}: negative radius {rad}"
+        assert err <= rad + slack, (f"{what}: reference {mpmath.nstr(ref, 30)} outside ball "
+                                    f"{mpmath.nstr(mid, 30)} +/- {mpmath.nstr(rad, 5)} "
+                                    f"(miss {mpmath.nstr(err - rad, 5)})")
+
+
+def _scale_digits(*values):
+    """Extra reference digits for the cancellation 1 - rho when variances differ by many decades."""
+    import math
+
+    extra = 0
+    for v in values:
+        v = abs(Fraction(v))
+        if v:
+            extra += 2 * abs(math.log10(v.numerator) - math.log10(v.denominator))
+    return int(extra) + 10
+
+
+def _activation(kind, a, b):
+    if kind == "relu":
+        return "relu", 0, 1
+    if kind == "linear":
+        return "linear", 1, 1
+    if kind == "leaky":
+        return abrelu(Fraction(a), Fraction(1), f"leaky_relu(alpha={a})"), Fraction(a), 1
+    return abrelu(Fraction(a), Fraction(b), f"abrelu(a={a}, b={b})"), Fraction(a), Fraction(b)
+
+
+RHOS = st.sampled_from(["0", "1", "-1", "0.5", "-0.5", "0.999999999999999999999999999999",
+                        "-0.999999999999999999999999999999", "1/3", "-0.9", "0.99"])
+VARIANCES = st.sampled_from(["1", "2", "1/3", "1e-300", "1e300", "7/5", "1e-30"])
+BIASES = st.sampled_from(["0", "0", "1/4", "1e-300", "1e300", "2", "1e-30"])
+SLOPES = st.sampled_from(["0", "1/10", "-1/2", "1/100", "2", "-3"])
+QS = st.sampled_from(["1", "1/3", "1e-200", "1e200", "5"])
+
+
+# ---------------------------------------------------------------------------- finite depth, arb
+
+
+@FEW
+@given(kind=st.sampled_from(["relu", "leaky", "abrelu", "linear"]), a=SLOPES, b=SLOPES, rho=RHOS,
+       sw2=VARIANCES, sb2=BIASES, qx=QS, qy=QS, digits=st.integers(10, 200),
+       depths=st.lists(st.integers(1, 60), min_size=1, max_size=3))
+def test_arb_finite_depth_contains_reference(kind, a, b, rho, sw2, sb2, qx, qy, digits, depths):
+    if kind == "abrelu" and Fraction(a) == Fraction(b):
+        b = "1" if Fraction(a) != 1 else "2"
+    act, aa, bb = _activation(kind, a, b)
+    net = Network(act, sigma_w2=sw2, sigma_b2=sb2)
+    traj = kernel_at_depths(net, rho, depths, backend="arb", digits=digits, q_x=qx, q_y=qy)
+    dps = 3 * digits + 80 + _scale_digits(sw2, sb2, qx, qy)
+    ref = relu_family_reference(rho, depths, a=aa, b=bb, sw2=sw2, sb2=sb2, q_x=qx, q_y=qy, dps=dps)
+    with mp.workdps(dps):
+        for L in depths:
+            got = traj.at(L)
+            for field, value in ref[L].items():
+                approx = getattr(got, field)
+                if value is None:
+                    assert approx is None, (L, field)
+                    continue
+                assert approx.method == "certified", (L, field, approx.method)
+                scale = abs(ref[L]["ntk_normalized"]) if field == "one_minus_ntk_normalized" else abs(value)
+                assert_contains(approx, value, f"depth {L} {field}", slack=scale * mpf(10) ** (-dps + 30))
+
+
+@FEW
+@given(rho=RHOS, digits=st.integers(10, 40), sw2=st.sampled_from(["1", "2", "1/3"]),
+       sb2=st.sampled_from(["0", "1/4"]))
+def test_mpmath_and_float64_labels(rho, digits, sw2, sb2):
+    """float64 is never labelled certified; mpmath's balls (certified or agreement) hold the reference."""
+    net = Network("relu", sigma_w2=sw2, sigma_b2=sb2)
+    depths = [2, 30]
+    ref = relu_family_reference(rho, depths, sw2=sw2, sb2=sb2, dps=3 * digits + 80)
+    t64 = kernel_at_depths(net, rho, depths, backend="float64")
+    tmp = kernel_at_depths(net, rho, depths, backend="mpmath", digits=digits)
+    for L in depths:
+        for field, value in ref[L].items():
+            a64 = getattr(t64.at(L), field)
+            if a64 is not None and a64.rad != 0:
+                assert a64.method != "certified", (L, field)
+            amp = getattr(tmp.at(L), field)
+            if value is not None:
+                assert_contains(amp, value, f"mpmath depth {L} {field}", slack=abs(value) * mpf(10) ** (-digits - 20))
+
+
+# ---------------------------------------------------------------------------- deep, bias-free ReLU family
+
+
+@functools.lru_cache(maxsize=None)
+def _relu_deep_reference(a, b, rho, dps, n0=1500, terms=44):
+    """Fatou coordinate, NTK particular solution and the orbit at n0 // 2 and n0 (exact iteration)."""
+    with mp.workdps(dps):
+        germ, _ = relu_family_theta_germ(_frac_mpf(a), _frac_mpf(b), n=terms)
+        fat = Fatou(germ)
+        fpart = ntk_particular(germ, 3)
+        resid = particular_residual(germ, fpart, 3)
+        th = mpmath.acos(mpmath.mpf(rho))
+        K = mpmath.cos(th)
+        half = None
+        for n in range(1, n0):
+            if n == n0 // 2:
+                half = th
+            thn = germ.step(th)
+            K = germ.mult(th) * K + germ.offs(th)
+            th = thn
+        e0 = abs(K - eval_particular(fpart, th))
+        return germ, fat, fpart, resid, (n0 // 2, half), (n0, th), K, e0
+
+
+def relu_deep(a, b, rho, L, dps):
+    """theta_L, rho_L, 1 - rho_L, N_L, and error bounds of the reference itself.
+
+    theta_err: the Fatou jump from n0 // 2 against the jump from n0 (the series is more accurate at n0).
+    ntk_err: |K_n0 - F(theta_n0)| (theta_L / theta_n0)^3 (the homogeneous part) plus the resonant residual
+    |r| theta^4 summed along the orbit (about |r| A theta_L^3 log L), times 10, divided by L.
+    """
+    dps += 110                            # N_L - 1/4 cancels log10(L) digits (L <= 1e100 here)
+    germ, fat, fpart, resid, (nh, th_h), (n0, th0), K0, e0 = _relu_deep_reference(str(a), str(b), rho, dps)
+    with mp.workdps(dps):
+        thL = fat.inverse(fat(th0) + (L - n0))
+        th_err = abs(thL - fat.inverse(fat(th_h) + (L - nh))) * 2
+        thLm1 = fat.inverse(fat(th0) + (L - 1 - n0))
+        ntk = eval_particular(fpart, thL) / L
+        ntk_err = 10 * (e0 * (thL / th0) ** 3 + abs(resid) * fat.A * thL ** 3 * (1 + mpmath.log(L))) / L
+        ntk_err += abs(eval_particular(fpart, thL + th_err) - eval_particular(fpart, thL)) / L
+        return dict(theta=thL, theta_prev=thLm1, rho=mpmath.cos(thL), one_minus_rho=2 * mpmath.sin(thL / 2) ** 2,
+                    ntk=ntk, ntk_minus_limit=ntk - mpf(1) / 4, ntk_err=ntk_err, theta_err=th_err)
+
+
+DEEP = [10**6, 10**12, 10**100, 10**12 + 7]
+
+
+@pytest.mark.parametrize("kind,a,b", [("relu", 0, 1), ("leaky", "1/10", 1), ("abrelu", "-1/2", 2)])
+@pytest.mark.parametrize("rho", ["0.5", "-0.999999999999999999999999999999", "0"])
+def test_jump_rho_contains_fatou_reference(kind, a, b, rho):
+    act, aa, bb = _activation(kind, a, b)
+    net = Network(act, sigma_w2="2")
+    digits = 40
+    traj = kernel_at_depths(net, rho, DEEP, backend="arb", digits=digits, method="jump")
+    dps = 120
+    for L in DEEP:
+        ref = relu_deep(aa, bb, rho, L, dps)
+        got = traj.at(L)
+        with mp.workdps(dps + 110):          # (sw2 K1)^(L-1) for L = 1e100 needs log10(L) more digits
+            r2 = mpf(2) * (_frac_mpf(aa) ** 2 + _frac_mpf(bb) ** 2) / 2     # sw2 K1
+            assert ref["theta_err"] < ref["theta"] * mpf(10) ** (-digits - 10), "reference too coarse"
+            tol = ref["theta_err"] * 2 * ref["theta"] + ref["one_minus_rho"] * mpf(10) ** -90
+            assert_contains(got.one_minus_rho, ref["one_minus_rho"], f"{L} 1-rho", slack=tol)
+            assert_contains(got.rho, ref["rho"], f"{L} rho", slack=tol)
+            assert_contains(got.sigma_xx, r2 ** (L - 1), f"{L} sigma_xx", slack=r2 ** (L - 1) * mpf(10) ** -90)
+            assert_contains(got.theta_xx, L * r2 ** (L - 1), f"{L} theta_xx", slack=L * r2 ** (L - 1) * mpf(10) ** -90)
+            assert_contains(got.sigma_xy, r2 ** (L - 1) * ref["rho"], f"{L} sigma_xy", slack=r2 ** (L - 1) * mpf(10) ** -90)
+            gam = (_frac_mpf(bb) - _frac_mpf(aa)) ** 2 / (2 * mp.pi * (_frac_mpf(aa) ** 2 + _frac_mpf(bb) ** 2) / 2)
+            assert_contains(got.sigma_dot, r2 * (1 - gam * ref["theta_prev"]), f"{L} sigma_dot", slack=mpf(10) ** -90)
+            if ref["ntk_err"] < mpf(10) ** (-digits):
+                assert_contains(got.ntk_normalized, ref["ntk"], f"{L} ntk", slack=ref["ntk_err"])
+                assert_contains(traj.extras[L]["ntk_minus_limit"], ref["ntk_minus_limit"], f"{L} ntk-1/4",
+                                slack=ref["ntk_err"])
+
+
+def test_fatou_reference_is_self_consistent():
+    """The deep reference agrees with exact iteration at depth 6000 (its own check)."""
+    ref = relu_deep(0, 1, "0.5", 6000, 120)
+    assert ref["theta_err"] < ref["theta"] * mpf(10) ** -80
+    with mp.workdps(120):
+        germ, _ = relu_family_theta_germ(0, 1, n=10)
+        th = mpmath.acos(mpf("0.5"))
+        for _ in range(1, 6000):
+            th = germ.step(th)
+        assert abs(th - ref["theta"]) < th * mpf(10) ** -80
+
+
+@pytest.mark.parametrize("kind,a,b", [("relu", 0, 1), ("leaky", "1/10", 1), ("abrelu", "-1/2", 2)])
+def test_jump_all_fields_against_exact_iteration(kind, a, b):
+    """The jump (forced just past its L0) against our layer-by-layer reference: every field, q_x != q_y."""
+    act, aa, bb = _activation(kind, a, b)
+    net = Network(act, sigma_w2="7/5")
+    depths = [2500, 4000, 6000]
+    traj = kernel_at_depths(net, "-0.3", depths, backend="arb", digits=40, q_x="1/3", q_y="5", method="jump")
+    assert all(m.startswith("jump") for m in traj.depth_methods.values()), traj.depth_methods
+    dps = 110
+    ref = relu_family_reference("-0.3", depths, a=aa, b=bb, sw2="7/5", q_x="1/3", q_y="5", dps=dps)
+    with mp.workdps(dps):
+        for L in depths:
+            for field, value in ref[L].items():
+                scale = abs(ref[L]["ntk_normalized"]) if field == "one_minus_ntk_normalized" else abs(value)
+                assert_contains(getattr(traj.at(L), field), value, f"{kind} {L} {field}", slack=scale * mpf(10) ** -80)
+            assert_contains(traj.extras[L]["ntk_minus_limit"], ref[L]["ntk_normalized"] - mpf(1) / 4, f"{L} N-1/4",
+                            slack=mpf(10) ** -80)
+
+
+@pytest.mark.parametrize("method", ["iterate", "auto"])
+def test_iterate_1e5_contains_fatou_reference(method):
+    net = Network("relu")
+    L = 10**5
+    traj = kernel_at_depths(net, "0.5", [L], backend="arb", digits=30, method=method)
+    ref = relu_deep(0, 1, "0.5", L, 120)
+    with mp.workdps(120):
+        assert_contains(traj.at(L).one_minus_rho, ref["one_minus_rho"], "1e5 1-rho")
+
+
+# ---------------------------------------------------------------------------- erf on the Edge of Chaos
+
+
+@functools.lru_cache(maxsize=None)
+def _erf_reference(sigma_b, c_start, dps, n0=1500, terms=48):
+    with mp.workdps(dps):
+        sb2 = _frac_mpf(Fraction(sigma_b)) ** 2
+        germ, info = erf_eoc_germ(sb2, n=terms)
+        fat = Fatou(germ)
+        fpart = ntk_particular(germ, 2)
+        resid = particular_residual(germ, fpart, 2)
+        d = 1 - _frac_mpf(Fraction(c_start))
+        K = 1 - d
+        exact = {1: (d, K)}
+        for L in range(2, n0 + 1):
+            dn = germ.step(d)
+            K = germ.mult(d) * K + germ.offs(d)
+            d = dn
+            exact[L] = (d, K)
+        e0 = abs(K - eval_particular(fpart, d))
+        return germ, info, fat, fpart, resid, exact, n0, e0
+
+
+def erf_values(sigma_b, c_start, L, dps):
+    """The erf EOC reference at depth L with its own error bounds (d_err for 1 - c, K_err for K^L)."""
+    dps += 110                            # N_L - 1/3 cancels log10(L) digits (L <= 1e100 here)
+    germ, info, fat, fpart, resid, exact, n0, e0 = _erf_reference(sigma_b, c_start, dps)
+    with mp.workdps(dps):
+        if L in exact:
+            d, K = exact[L]
+            err = d_err = mpf(0)
+        else:
+            d0 = exact[n0][0]
+            d = fat.inverse(fat(d0) + (L - n0))
+            d_err = 2 * abs(d - fat.inverse(fat(exact[n0 // 2][0]) + (L - n0 // 2)))
+            K = eval_particular(fpart, d)
+            err = 10 * (e0 * (d / d0) ** 2 + abs(resid) * fat.A * d ** 2 * (1 + mpmath.log(L)))
+            err += abs(eval_particular(fpart, d + d_err) - K)
+        fp = info["fprime"](1 - d)
+        return dict(one_minus_c=d, c=1 - d, f_prime=fp, one_minus_f_prime=1 - fp, ntk_over_q=K, ntk_normalized=K / L,
+                    ntk_minus_limit=K / L - mpf(1) / 3, K_err=err, d_err=d_err, q=info["q"], sw2=info["sw2"])
+
+
+def test_erf_reference_is_self_consistent():
+    """Fatou jump of the reference against its own exact iteration (depth 1500 from 400)."""
+    germ, info, fat, fpart, resid, exact, n0, e0 = _erf_reference("0.2", "0.5", 100)
+    with mp.workdps(100):
+        d = fat.inverse(fat(exact[400][0]) + 1100)
+        assert abs(d - exact[1500][0]) < d * mpf(10) ** -60
+
+
+ERF_DEPTHS = [1, 2, 700, 1500, 10**6, 10**12, 10**30, 10**100]
+
+
+@pytest.mark.parametrize("sigma_b,c_start,method", [
+    ("0.2", "0.5", "auto"), ("0.2", "0.5", "jump"), ("0.05", "-0.9", "auto"), ("1.5", "0.999999999999999999999", "jump"),
+    pytest.param("0.2", "-1", "auto", marks=pytest.mark.slow), pytest.param("0.2", "0", "jump", marks=pytest.mark.slow),
+    pytest.param("0.001", "0.5", "auto", marks=pytest.mark.slow)])
+def test_erf_eoc_depths_contains_reference(sigma_b, c_start, method):
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_depths
+
+    digits = 30
+    traj = erf_eoc_depths(sigma_b, c_start, ERF_DEPTHS, digits=digits, method=method)
+    dps = 110
+    for L in ERF_DEPTHS:
+        ref = erf_values(sigma_b, c_start, L, dps)
+        got = traj.values[L]
+        with mp.workdps(dps):
+            assert_contains(traj.q_star, ref["q"], "q*")
+            assert_contains(traj.sigma_w, mpmath.sqrt(ref["sw2"]), "sigma_w")
+            if ref["d_err"] > ref["one_minus_c"] * mpf(10) ** (-digits - 5):
+                continue                                  # our reference is too coarse here (slow germ)
+            for field in ("one_minus_c", "c", "f_prime", "one_minus_f_prime"):
+                approx = getattr(got, field)
+                assert approx.method == "certified"
+                assert_contains(approx, ref[field], f"erf {L} {field}", slack=mpf(10) ** -80 * abs(ref[field]) + 2 * ref["d_err"])
+
+
+@pytest.mark.parametrize("sigma_b,c_start", [("0.2", "0.5"), ("0.05", "-0.9"), ("1.5", "0.999999999999999999999")])
+def test_erf_eoc_ntk_contains_reference(sigma_b, c_start):
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_ntk
+
+    digits = 30
+    depths = [1, 2, 700, 1500, 10**20, 10**30, 10**100]
+    out = erf_eoc_ntk(sigma_b, c_start, depths, digits=digits)
+    dps = 110
+    for L in depths:
+        ref = erf_values(sigma_b, c_start, L, dps)
+        got = out["values"][L]
+        with mp.workdps(dps):
+            if ref["K_err"] > mpf(10) ** -45 * L:
+                continue
+            assert_contains(got["c"], ref["c"], f"{L} c")
+            assert_contains(got["ntk_over_q"], ref["ntk_over_q"], f"{L} K", slack=ref["K_err"])
+            assert_contains(got["ntk_normalized"], ref["ntk_normalized"], f"{L} N", slack=ref["K_err"] / L)
+            assert_contains(got["ntk_minus_limit"], ref["ntk_minus_limit"], f"{L} N-1/3", slack=ref["K_err"] / L)
+
+
+# ---------------------------------------------------------------------------- the CLI's printed balls
+
+
+def _cli_json(capsys, argv):
+    from proofs_checks.cli import main
+
+    rc = main(argv)
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    return json.loads(out)
+
+
+def _printed_contains(entry, ref, what, slack=0):
+    with mp.workdps(200):
+        mid, rad = mpf(entry["mid"]), mpf(entry["rad"])
+        assert abs(mpf(ref) - mid) <= rad + slack, f"{what}: printed {entry['mid']} +/- {entry['rad']} misses {mpmath.nstr(ref, 40)}"
+
+
+@pytest.mark.parametrize("argv,kw", [
+    (["--rho", "0.5", "-0.999999999999999999999999999999", "--depth", "1", "7", "40", "--digits", "60",
+      "--sigma-w2", "1/3", "--sigma-b2", "1e-300", "--q-x", "1/3", "--q-y", "5"],
+     dict(sw2="1/3", sb2="1e-300", q_x="1/3", q_y="5")),
+    (["--activation", "leaky_relu", "--slope", "1/10", "--rho", "0", "1", "--depth", "3", "50", "--digits", "15",
+      "--sigma-w2", "1e300"], dict(a="1/10", sw2="1e300")),
+    (["--activation", "abrelu", "--slope", "-3", "--positive-slope", "1/100", "--rho", "-1", "0.99", "--depth", "2", "9",
+      "--digits", "120", "--sigma-b2", "1e300"], dict(a="-3", b="1/100", sb2="1e300")),
+])
+def test_cli_kernel_json_printed_balls_contain_reference(capsys, argv, kw):
+    data = _cli_json(capsys, ["kernel", "--json", "--no-progress"] + argv)
+    conv = kw
+    for entry in data:
+        rho = entry["rho"]
+        depths = [layer["depth"] for layer in entry["layers"]]
+        dps = 500 + _scale_digits(*kw.values())
+        ref = relu_family_reference(rho, depths, dps=dps, **conv)
+        for layer in entry["layers"]:
+            for field, value in ref[layer["depth"]].items():
+                if value is None:
+                    assert layer.get(field) is None
+                    continue
+                scale = abs(ref[layer["depth"]]["ntk_normalized"]) if field == "one_minus_ntk_normalized" else abs(value)
+                with mp.workdps(dps):
+                    slack = scale * mpf(10) ** (-dps + 30)
+                _printed_contains(layer[field], value, f"rho {rho} depth {layer['depth']} {field}", slack)
+
+
+def test_cli_kernel_json_deep_printed_balls(capsys):
+    data = _cli_json(capsys, ["kernel", "--json", "--no-progress", "--rho", "0.5", "--depth", "1e12", "1e100",
+                              "--digits", "40", "--sigma-w2", "2"])
+    for layer in data[0]["layers"]:
+        L = layer["depth"]
+        ref = relu_deep(0, 1, "0.5", L, 120)
+        _printed_contains(layer["one_minus_rho"], ref["one_minus_rho"], f"{L} 1-rho")
+        _printed_contains(layer["rho"], ref["rho"], f"{L} rho")
+        _printed_contains(layer["ntk_normalized"], ref["ntk"], f"{L} ntk", slack=ref["ntk_err"])
+        _printed_contains(layer["theta_xx"], L, f"{L} theta_xx")  # sw2 K1 = 1 for ReLU at sw2 = 2
+
+
+def test_cli_eoc_erf_json_contains_reference(capsys):
+    data = _cli_json(capsys, ["eoc", "--activation", "erf", "--sigma-b", "0.2", "--digits", "25", "--json"])["eoc"]
+    with mp.workdps(80):
+        q, sw2 = erf_eoc_point(mpf(1) / 25)
+        _printed_contains(data["q_star"], q, "q*")
+        _printed_contains(data["sigma_w2"], sw2, "sigma_w2")
+        _printed_contains(data["sigma_w"], mpmath.sqrt(sw2), "sigma_w")
+        _printed_contains(data["chi_1"], 1, "chi_1")
+
+
+# ---------------------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(rho="1.0000000000000000000001"), dict(rho="-1.0000000000000000000001"), dict(rho="nan"),
+    dict(rho="0.5", depths=[0]), dict(rho="0.5", digits=0), dict(rho="0.5", q_x=0), dict(rho="0.5", q_x="-1"),
+    dict(rho="0.5", method="warp"), dict(rho="0.5", backend="quad"),
+])
+def test_bad_input_is_refused(kwargs):
+    args = dict(rho="0.5", depths=[3], backend="arb", digits=20)
+    args.update(kwargs)
+    with pytest.raises(InputError):
+        kernel_at_depths(Network("relu"), args.pop("rho"), args.pop("depths"), **args)
+
+
+def test_jump_with_bias_is_refused():
+    with pytest.raises(InputError):
+        kernel_at_depths(Network("relu", sigma_b2="1/4"), "0.5", [10**12], backend="arb", digits=20, method="jump")
