@@ -430,3 +430,98 @@ def test_bad_input_is_refused(kwargs):
 def test_jump_with_bias_is_refused():
     with pytest.raises(InputError):
         kernel_at_depths(Network("relu", sigma_b2="1/4"), "0.5", [10**12], backend="arb", digits=20, method="jump")
+
+
+# ---------------------------------------------------------------------------- more regimes
+
+
+def test_one_minus_rho_ball_input_encloses_both_endpoints():
+    """A certified result from an input ball must hold every input in it (both end points, the map is monotone)."""
+    import flint
+
+    lo, hi = Fraction(1, 2**130) - Fraction(1, 2**140), Fraction(1, 2**130) + Fraction(1, 2**140)
+    ball = flint.arb(flint.fmpq(1, 2**130), flint.fmpq(1, 2**140))
+    net = Network("leaky_relu", sigma_w2="2")
+    depths = [1, 10, 300]
+    traj = kernel_at_depths(net, None, depths, backend="arb", digits=30, one_minus_rho=ball)
+    for end in (lo, hi):
+        ref = relu_family_reference(1 - end, depths, a=Fraction(1, 100), sw2=2, dps=150)
+        with mp.workdps(150):
+            for L in depths:
+                for field, value in ref[L].items():
+                    if value is None:
+                        continue
+                    scale = abs(ref[L]["ntk_normalized"]) if field == "one_minus_ntk_normalized" else abs(value)
+                    assert_contains(getattr(traj.at(L), field), value, f"end {float(end)} {L} {field}",
+                                    slack=scale * mpf(10) ** -120)
+
+
+@pytest.mark.parametrize("sb2,qx,qy,rho", [("1/4", "1e-40", "1e40", "0.999999999999999999999999999999"),
+                                            ("1e-30", "1/3", "3", "-1"), ("5", "1", "1", "-0.999999999999999999999999999999")])
+def test_biased_iteration_to_3000_contains_reference(sb2, qx, qy, rho):
+    depths = [2, 3000]
+    net = Network("relu", sigma_w2="2", sigma_b2=sb2)
+    traj = kernel_at_depths(net, rho, depths, backend="arb", digits=25, q_x=qx, q_y=qy)
+    dps = 100 + _scale_digits(sb2, qx, qy)
+    ref = relu_family_reference(rho, depths, sw2=2, sb2=sb2, q_x=qx, q_y=qy, dps=dps)
+    with mp.workdps(dps):
+        for L in depths:
+            for field, value in ref[L].items():
+                if value is None:
+                    continue
+                scale = abs(ref[L]["ntk_normalized"]) if field == "one_minus_ntk_normalized" else abs(value)
+                assert_contains(getattr(traj.at(L), field), value, f"{L} {field}", slack=scale * mpf(10) ** (-dps + 30))
+
+
+@pytest.mark.parametrize("sigma_b", ["100", "100000", "3"])
+def test_erf_large_bias_contains_reference(sigma_b):
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_depths, erf_eoc_ntk
+
+    depths = [2, 1500, 10**12, 10**100]
+    traj = erf_eoc_depths(sigma_b, "0.5", depths, digits=30)
+    ntk = erf_eoc_ntk(sigma_b, "0.5", depths, digits=30)
+    for L in depths:
+        ref = erf_values(sigma_b, "0.5", L, 110)
+        with mp.workdps(200):
+            got = traj.values[L]
+            assert_contains(got.one_minus_c, ref["one_minus_c"], f"{L} 1-c", slack=2 * ref["d_err"])
+            assert_contains(got.f_prime, ref["f_prime"], f"{L} f'", slack=ref["d_err"])
+            assert_contains(got.one_minus_f_prime, ref["one_minus_f_prime"], f"{L} 1-f'", slack=ref["d_err"])
+            assert_contains(ntk["values"][L]["ntk_normalized"], ref["ntk_normalized"], f"{L} N", slack=ref["K_err"] / L)
+            assert_contains(ntk["values"][L]["ntk_minus_limit"], ref["ntk_minus_limit"], f"{L} N-1/3",
+                            slack=ref["K_err"] / L)
+
+
+def _value_string_ball(text):
+    """'0.6839056508987 (+/- 3.7e-18)' -> (mid, bound); an exact value has no bound."""
+    if "(+/-" not in text:
+        return mpf(text), mpf(0)
+    head, tail = text.split("(+/-")
+    return mpf(head.strip()), mpf(tail.strip(" )"))
+
+
+def test_cli_kernel_value_strings_contain_reference(capsys):
+    """The human-readable 'value' (digits shown + bound) must hold the truth as well as mid/rad."""
+    data = _cli_json(capsys, ["kernel", "--json", "--no-progress", "--rho", "0.5", "0.999999999999999999999999999999",
+                              "--depth", "2", "25", "--digits", "30", "--sigma-w2", "7/5", "--sigma-b2", "1/3"])
+    for entry in data:
+        ref = relu_family_reference(entry["rho"], [2, 25], sw2="7/5", sb2="1/3", dps=200)
+        for layer in entry["layers"]:
+            for field, value in ref[layer["depth"]].items():
+                if value is None:
+                    continue
+                with mp.workdps(200):
+                    mid, bound = _value_string_ball(layer[field]["value"])
+                    scale = abs(ref[layer["depth"]]["ntk_normalized"]) if field == "one_minus_ntk_normalized" else abs(value)
+                    assert abs(value - mid) <= bound + scale * mpf(10) ** -170, (field, layer[field]["value"], value)
+
+
+# ---------------------------------------------------------------------------- API inconsistencies found
+
+
+@pytest.mark.xfail(strict=True, reason="method='iterate' (and one_minus_rho=...) return a KernelTrajectory without "
+                   "the documented .method / .depth_methods / .method_note (depth_jump docstring: 'the trajectory "
+                   "says so'); method='auto' and 'jump' have them")
+def test_iterate_trajectory_says_how_it_was_computed():
+    traj = kernel_at_depths(Network("relu"), "0.5", [10], backend="arb", digits=20, method="iterate")
+    assert traj.method == "iterate" and traj.depth_methods == {10: "iterate"} and traj.method_note
