@@ -17,8 +17,8 @@ erf: E[erf(u) erf(v)] = (2/pi) asin(2 S12 / sqrt((1 + 2 S11)(1 + 2 S22))),
 E[erf'(u) erf'(v)] = (4/pi) / sqrt((1 + 2 S11)(1 + 2 S22) - 4 S12^2).
 
 Large depth: parabolic fixed point; our own Fatou coordinate Phi(x) = A/x + B log x + sum c_k x^k (solved
-order by order from the germ's Taylor series) and, for the NTK, the particular solution
-F(x) = sum_{k=-1}^{p-1} f_k x^k of F(g(x)) = m(x) F(x) + b(x) (p the resonance exponent).
+order by order from the germ's Taylor series) and, for the NTK, :class:`OrbitNTKReference` (the general
+solution F + C H of D_{l+1} = m(x_l) D_l + b(x_l) as expansions in the orbit point x, log term included).
 """
 
 from __future__ import annotations
@@ -345,38 +345,66 @@ class Fatou:
         return x
 
 
-def ntk_particular(germ: Germ, p: int):
-    """f_{-1}, ..., f_{p-1} of F(x) = sum f_k x^k solving F(g) - m F = b to order x^p."""
-    g, m, b = germ.g, germ.m, germ.b
-    n = g.n
-    u = g.shift_down(1) - 1
-    u.c[0] = mpf(0)
-    T = {}
-    ginv = (1 + u).inv()                                       # (g/x)^-1
-    for k in range(-1, p):
-        pw = ginv if k == -1 else (1 + u).powi(k)
-        T[k] = pw - m                                          # times x^k
-    f = {}
-    for order in range(0, p + 1):                              # order x^order fixes f_{order-1}
-        k = order - 1
-        tot = b.c[order]
-        for j in range(-1, k):
-            tot -= f[j] * T[j].c[order - j]
-        f[k] = tot / T[k].c[1]
-    return f
+class OrbitNTKReference:
+    """D_l = F(x_l) + C H(x_l) for D_{l+1} = m(x_l) D_l + b(x_l) along the orbit x_{l+1} = g(x_l).
 
+    F(x) = sum_{k=-1}^{M} f_k x^k + lam log(x) H(x) (f_p = 0: the resonant order p where k g2 + m1 = 0),
+    H(x) = x^p (1 + sum_{j>=1} h_j x^j) solves H(g) = m H.  Derivation: with F = sum x^k (f_k + lam_k log x),
+    F(g) - m F = sum x^k [f_k ((1+u)^k - m) + lam_k (1+u)^k log(1+u)] + log(x) sum lam_k x^k ((1+u)^k - m),
+    u = g/x - 1; the log part vanishes iff lam_k = lam h_{k-p}; the rest is solved order by order.
+    C is fitted to one exact iterate (x_n, D_n).
+    """
 
-def particular_residual(germ: Germ, f, p):
-    """Coefficient of x^(p+1) left in F(g) - m F - b (the resonant order the truncated F cannot cancel)."""
-    g, m, b = germ.g, germ.m, germ.b
-    u = g.shift_down(1) - 1
-    u.c[0] = mpf(0)
-    tot = -b.c[p + 1]
-    for k, fk in f.items():
-        pw = (1 + u).inv() if k == -1 else (1 + u).powi(k)
-        tot += fk * (pw - m).c[p + 1 - k]
-    return tot
+    def __init__(self, germ: Germ, p: int, M: int):
+        g, m, b = germ.g, germ.m, germ.b
+        n = g.n
+        u = g.shift_down(1) - 1
+        u.c[0] = mpf(0)
+        one_u = 1 + u
+        pw = {}
 
+        def power(k):                                          # (1 + u)^k, built incrementally
+            if k not in pw:
+                pw[k] = one_u.inv() if k == -1 else (_lift(1, n) if k == 0 else power(k - 1) * one_u)
+            return pw[k]
 
-def eval_particular(f, x):
-    return sum(c * x ** k for k, c in f.items())
+        T = {k: power(k) - m for k in range(-1, M + 1)}
+        # H
+        h = [mpf(1)]
+        for j in range(1, M - p + 1):
+            tot = sum(h[i] * T[p + i].c[j + 1 - i] for i in range(j))
+            h.append(-tot / T[p + j].c[1])
+        L1 = u.log1p_of()
+        Lk = {k: power(k) * L1 for k in range(p, M + 1)}
+        f = {}
+        lam = mpf(0)
+        for order in range(0, M + 2):
+            k = order - 1
+            tot = b.c[order]
+            for j, fj in f.items():
+                tot -= fj * T[j].c[order - j]
+            for kk in range(p, min(M, order - 1) + 1):
+                tot -= lam * h[kk - p] * Lk[kk].c[order - kk]
+            if k == p:
+                # resonance: f_p's coefficient vanishes; lam (entering through Lk[p].c[1] = g2) absorbs it
+                lam = tot / (h[0] * Lk[p].c[1])
+                f[p] = mpf(0)
+            else:
+                f[k] = tot / T[k].c[1]
+            if order >= n - 3:
+                break
+        self.f, self.lam, self.h, self.p = f, lam, h, p
+        self.C = mpf(0)
+
+    def H(self, x):
+        return x ** self.p * sum(hj * x ** j for j, hj in enumerate(self.h))
+
+    def F(self, x):
+        return sum(c * x ** k for k, c in self.f.items()) + self.lam * mpmath.log(x) * self.H(x)
+
+    def fit(self, x, D):
+        self.C = (D - self.F(x)) / self.H(x)
+        return self
+
+    def __call__(self, x):
+        return self.F(x) + self.C * self.H(x)

@@ -20,11 +20,9 @@ from mpmath import mp, mpf
 from adversarial_reference import (
     exact_mpf,
     Fatou,
+    OrbitNTKReference,
     erf_eoc_germ,
     erf_eoc_point,
-    eval_particular,
-    ntk_particular,
-    particular_residual,
     relu_family_reference,
     relu_family_theta_germ,
 )
@@ -135,41 +133,39 @@ def test_mpmath_and_float64_labels(rho, digits, sw2, sb2):
 
 @functools.lru_cache(maxsize=None)
 def _relu_deep_reference(a, b, rho, dps, n0=1500, terms=44):
-    """Fatou coordinate, NTK particular solution and the orbit at n0 // 2 and n0 (exact iteration)."""
+    """Fatou coordinate, the orbit NTK reference (fitted at n0 and at n0 // 2) and the orbit there."""
     with mp.workdps(dps):
         germ, _ = relu_family_theta_germ(_frac_mpf(a), _frac_mpf(b), n=terms)
         fat = Fatou(germ)
-        fpart = ntk_particular(germ, 3)
-        resid = particular_residual(germ, fpart, 3)
         th = mpmath.acos(mpmath.mpf(rho))
         K = mpmath.cos(th)
         half = None
         for n in range(1, n0):
             if n == n0 // 2:
-                half = th
+                half = (th, K)
             thn = germ.step(th)
             K = germ.mult(th) * K + germ.offs(th)
             th = thn
-        e0 = abs(K - eval_particular(fpart, th))
-        return germ, fat, fpart, resid, (n0 // 2, half), (n0, th), K, e0
+        ntk_far = OrbitNTKReference(germ, 3, terms - 6).fit(th, K)
+        ntk_half = OrbitNTKReference(germ, 3, terms - 6).fit(*half)
+        return germ, fat, ntk_far, ntk_half, (n0 // 2, half[0]), (n0, th)
 
 
 def relu_deep(a, b, rho, L, dps):
     """theta_L, rho_L, 1 - rho_L, N_L, and error bounds of the reference itself.
 
-    theta_err: the Fatou jump from n0 // 2 against the jump from n0 (the series is more accurate at n0).
-    ntk_err: |K_n0 - F(theta_n0)| (theta_L / theta_n0)^3 (the homogeneous part) plus the resonant residual
-    |r| theta^4 summed along the orbit (about |r| A theta_L^3 log L), times 10, divided by L.
+    theta_err: the Fatou jump from n0 // 2 against the jump from n0 (the series is more accurate at n0), doubled.
+    ntk_err: likewise the orbit NTK reference fitted at n0 // 2 against n0, plus theta_err's effect.
     """
     dps += 110                            # N_L - 1/4 cancels log10(L) digits (L <= 1e100 here)
-    germ, fat, fpart, resid, (nh, th_h), (n0, th0), K0, e0 = _relu_deep_reference(str(a), str(b), rho, dps)
+    germ, fat, ntk_far, ntk_half, (nh, th_h), (n0, th0) = _relu_deep_reference(str(a), str(b), rho, dps)
     with mp.workdps(dps):
         thL = fat.inverse(fat(th0) + (L - n0))
-        th_err = abs(thL - fat.inverse(fat(th_h) + (L - nh))) * 2
+        thL_h = fat.inverse(fat(th_h) + (L - nh))
+        th_err = abs(thL - thL_h) * 2
         thLm1 = fat.inverse(fat(th0) + (L - 1 - n0))
-        ntk = eval_particular(fpart, thL) / L
-        ntk_err = 10 * (e0 * (thL / th0) ** 3 + abs(resid) * fat.A * thL ** 3 * (1 + mpmath.log(L))) / L
-        ntk_err += abs(eval_particular(fpart, thL + th_err) - eval_particular(fpart, thL)) / L
+        ntk = ntk_far(thL) / L
+        ntk_err = 2 * abs(ntk_far(thL) - ntk_half(thL_h)) / L + abs(ntk_far(thL + th_err) - ntk_far(thL)) / L
         return dict(theta=thL, theta_prev=thLm1, rho=mpmath.cos(thL), one_minus_rho=2 * mpmath.sin(thL / 2) ** 2,
                     ntk=ntk, ntk_minus_limit=ntk - mpf(1) / 4, ntk_err=ntk_err, theta_err=th_err)
 
@@ -217,6 +213,19 @@ def test_fatou_reference_is_self_consistent():
         assert abs(th - ref["theta"]) < th * mpf(10) ** -80
 
 
+def test_orbit_ntk_reference_is_self_consistent():
+    """Our orbit NTK reference, fitted at depth 1000, predicts exact iteration at 6000 (its own check)."""
+    with mp.workdps(120):
+        germ, _ = relu_family_theta_germ(0, 1, n=44)
+        th = mpmath.acos(mpf("0.5"))
+        K = mpmath.cos(th)
+        for L in range(1, 6000):
+            if L == 1000:
+                ref = OrbitNTKReference(germ, 3, 38).fit(th, K)
+            th, K = germ.step(th), germ.mult(th) * K + germ.offs(th)
+        assert abs(ref(th) - K) < mpf(10) ** -90
+
+
 @pytest.mark.parametrize("kind,a,b", [("relu", 0, 1), ("leaky", "1/10", 1), ("abrelu", "-1/2", 2)])
 def test_jump_all_fields_against_exact_iteration(kind, a, b):
     """The jump (forced just past its L0) against our layer-by-layer reference: every field, q_x != q_y."""
@@ -255,8 +264,6 @@ def _erf_reference(sigma_b, c_start, dps, n0=1500, terms=48):
         sb2 = _frac_mpf(Fraction(sigma_b)) ** 2
         germ, info = erf_eoc_germ(sb2, n=terms)
         fat = Fatou(germ)
-        fpart = ntk_particular(germ, 2)
-        resid = particular_residual(germ, fpart, 2)
         d = 1 - _frac_mpf(Fraction(c_start))
         K = 1 - d
         exact = {1: (d, K)}
@@ -265,25 +272,25 @@ def _erf_reference(sigma_b, c_start, dps, n0=1500, terms=48):
             K = germ.mult(d) * K + germ.offs(d)
             d = dn
             exact[L] = (d, K)
-        e0 = abs(K - eval_particular(fpart, d))
-        return germ, info, fat, fpart, resid, exact, n0, e0
+        ntk_far = OrbitNTKReference(germ, 2, terms - 6).fit(*exact[n0])
+        ntk_half = OrbitNTKReference(germ, 2, terms - 6).fit(*exact[n0 // 2])
+        return germ, info, fat, ntk_far, ntk_half, exact, n0
 
 
 def erf_values(sigma_b, c_start, L, dps):
     """The erf EOC reference at depth L with its own error bounds (d_err for 1 - c, K_err for K^L)."""
     dps += 110                            # N_L - 1/3 cancels log10(L) digits (L <= 1e100 here)
-    germ, info, fat, fpart, resid, exact, n0, e0 = _erf_reference(sigma_b, c_start, dps)
+    germ, info, fat, ntk_far, ntk_half, exact, n0 = _erf_reference(sigma_b, c_start, dps)
     with mp.workdps(dps):
         if L in exact:
             d, K = exact[L]
             err = d_err = mpf(0)
         else:
-            d0 = exact[n0][0]
-            d = fat.inverse(fat(d0) + (L - n0))
-            d_err = 2 * abs(d - fat.inverse(fat(exact[n0 // 2][0]) + (L - n0 // 2)))
-            K = eval_particular(fpart, d)
-            err = 10 * (e0 * (d / d0) ** 2 + abs(resid) * fat.A * d ** 2 * (1 + mpmath.log(L)))
-            err += abs(eval_particular(fpart, d + d_err) - K)
+            d = fat.inverse(fat(exact[n0][0]) + (L - n0))
+            d_h = fat.inverse(fat(exact[n0 // 2][0]) + (L - n0 // 2))
+            d_err = 2 * abs(d - d_h)
+            K = ntk_far(d)
+            err = 2 * abs(K - ntk_half(d_h)) + abs(ntk_far(d + d_err) - K)
         fp = info["fprime"](1 - d)
         return dict(one_minus_c=d, c=1 - d, f_prime=fp, one_minus_f_prime=1 - fp, ntk_over_q=K, ntk_normalized=K / L,
                     ntk_minus_limit=K / L - mpf(1) / 3, K_err=err, d_err=d_err, q=info["q"], sw2=info["sw2"])
@@ -291,7 +298,7 @@ def erf_values(sigma_b, c_start, L, dps):
 
 def test_erf_reference_is_self_consistent():
     """Fatou jump of the reference against its own exact iteration (depth 1500 from 400)."""
-    germ, info, fat, fpart, resid, exact, n0, e0 = _erf_reference("0.2", "0.5", 100)
+    germ, info, fat, ntk_far, ntk_half, exact, n0 = _erf_reference("0.2", "0.5", 100)
     with mp.workdps(100):
         d = fat.inverse(fat(exact[400][0]) + 1100)
         assert abs(d - exact[1500][0]) < d * mpf(10) ** -60
