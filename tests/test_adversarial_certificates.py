@@ -532,3 +532,76 @@ def test_cli_kernel_value_strings_contain_reference(capsys):
 def test_iterate_trajectory_says_how_it_was_computed():
     traj = kernel_at_depths(Network("relu"), "0.5", [10], backend="arb", digits=20, method="iterate")
     assert traj.method == "iterate" and traj.depth_methods == {10: "iterate"} and traj.method_note
+
+
+@settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(slopes=st.sampled_from([(0, 1), ("1/10", 1), ("-1/2", 2), ("1/3", "-1"), ("2", "1/5")]),
+       rho=st.sampled_from(["0.5", "-0.999999999999999999999999999999", "0", "-1", "0.9999", "-1/3"]),
+       exponent=st.integers(4, 100), digits=st.integers(10, 90), sw2=st.sampled_from(["1", "2", "7/5", "1e-300"]),
+       qx=st.sampled_from(["1", "1/3", "1e100"]), qy=st.sampled_from(["1", "5", "1e-100"]),
+       backend=st.sampled_from(["arb", "mpmath"]))
+def test_deep_all_fields_property(slopes, rho, exponent, digits, sw2, qx, qy, backend):
+    """Any depth 10^4 .. 10^100, every field of a bias-free pair, against the Fatou / orbit-NTK reference."""
+    a, b = slopes
+    act = abrelu(Fraction(a), Fraction(b), f"abrelu(a={a}, b={b})")
+    L = 10**exponent + 3
+    traj = kernel_at_depths(Network(act, sigma_w2=sw2), rho, [L], backend=backend, digits=digits, q_x=qx, q_y=qy)
+    got = traj.at(L)
+    ref = relu_deep(a, b, rho, L, 120)
+    assert ref["theta_err"] < ref["theta"] * mpf(10) ** -90 and ref["ntk_err"] < mpf(10) ** -90
+    with mp.workdps(400):
+        aa, bb, s2 = _frac_mpf(a), _frac_mpf(b), _frac_mpf(Fraction(sw2))
+        r2 = s2 * (aa * aa + bb * bb) / 2
+        gam = (bb - aa) ** 2 / (2 * mp.pi * (aa * aa + bb * bb) / 2)
+        x, y = _frac_mpf(Fraction(qx)), _frac_mpf(Fraction(qy))
+        scale = r2 ** (L - 1)
+        g = mpmath.sqrt(x * y) * scale
+        want = dict(rho=ref["rho"], one_minus_rho=ref["one_minus_rho"], sigma_xx=x * scale, sigma_yy=y * scale,
+                    sigma_xy=g * ref["rho"], sigma_dot=r2 * (1 - gam * ref["theta_prev"]), theta_xx=L * x * scale,
+                    theta_yy=L * y * scale, theta_xy=g * L * ref["ntk"], ntk_normalized=ref["ntk"],
+                    one_minus_ntk_normalized=1 - ref["ntk"])
+        for field, value in want.items():
+            approx = getattr(got, field)
+            assert approx.method == "certified", (field, approx.method)
+            assert_contains(approx, value, f"{backend} L=1e{exponent}+3 {field}", slack=abs(value) * mpf(10) ** -85)
+        if L in getattr(traj, "extras", {}):
+            assert_contains(traj.extras[L]["ntk_minus_limit"], ref["ntk_minus_limit"], "N - 1/4", slack=mpf(10) ** -85)
+
+
+@pytest.mark.parametrize("l0", [40, 300])
+def test_erf_depths_around_a_chosen_l0(l0):
+    """Depths just below, at and just past L0 (the switch from iteration to the jump), unsorted with repeats."""
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_depths, erf_eoc_ntk
+
+    depths = [l0 + 2, l0 - 1, l0, l0 + 1, 1500, l0 + 1, 10**40]
+    try:
+        traj = erf_eoc_depths("0.2", "-0.5", depths, digits=25, l0=l0, method="jump")
+        ntk = erf_eoc_ntk("0.2", "-0.5", depths, digits=25, l0=l0, method="jump")
+    except Exception as err:                     # a one-line refusal is allowed, a wrong ball is not
+        from asymptotics.validation import ComputationError
+
+        assert isinstance(err, (InputError, ComputationError)), repr(err)
+        return
+    for L in set(depths):
+        ref = erf_values("0.2", "-0.5", L, 110)
+        with mp.workdps(200):
+            assert_contains(traj.values[L].one_minus_c, ref["one_minus_c"], f"{L} 1-c", slack=2 * ref["d_err"])
+            assert_contains(traj.values[L].f_prime, ref["f_prime"], f"{L} f'", slack=ref["d_err"])
+            assert_contains(ntk["values"][L]["ntk_over_q"], ref["ntk_over_q"], f"{L} K", slack=ref["K_err"])
+            assert_contains(ntk["values"][L]["ntk_minus_limit"], ref["ntk_minus_limit"], f"{L} N-1/3",
+                            slack=ref["K_err"] / L)
+
+
+def test_cli_eoc_erf_curve_and_zero_bias(capsys):
+    """Printed EOC intervals (method 'agreement') must hold the truth too."""
+    rows = _cli_json(capsys, ["eoc", "--activation", "erf", "--curve", "0.1:0.5:0.2", "--digits", "15", "--json"])
+    assert len(rows) == 3
+    with mp.workdps(80):
+        for row in rows:
+            q, sw2 = erf_eoc_point(_frac_mpf(Fraction(row["sigma_b"])) ** 2)
+            _printed_contains(row["q_star"], q, f"sigma_b {row['sigma_b']} q*")
+            _printed_contains(row["sigma_w2"], sw2, f"sigma_b {row['sigma_b']} sigma_w2")
+    zero = _cli_json(capsys, ["eoc", "--activation", "erf", "--sigma-b", "0", "--json"])["eoc"]
+    with mp.workdps(80):
+        _printed_contains(zero["sigma_w2"], mp.pi / 4, "sigma_b 0: sigma_w2 = pi/4 (chi_1 = sw2 (4/pi) = 1 at q* = 0)")
+        _printed_contains(zero["q_star"], 0, "sigma_b 0: q*")
