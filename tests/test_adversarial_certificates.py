@@ -526,12 +526,14 @@ def test_cli_kernel_value_strings_contain_reference(capsys):
 # ---------------------------------------------------------------------------- API inconsistencies found
 
 
-@pytest.mark.xfail(strict=True, reason="method='iterate' (and one_minus_rho=...) return a KernelTrajectory without "
-                   "the documented .method / .depth_methods / .method_note (depth_jump docstring: 'the trajectory "
-                   "says so'); method='auto' and 'jump' have them")
 def test_iterate_trajectory_says_how_it_was_computed():
+    """Found here: method='iterate' and one_minus_rho=... returned no .method / .depth_methods / .method_note."""
+    import flint
+
     traj = kernel_at_depths(Network("relu"), "0.5", [10], backend="arb", digits=20, method="iterate")
     assert traj.method == "iterate" and traj.depth_methods == {10: "iterate"} and traj.method_note
+    traj = kernel_at_depths(Network("relu"), None, [1, 5], backend="arb", digits=20, one_minus_rho=flint.arb("0.25"))
+    assert traj.method == "iterate" and traj.depth_methods == {1: "iterate", 5: "iterate"} and traj.method_note
 
 
 @settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
