@@ -607,3 +607,42 @@ def test_cli_eoc_erf_curve_and_zero_bias(capsys):
     with mp.workdps(80):
         _printed_contains(zero["sigma_w2"], mp.pi / 4, "sigma_b 0: sigma_w2 = pi/4 (chi_1 = sw2 (4/pi) = 1 at q* = 0)")
         _printed_contains(zero["q_star"], 0, "sigma_b 0: q*")
+
+
+# ---------------------------------------------------------------------------- ordered phase (sw2 K1 < 1, bias)
+
+
+def _ordered_phase_reference(a, b, sw2, sb2, rho, L, l0=3000, dps=250):
+    """1 - rho^L and q_L in the ordered phase, r = sw2 K1 < 1, q_x = q_y.
+
+    Exactly iterated to l0; beyond, delta_{l+1} = (q_l / q_{l+1}) (ab delta + (b-a)^2 (1/2 - J)), and
+    ab delta + (b-a)^2 (1/2 - J(1 - delta)) = K1 delta (1 + O(sqrt delta)), so the product telescopes:
+    delta_L = delta_l0 r^(L - l0) (q_l0 / q_L) (1 + O(sqrt(delta_l0) / (1 - sqrt r))), q_L = q* + (q_l0 - q*) r^(L - l0).
+    """
+    ref = relu_family_reference(rho, [l0], a=a, b=b, sw2=sw2, sb2=sb2, dps=dps)[l0]
+    with mp.workdps(dps):
+        aa, bb, s2, b2 = (exact_mpf(v) for v in (a, b, sw2, sb2))
+        r = s2 * (aa * aa + bb * bb) / 2
+        qstar = b2 / (1 - r)
+        q_l0 = ref["sigma_xx"]
+        qL = qstar + (q_l0 - qstar) * r ** (L - l0)
+        d = ref["one_minus_rho"] * r ** (L - l0) * q_l0 / qL
+        rel = 10 * mpmath.sqrt(ref["one_minus_rho"]) / (1 - mpmath.sqrt(r))
+        return d, rel, qL, r
+
+
+@pytest.mark.parametrize("a,b,sw2,sb2,rho", [(0, 1, "1", "1", "0.5"), ("1/100", 1, "3/2", "1/4", "-1"),
+                                              ("-1/2", 1, "1", "3", "0.999999999999999999999999999999")])
+def test_ordered_phase_deep_contains_reference(a, b, sw2, sb2, rho):
+    act = abrelu(Fraction(a), Fraction(b), f"abrelu(a={a}, b={b})")
+    depths = [3001, 10**4, 10**5]
+    traj = kernel_at_depths(Network(act, sigma_w2=sw2, sigma_b2=sb2), rho, depths, backend="arb", digits=30)
+    for L in depths:
+        d, rel, qL, r = _ordered_phase_reference(a, b, sw2, sb2, rho, L)
+        assert rel < mpf(10) ** -60
+        with mp.workdps(250):
+            got = traj.at(L)
+            assert_contains(got.one_minus_rho, d, f"{L} 1-rho", slack=d * rel)
+            assert_contains(got.sigma_xx, qL, f"{L} sigma_xx", slack=qL * mpf(10) ** -100)
+            assert_contains(got.sigma_dot, r, f"{L} sigma_dot", slack=mpf(10) ** -60)
+            assert_contains(got.ntk_normalized, 1, f"{L} N", slack=mpf(10) ** -60)
