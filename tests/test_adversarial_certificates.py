@@ -265,7 +265,7 @@ def _erf_reference(sigma_b, c_start, dps, n0=1500, terms=48):
         sb2 = _frac_mpf(Fraction(sigma_b)) ** 2
         germ, info = erf_eoc_germ(sb2, n=terms)
         fat = Fatou(germ)
-        d = 1 - _frac_mpf(Fraction(c_start))
+        d = _frac_mpf(1 - Fraction(c_start))           # exact: c_start may be 1 - 1e-300
         K = 1 - d
         exact = {1: (d, K)}
         for L in range(2, n0 + 1):
@@ -310,6 +310,7 @@ ERF_DEPTHS = [1, 2, 700, 1500, 10**6, 10**12, 10**30, 10**100]
 
 @pytest.mark.parametrize("sigma_b,c_start,method", [
     ("0.2", "0.5", "auto"), ("0.2", "0.5", "jump"), ("0.05", "-0.9", "auto"), ("1.5", "0.999999999999999999999", "jump"),
+    ("0.2", "0." + "9" * 40, "auto"),
     pytest.param("0.2", "-1", "auto", marks=pytest.mark.slow), pytest.param("0.2", "0", "jump", marks=pytest.mark.slow),
     pytest.param("0.001", "0.5", "auto", marks=pytest.mark.slow)])
 def test_erf_eoc_depths_contains_reference(sigma_b, c_start, method):
@@ -671,3 +672,15 @@ def test_jump_from_rho_extremely_near_one(L, digits):
         assert_contains(traj.at(L).one_minus_rho, ref["one_minus_rho"], f"{L} 1-rho",
                         slack=ref["theta_err"] * 2 * ref["theta"] + ref["one_minus_rho"] * mpf(10) ** -90)
         assert_contains(traj.at(L).ntk_normalized, ref["ntk"], f"{L} N", slack=ref["ntk_err"])
+
+
+@pytest.mark.xfail(strict=True, reason="erf_eoc_depths refuses ('the inverse of the Fatou coordinate left the orbit's "
+                   "interval', ComputationError) for c_start = 1 - 1e-300 at every jumped depth (1e6, 1e12, 1e100; "
+                   "digits 30 and 60); c_start = 1 - 1e-40 works")
+def test_erf_jump_from_c_extremely_near_one():
+    from asymptotics.depth_jump.erf_eoc import erf_eoc_depths
+
+    traj = erf_eoc_depths("0.2", NEAR_ONE_300, [10**12], digits=30)
+    ref = erf_values("0.2", NEAR_ONE_300, 10**12, 110)
+    with mp.workdps(400):
+        assert_contains(traj.values[10**12].one_minus_c, ref["one_minus_c"], "1-c", slack=2 * ref["d_err"])
