@@ -295,8 +295,12 @@ def erf_eoc_germ(sb2, n=40):
     bser = 1 - g
 
     def step(d):
-        # 1 - f(1 - d) = sw2 (2/pi) (asin(k) - asin(k - k d)) / q   (f(1) = 1)
-        return (sw2 * 2 / mp.pi) * (mpmath.asin(k) - mpmath.asin(k - k * d)) / q
+        # 1 - f(1 - d) = sw2 (2/pi) (asin(k) - asin(k - k d)) / q   (f(1) = 1); the difference cancels
+        # log10(1/d) digits, which the local precision adds
+        extra = max(0, int(-mpmath.log10(d))) + 10 if d > 0 else 0
+        with mp.workdps(mp.dps + extra):
+            out = (sw2 * 2 / mp.pi) * (mpmath.asin(k) - mpmath.asin(k - k * d)) / q
+        return +out
 
     return Germ(g, m, bser, step, lambda d: fprime(1 - d), lambda d: 1 - step(d)), dict(q=q, sw2=sw2, f=f, fprime=fprime)
 
