@@ -137,8 +137,13 @@ def kernel_at_depths(network: Network, rho, depths, backend: str = "float64", di
         return kernel_by_method(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y,
                                 method=method, progress=progress, check_precision=check_precision)
     # --- end of depth-method dispatch
-    return iterate_kernel(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y, progress=progress,
+    traj = iterate_kernel(network, rho, depths, backend=backend, digits=digits, q_x=q_x, q_y=q_y, progress=progress,
                           check_precision=check_precision, one_minus_rho=one_minus_rho)
+    # the trajectory says how it was computed on every path, as the jump's does
+    traj.method, traj.depth_methods = "iterate", {L: "iterate" for L in traj.depths}
+    traj.method_note = ("a one_minus_rho ball is iterated" if one_minus_rho is not None
+                        else "method 'iterate': every layer iterated")
+    return traj
 
 
 def gram_at_depths(network: Network, X, depths, Y=None, xp=None, progress=None, method: str = "auto") -> dict:
