@@ -17,7 +17,8 @@ F* = g (the true map), m* = g' = f'(1 - s), b* = 1 - g.  OrbitNTK's Psi, H are b
 F(s) = s R_J(s) = sum_{j<=J} (-1)^(j+1) B_j s^j, m = F', b = 1 - F (:class:`TanhNTKGerm`, J = DEGREE), exponent
 p = m_1/R_1 = 2 exactly.  With Bn = B_{J+1} (upper bound) the true germ differs by (tanh_certified, step 3)
 
-    (a) rho := F* - F,  |rho(s)| <= Bn s^(J+1);      (b) |m* - m| <= (J+1) Bn s^J  (Lagrange on f', |f^(J+2)| <= f^(J+2)(1));
+    (a) rho := F* - F,  |rho(s)| <= Bn s^(J+1);
+    (b) |m* - m| <= (J+1) Bn s^J  (Lagrange on f' to degree J-1, |f^(J+1)| <= f^(J+1)(1) = (J+1)! B_{J+1});
     (c) 0 < m* <= 1 on (0, s0]: m* >= m - (J+1) Bn s0^J >= m_lower(s0) > 0 (checked), m* <= f'(1) = 1 (Mehler);
     (d) F(s), F*(s) lie in [s/2, 2 s] (checked: R_J -+ Bn s0^J in [1/2, 2] on [0, s0], smooth_fatou's _r_min).
 
