@@ -89,6 +89,16 @@ def test_jump_overlaps_certified_iteration_and_mpmath_engine_at_3000(jumped, ite
         assert err < mpmath.mpf(10) ** -25  # the reference itself is sharp enough to test 25 digits
 
 
+@pytest.mark.parametrize("c_start", ["-0.5", "0.999"])
+def test_jump_overlaps_iteration_from_other_starts(c_start):
+    """A start far from 1 (many far-field layers, K^l small) and one near 1 (K^l ~ l early): jump vs every layer."""
+    a = tanh_eoc_ntk("0.2", c_start, [2500], digits=30, l0=1000)["values"][2500]
+    b = tanh_eoc_ntk("0.2", c_start, [2500], digits=30, l0=2500)["values"][2500]
+    for key in a:
+        assert a[key].overlaps(b[key]), key
+    assert min(a["ntk_normalized"].correct_digits, b["ntk_normalized"].correct_digits) >= 30
+
+
 def test_huge_depths_certified_and_two_l0_agree(jumped):
     other = tanh_eoc_ntk("0.2", "0.5", HUGE, digits=30, l0=2000)
     assert other["l0"] == 2000
