@@ -233,10 +233,41 @@ def tanh_certified_section():
         f"certified digits in {t_far:.1f} s; L (1 - c^L) - kappa with kappa = 2/f''(1) = {format_approx(kappa)}: {law}")
     say(f"60 digits at depth 1e9: {d60[10**9].one_minus_c.correct_digits} certified digits in {t60:.1f} s")
     info = {k: (format_approx(v) if hasattr(v, "rad") else v) for k, v in info.items()}
-    return {"values": rows, "depth_1e12_1e100": {str(L): format_approx(far[L].one_minus_c) for L in far},
+    ntk = tanh_ntk_rows()
+    return {"ntk": ntk, "values": rows, "depth_1e12_1e100": {str(L): format_approx(far[L].one_minus_c) for L in far},
             "depth_1e12_1e100_s": t_far, "law_L_delta_minus_kappa": law, "kappa": format_approx(kappa),
             "digits60_at_1e9": d60[10**9].one_minus_c.correct_digits, "digits60_s": t60, "certified_s": t_cert, "agreement_jump_s": t_agree, "iterate_3000_s": t_it,
             "eoc_point_inside_agreement": inside, "info": info}
+
+
+def tanh_ntk_rows():
+    """The certified tanh NTK (depth_jump.tanh_ntk): jump vs every layer certified at 3000, two L0, the log(L)/L rate."""
+    from asymptotics.depth_jump.tanh_ntk import tanh_eoc_ntk
+    from asymptotics.depth_laws import ntk_depth_law, smooth_eoc_depth_law
+
+    huge = [3000, 10**9, 10**12, 10**50, 10**100]
+    (a, t_a) = timed(lambda: tanh_eoc_ntk("0.2", "0.5", huge, digits=30, l0=1000))
+    (b, t_b) = timed(lambda: tanh_eoc_ntk("0.2", "0.5", huge, digits=30, l0=2000))
+    (it, t_it) = timed(lambda: tanh_eoc_ntk("0.2", "0.5", [3000], digits=30, l0=3000))
+    x, y = a["values"][3000]["ntk_over_q"], it["values"][3000]["ntk_over_q"]
+    say(f"NTK L = 3000: K/q* jump (L0 = 1000) {format_approx(x)}, every layer certified {format_approx(y)}, "
+        f"overlap {x.overlaps(y)}; {t_a:.1f} s (five depths, incl. EOC constants) vs {t_it:.1f} s")
+    rows = {}
+    for L in huge[1:]:
+        u, v = a["values"][L]["ntk_minus_limit"], b["values"][L]["ntk_minus_limit"]
+        rows[f"1e{len(str(L)) - 1}"] = {"ntk_minus_limit": format_approx(u), "digits": u.correct_digits,
+                                        "two_l0_overlap": u.overlaps(v)}
+        say(f"NTK L = 1e{len(str(L)) - 1}: N_L - 1/3 = {format_approx(u)} ({u.correct_digits} digits); "
+            f"L0 = 1000 vs 2000 overlap {u.overlaps(v)}")
+    derived = ntk_depth_law(smooth_eoc_depth_law("tanh", "0.2", terms=3, dps=30), 1, 1).rate_constant_value(30)
+    with mpmath.workdps(80):  # (the O(log L/L) bias of the two-point rate is ~1e-48 here)
+        e50, e100 = (a["values"][L]["ntk_minus_limit"].mid * mpmath.mpf(L) for L in (10**50, 10**100))
+        rate = (e100 - e50) / (50 * mpmath.log(10))
+        rel = mpmath.nstr(abs(rate / derived.mid - 1), 3)
+    say(f"log(L)/L rate of N_L - 1/3: B = {mpmath.nstr(rate, 35)} from 1e50 and 1e100; derived {format_approx(derived)} "
+        f"(agreement); relative difference {rel}")
+    return {"depth_3000_overlap": x.overlaps(y), "jump_s": t_a, "l0_2000_s": t_b, "iterate_3000_s": t_it, "huge": rows,
+            "rate_from_1e50_1e100": mpmath.nstr(rate, 35), "rate_derived": format_approx(derived), "rate_relative_difference": rel}
 
 
 def erf_section(quick: bool):

@@ -18,6 +18,7 @@ Source: the parabolic fixed point c = 1 on the Edge of Chaos (seed 001 Fact 12 f
 * tanh on the Edge of Chaos in delta = 1 - c (:mod:`~asymptotics.depth_jump.smooth_fatou`,
   :func:`~asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; 'agreement', like its quadrature constants).
   Certified: :func:`~asymptotics.depth_jump.tanh_certified.tanh_eoc_certified` (arb constants, layers and jump).
+  Its NTK, certified: :func:`~asymptotics.depth_jump.tanh_ntk.tanh_eoc_ntk` (same return shape as ``erf_eoc_ntk``).
 
 * erf on the Edge of Chaos in delta = 1 - c, certified end to end from its closed forms
   (:mod:`asymptotics.erf_certified` for the EOC point and the map, :mod:`~asymptotics.depth_jump.erf_germ`,

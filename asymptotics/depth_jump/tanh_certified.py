@@ -124,18 +124,8 @@ def _exact_arb(x) -> arb:
     return arb(fmpq(x.numerator, x.denominator))
 
 
-def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: int = 30, l0=None):
-    """1 - c^L, c^L, f'(c^L), 1 - f'(c^L) for tanh on the EOC at any depth, certified (module doc).
-
-    Depth 1 is c_start.  Returns (values {L: DepthValues}, info dict) like
-    :func:`asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; every Approx is 'certified'.
-    ``l0=None`` iterates to 1000, 2000, 4000, ... (at most MAX_L0) until every jumped depth has ``digits``
-    certified digits; an explicit ``l0`` jumps from there.  Fewer than ``digits`` digits anywhere:
-    ComputationError (the balls stay valid, they are just too wide for the request).
-    """
-    from asymptotics.depth_jump.relu_jump import approx_from_arb
-
-    start = time.perf_counter()
+def checked_arguments(sigma_b, c_start, depths, digits, l0):
+    """(sigma_b, c_start, depths, digits, L0 candidates) checked as :func:`tanh_eoc_certified` takes them."""
     sb = check_sigma_b(sigma_b)
     c1 = _read_c_start(c_start)
     digits = check_digits("digits", digits)
@@ -148,12 +138,34 @@ def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: in
         if l0 > MAX_L0:
             raise InputError("l0", f"at most {MAX_L0} certified layers before the jump, got {l0}")
     candidates = [l0] if l0 is not None else [L0_DEFAULT * 2**k for k in range(6) if L0_DEFAULT * 2**k <= MAX_L0]
+    return sb, c1, depths, digits, candidates
+
+
+def certified_constants(sb, prec: int):
+    """(q*, sigma_w^2, [B_0..B_{MAX_DEGREE+1}]) as balls (module doc, steps 1-2); call at precision prec + 20."""
+    q, sw2 = certified_tanh_eoc(sb, prec + 20)
+    B = taylor_coefficients(q, sw2, MAX_DEGREE + 1, prec + 10)
+    if not abs(B[1] - 1) < arb(2) ** -(prec - 10):
+        raise ComputationError("the certified B_1 = f'(1) is not 1 to the working precision")
+    return q, sw2, B
+
+
+def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: int = 30, l0=None):
+    """1 - c^L, c^L, f'(c^L), 1 - f'(c^L) for tanh on the EOC at any depth, certified (module doc).
+
+    Depth 1 is c_start.  Returns (values {L: DepthValues}, info dict) like
+    :func:`asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; every Approx is 'certified'.
+    ``l0=None`` iterates to 1000, 2000, 4000, ... (at most MAX_L0) until every jumped depth has ``digits``
+    certified digits; an explicit ``l0`` jumps from there.  Fewer than ``digits`` digits anywhere:
+    ComputationError (the balls stay valid, they are just too wide for the request).
+    """
+    from asymptotics.depth_jump.relu_jump import approx_from_arb
+
+    start = time.perf_counter()
+    sb, c1, depths, digits, candidates = checked_arguments(sigma_b, c_start, depths, digits, l0)
     prec = working_bits(digits)
     with st.arb_precision(prec + 20):
-        q, sw2 = certified_tanh_eoc(sb, prec + 20)
-        B = taylor_coefficients(q, sw2, MAX_DEGREE + 1, prec + 10)
-        if not abs(B[1] - 1) < arb(2) ** -(prec - 10):
-            raise ComputationError("the certified B_1 = f'(1) is not 1 to the working precision")
+        q, sw2, B = certified_constants(sb, prec)
         orbit = CertifiedOrbit(c1, depths, TaylorStep(B, prec), FarField(q, sw2, prec))
         jumper = GermJump(B, digits) if depths[-1] > min(candidates) else None
         problem = None
@@ -211,7 +223,7 @@ class GermJump:
 
         self.B, self.terms = B, terms_for(digits)
         poly = [arb(1)] + [(-1) ** (j + 1) * B[j] for j in range(2, DEGREE + 1)]  # R_J coefficients
-        germ = PolynomialGerm(poly, self.terms + 10)
+        germ = self.make_germ(poly, self.terms + 10)
         problem = None
         for radius in self.RADII:
             try:
@@ -221,6 +233,10 @@ class GermJump:
             except ComputationError as err:
                 problem = err
         raise ComputationError(f"{problem} (nor on any smaller radius down to {self.RADII[-1]})")
+
+    def make_germ(self, poly, n):
+        """The germ delta R_J(delta) (a hook: the NTK jump needs f' and 1 - g along with R_J)."""
+        return PolynomialGerm(poly, n)
 
     def values_at(self, delta_l0: arb, l0: int, depths) -> dict:
         from asymptotics.smooth_depth import DepthValues
@@ -265,12 +281,17 @@ class CertifiedOrbit:
     def _is_far(self) -> bool:
         return st.upper(self.delta) > self.taylor.switch
 
+    def one_minus_f_prime_ball(self) -> arb:
+        """1 - f'(c^l) at the current layer: at the exact midpoint, plus 2 B_2 rad (|f''| <= 2 B_2, step 3)."""
+        mid, rad = arb(self.delta.mid()), arb(self.delta.rad())
+        omfp = self.far.one_minus_f_prime(mid) if self._is_far() else self.taylor.one_minus_derivative(mid)
+        return omfp + arb(0, st.upper(self.two_b2 * rad))
+
     def _record(self):
+        """Called after every layer (and at layer 1); keeps the values of the wanted layers."""
         if self.layer in self.wanted:
-            mid, rad = arb(self.delta.mid()), arb(self.delta.rad())
-            omfp = self.far.one_minus_f_prime(mid) if self._is_far() else self.taylor.one_minus_derivative(mid)
             self.values[self.layer] = _depth_values(self.DepthValues, self.layer, self.delta,
-                                                    omfp + arb(0, st.upper(self.two_b2 * rad)))
+                                                    self.one_minus_f_prime_ball())
 
     def advance_to(self, layer: int):
         while self.layer < layer:
