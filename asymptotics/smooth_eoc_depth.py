@@ -469,13 +469,42 @@ def eoc_depths(activation, sigma_b=0.2, c_start=0.5, depths=(1, 10, 100, 1000), 
 
 def has_kernel_run(activation, depths=()) -> bool:
     """Whether the CLI prints :func:`eoc_kernel_at_depths` with a depth run (and validates the request as the
-    generic engine): every smooth activation but tanh (and sigmoid, which goes through it), whose depth
-    engine has no NTK (the catalogue's kernel.* of tanh still takes the generic runs); erf only within the
-    generic runs' MAX_DEPTH (its certified 1 - c^l goes beyond)."""
+    generic engine): every smooth activation but tanh and erf (their NTK is certified:
+    :func:`certified_eoc_ntk`) and sigmoid (through tanh's agreement engine, no NTK).  The catalogue's
+    kernel.* of tanh and erf still takes the generic runs."""
     act = activation if isinstance(activation, Activation) else get_activation(activation)
-    if act.name == "erf" and depths and max(depths) > MAX_DEPTH:
-        return False
-    return act.name not in ("tanh", "sigmoid")
+    return act.name not in ("tanh", "erf", "sigmoid")
+
+
+def certified_eoc_ntk(activation, sigma_b, c_start, depths, digits):
+    """The certified NTK on the EOC (tanh: :func:`asymptotics.depth_jump.tanh_ntk.tanh_eoc_ntk`, erf:
+    :func:`asymptotics.depth_jump.erf_eoc.erf_eoc_ntk`) as {L: {"ntk_over_q", "ntk_normalized",
+    "ntk_minus_limit", ...}}, or (None, why) where there is none or it declines."""
+    act = activation if isinstance(activation, Activation) else get_activation(activation)
+    try:
+        if act.name == "tanh":
+            from asymptotics.depth_jump import tanh_certified
+            from asymptotics.depth_jump.tanh_ntk import tanh_eoc_ntk
+
+            if digits > tanh_certified.MAX_DIGITS:
+                return None, f"more than the certified path's {tanh_certified.MAX_DIGITS} digits were asked"
+            return tanh_eoc_ntk(sigma_b, c_start, depths, digits)["values"], None
+        if act.name == "erf":
+            from asymptotics.depth_jump.erf_eoc import erf_eoc_ntk
+
+            return erf_eoc_ntk(sigma_b, c_start, depths, digits)["values"], None
+    except ComputationError as err:
+        return None, f"the certified NTK declined: {err}"
+    return None, f"no certified NTK for {act.name}"
+
+
+def describe_certified_ntk(values: dict) -> str:
+    lines = ["  NTK of the pair (both inputs at q*), certified: K^L = Theta^L / q*, N_L = K^L / L, N_L - 1/3"]
+    for d in sorted(values):
+        v = values[d]
+        lines.append(f"  L = {d:>8}: K = {format_approx(v['ntk_over_q'])}   N = {format_approx(v['ntk_normalized'])}"
+                     f"   N - 1/3 = {format_approx(v['ntk_minus_limit'])}")
+    return "\n".join(lines)
 
 
 def describe(traj: SmoothDepthTrajectory) -> str:

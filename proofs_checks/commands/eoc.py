@@ -16,6 +16,7 @@ import sys
 from fractions import Fraction
 
 from asymptotics.accuracy import format_approx
+from proofs_checks.commands._options import ExtendList
 from proofs_checks.commands.arguments import as_typed
 from proofs_checks.commands.printing import add_max_digits, max_digits_from
 from asymptotics.validation import InputError, check_depth, check_digits
@@ -39,9 +40,10 @@ def register(subparsers) -> None:
     p.add_argument("--curve", default=None, metavar="START:STOP:STEP",
                    help="tabulate the EOC curve sigma_w(sigma_b) for sigma_b = START, START+STEP, ..., STOP")
     p.add_argument("--derivatives", default=None, metavar="J", help="also print f^(j)(1) for j <= J on the EOC")
-    p.add_argument("--depth", action="append", default=None,
+    p.add_argument("--depth", "--depths", dest="depth", action=ExtendList, default=None, metavar="L",
                    help="correlation depth run on the EOC to these depths (any smooth activation with an EOC; "
-                        "repeatable, e.g. 1e5); prints 1 - c^l, 1 - f'(c^l) and, for all but tanh, the NTK")
+                        "several values or repeats, e.g. 1000 1e12); prints 1 - c^l, 1 - f'(c^l) and the NTK "
+                        "(tanh and erf: certified, at any depth)")
     p.add_argument("--c", default="0.5", help="starting correlation c^1 for --depth (default 0.5)")
     p.add_argument("--digits", default=None, help="target digits (default 30; the curve defaults to 20)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -198,6 +200,17 @@ def _run(args) -> int:
             layers = eoc_kernel_at_depths(args.activation, sigma_b, args.c, depths, digits)
             payload["kernel_run"] = [layers[d].as_dict() for d in depths]
             lines.append(describe_kernels(layers))
+        elif args.activation in ("tanh", "erf"):
+            from asymptotics.smooth_eoc_depth import certified_eoc_ntk, describe_certified_ntk
+
+            ntk, why = certified_eoc_ntk(args.activation, sigma_b, args.c, depths, digits)
+            if ntk is None:
+                lines.append(f"  NTK: not computed ({why})")
+                payload["ntk_run"] = {"not_computed": why}
+            else:
+                lines.append(describe_certified_ntk(ntk))
+                payload["ntk_run"] = [{"depth": d, **{k: v.as_dict() for k, v in ntk[d].items() if hasattr(v, "as_dict")}}
+                                      for d in sorted(ntk)]
     if args.json:
         _dump(payload)
     else:
