@@ -194,16 +194,15 @@ class ChaoticJump:
 def chaotic_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progress=None):
     """The certified chaotic-phase jump as a :class:`~asymptotics.recursion.network.KernelTrajectory` with
     ``method``, ``depth_methods`` and ``method_note`` set; Theta_xy and N are None at jumped depths."""
-    from asymptotics.recursion.iterate import iterate_kernel
-    from asymptotics.validation import check_depth, check_depths, check_digits
+    from asymptotics.recursion.iterate import _check_inputs, iterate_kernel
+    from asymptotics.validation import check_depth, check_digits
 
     start = time.perf_counter()
     digits = check_digits("digits", digits)
-    depths = check_depths("depths", depths)
+    depths, q_y = _check_inputs(rho, depths, q_x, q_y)  # before estimate_l0 uses q_x, q_y
     reason = chaotic_reason(network)
     if reason:
         raise ComputationError(f"the chaotic-phase jump with biases does not apply: {reason}")
-    q_y = q_x if q_y is None else q_y
     l0 = estimate_l0(network, digits, q_x, q_y) if l0 is None else check_depth("l0", l0, minimum=2)
     if l0 > MAX_CHAOTIC_L0:
         raise ComputationError(f"chi_1 = {float(family_constants(network)[4]):.6g} is so close to 1 that the "
