@@ -194,12 +194,16 @@ class ChaoticJump:
 def chaotic_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progress=None):
     """The certified chaotic-phase jump as a :class:`~asymptotics.recursion.network.KernelTrajectory` with
     ``method``, ``depth_methods`` and ``method_note`` set; Theta_xy and N are None at jumped depths."""
-    from asymptotics.recursion.iterate import _check_inputs, iterate_kernel
-    from asymptotics.validation import check_depth, check_digits
+    from asymptotics.recursion.iterate import iterate_kernel
+    from asymptotics.validation import check_correlation, check_depth, check_depths, check_digits, check_positive
 
     start = time.perf_counter()
     digits = check_digits("digits", digits)
-    depths, q_y = _check_inputs(rho, depths, q_x, q_y)  # before estimate_l0 uses q_x, q_y
+    check_correlation("rho", rho)
+    depths = check_depths("depths", depths)
+    q_y = q_x if q_y is None else q_y
+    check_positive("q_x", q_x)  # before estimate_l0 uses q_x, q_y
+    check_positive("q_y", q_y)
     reason = chaotic_reason(network)
     if reason:
         raise ComputationError(f"the chaotic-phase jump with biases does not apply: {reason}")
