@@ -150,6 +150,11 @@ def test_routing_auto_backends_and_gram():
     assert getattr(out, "method", "iterate") == "iterate"
     with pytest.raises(InputError, match="method"):
         gram_at_depths(CHAOTIC, X, [5000], method="jump")
+    nearly_linear = Network(abrelu(Fraction(99, 100), 1), sigma_w2=2, sigma_b2="0.1")  # chi_1 > 1, A ~ 1e-5
+    traj = kernel_at_depths(nearly_linear, "0.5", [10], backend="arb", digits=20)
+    assert traj.method == "iterate" and "linear" in traj.method_note
+    with pytest.raises(InputError, match="method"):
+        kernel_at_depths(nearly_linear, "0.5", ["1e12"], backend="arb", method="jump")
 
 
 def test_exact_fixed_point_and_parallel_inputs_of_unequal_norm():

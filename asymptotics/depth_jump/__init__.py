@@ -70,10 +70,11 @@ def jump_unavailable(network, backend) -> str | None:
     except InputError:
         return f"{network.activation!r} is not in the ReLU family"
     if network.bias_variance != 0:  # ordered phase: relu_bias_jump; chaotic: relu_chaotic_jump; chi_1 = 1: iterated
-        from asymptotics.depth_jump.relu_bias_jump import phase_reason
+        from asymptotics.depth_jump.relu_bias_jump import family_constants, phase_reason
+        from asymptotics.depth_jump.relu_chaotic_jump import chaotic_reason
 
-        if _chaotic_with_bias(network):
-            return None
+        if family_constants(network)[4] > 1:
+            return chaotic_reason(network)
 
         return phase_reason(network)
     if l0 is None:

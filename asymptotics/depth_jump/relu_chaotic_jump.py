@@ -75,6 +75,8 @@ def chaotic_reason(network) -> str | None:
         return "the activation is linear: no ReLU-family jump"
     if not c > 1:
         return "not in the chaotic phase (chi_1 <= 1)"
+    if choose_l0(network.activation) is None:
+        return "the activation is (nearly) linear: the orbit reaches the fixed point too slowly for the jump"
     return None
 
 
@@ -88,7 +90,7 @@ def estimate_l0(network, digits: int, q_x=1, q_y=None) -> int:
     e_min = min(float(q_x), float(q_y)) + sb2 / (cf - 1)
     need = ((digits + 15) * math.log(10) + math.log(max(sb2, 1.0)) + math.log(1 + abs(float(q_x - q_y)))
             - math.log(e_min) + 4 * math.log(cf / (cf - 1)) + 3 * math.log(1e4))
-    return max(choose_l0(network.activation) or 0, int(math.ceil(need / math.log(cf))) + 2)
+    return max(choose_l0(network.activation), int(math.ceil(need / math.log(cf))) + 2)
 
 
 class ChaoticAbelCoordinate(AbelCoordinate):
