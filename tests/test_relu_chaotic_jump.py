@@ -20,7 +20,6 @@ from asymptotics.validation import ComputationError, InputError
 
 CHAOTIC = Network("relu", sigma_w2="3", sigma_b2="0.1")  # chi_1 = 3/2
 LEAKY = Network("leaky_relu", sigma_w2="3", sigma_b2="0.1")
-NTK_FIELDS = ("theta_xy", "ntk_normalized", "one_minus_ntk_normalized")
 
 
 def _l0_of(traj, depth):
@@ -44,12 +43,12 @@ def test_jump_overlaps_full_iteration_and_is_narrow(network, rho, q_y, depth):
     jump = kernel_at_depths(network, rho, [depth], backend="arb", digits=50, q_y=q_y, method="jump")
     full = kernel_at_depths(network, rho, [depth], backend="arb", digits=50, q_y=q_y, method="iterate")
     assert jump.method == "jump" and jump.depth_methods[depth].startswith("chaotic jump")
-    assert "chaotic phase with biases" in jump.method_note and "not covered" in jump.method_note
+    assert "chaotic phase with biases" in jump.method_note
     a, b = jump.at(depth), full.at(depth)
+    assert all(getattr(a, f) is not None for f in a.FIELDS)
     _all_overlap(a, b)
-    for f in ("one_minus_rho", "rho", "sigma_xy", "sigma_xx", "sigma_dot", "theta_xx", "theta_yy"):
+    for f in a.FIELDS:
         assert _relative_width(getattr(a, f)) < 1e-50, f
-    assert all(getattr(a, f) is None for f in NTK_FIELDS)  # not covered: None, never a guess
 
 
 def test_the_bias_correction_is_needed():
@@ -77,8 +76,9 @@ def test_depth_1e12_and_1e100_certified_and_two_l0_agree(rho):
     for depth in (10**12, 10**100):
         a, b = first.at(depth), second.at(depth)
         _all_overlap(a, b)
-        for f in ("one_minus_rho", "sigma_dot", "sigma_xy", "sigma_xx", "theta_xx"):
+        for f in a.FIELDS:
             assert _relative_width(getattr(a, f)) < 1e-50, f
+        assert first.extras[depth]["ntk_minus_limit"].overlaps(second.extras[depth]["ntk_minus_limit"])
         # the parabolic law: 1/(A s_L) = L + O(log L) (at 1e100 below the 50 digits carried)
         with mpmath.workdps(120):
             A = mpmath.sqrt(2) * (2 / mpmath.pi) / 6  # -R_1 of the bias-free germ for ReLU (kappa = 2/pi)
@@ -87,26 +87,36 @@ def test_depth_1e12_and_1e100_certified_and_two_l0_agree(rho):
                 assert 0 < shift < 100 * mpmath.log(depth) / depth, shift
             else:
                 assert abs(shift) < mpmath.mpf(10) ** -50, shift
+    # the NTK's rate: N_L - 1/4 = ((3/8) log L + C)/L + O(log L / L^2) (the derived law of the bias-free germ,
+    # which the bias does not change): the same C at 1e12 and 1e100
+    with mpmath.workdps(60):
+        C = [first.extras[d]["ntk_minus_limit"].mid * d - mpmath.mpf(3) / 8 * mpmath.log(d) for d in (10**12, 10**100)]
+        assert abs(C[0] - C[1]) < 1e-9, C
+        assert abs(first.extras[10**12]["ntk_minus_limit"].mid / (mpmath.mpf(3) / 8 * mpmath.log(10**12) / 10**12) - 1) < 0.2
 
 
 # ---------------------------------------------------------------------------------------------
 # independent reference: the textbook recursion in rho itself, high precision mpmath
 
 
-def _reference_one_minus_rho(a, b, sw2, sb2, rho, q_x, q_y, depth, dps):
-    """phi = a x + (b - a) relu(x): E phi(u) phi(v) = sqrt(q_x q_y) (a b rho + (b - a)^2 J(theta)),
-    J = (sin theta + (pi - theta) cos theta)/(2 pi), theta = acos rho (the degree-1 arc-cosine kernel);
-    Sigma' = sigma_b^2 + sigma_w^2 E phi phi, q' = sigma_b^2 + sigma_w^2 (a^2 + b^2)/2 q."""
+def _reference(a, b, sw2, sb2, rho, q_x, q_y, depth, dps):
+    """(1 - rho_L, 1 - N_L) with phi = a x + (b - a) relu(x): E phi(u) phi(v) = sqrt(q_x q_y) (a b rho + (b - a)^2 J),
+    J = (sin theta + (pi - theta) cos theta)/(2 pi), theta = acos rho (the degree-1 arc-cosine kernel), and
+    E phi'(u) phi'(v) = a b + (b - a)^2 (pi - theta)/(2 pi); Sigma' = sigma_b^2 + sigma_w^2 E phi phi,
+    q' = sigma_b^2 + sigma_w^2 (a^2 + b^2)/2 q, Theta' = sigma_w^2 E phi' phi' Theta + Sigma'."""
     with mpmath.workdps(dps):
         a, b, sw2, sb2 = (mpmath.mpf(x.numerator) / x.denominator for x in map(Fraction, (a, b, sw2, sb2)))
         qx, qy, r = (mpmath.mpf(x.numerator) / x.denominator for x in map(Fraction, (q_x, q_y, rho)))
+        txx, tyy, txy = qx, qy, r * mpmath.sqrt(qx * qy)
         for _ in range(depth - 1):
             theta = mpmath.acos(r)
             J = (mpmath.sin(theta) + (mpmath.pi - theta) * mpmath.cos(theta)) / (2 * mpmath.pi)
             sxy = sb2 + sw2 * mpmath.sqrt(qx * qy) * (a * b * r + (b - a) ** 2 * J)
+            sdot = sw2 * (a * b + (b - a) ** 2 * (mpmath.pi - theta) / (2 * mpmath.pi))
             qx, qy = sb2 + sw2 * (a * a + b * b) / 2 * qx, sb2 + sw2 * (a * a + b * b) / 2 * qy
+            txx, tyy, txy = sw2 * (a * a + b * b) / 2 * txx + qx, sw2 * (a * a + b * b) / 2 * tyy + qy, sdot * txy + sxy
             r = sxy / mpmath.sqrt(qx * qy)
-        return 1 - r
+        return 1 - r, 1 - txy / mpmath.sqrt(txx * tyy)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -117,7 +127,7 @@ def _reference_one_minus_rho(a, b, sw2, sb2, rho, q_x, q_y, depth, dps):
        alpha=hs.sampled_from([Fraction(0), Fraction(1, 10), Fraction(-1, 2)]),
        extra=hs.integers(min_value=1, max_value=600))
 def test_random_chaotic_networks_contain_the_textbook_reference(chi, sb2, rho, q_y, alpha, extra):
-    """Property: past L0 the ball of 1 - rho contains the textbook value and is 10^-digits tight."""
+    """Property: past L0 the balls of 1 - rho and 1 - N contain the textbook values and are 10^-digits tight."""
     sw2 = chi * 2 / (alpha * alpha + 1)
     network = Network(abrelu(alpha, 1), sigma_w2=sw2, sigma_b2=sb2)
     digits = 30
@@ -125,11 +135,12 @@ def test_random_chaotic_networks_contain_the_textbook_reference(chi, sb2, rho, q
     depth = l0 + extra
     traj = jump_kernel(network, rho, [depth], digits=digits, q_y=q_y)
     assert _l0_of(traj, depth) == l0
-    got = traj.at(depth).one_minus_rho
-    truth = _reference_one_minus_rho(alpha, 1, sw2, sb2, rho, 1, q_y, depth, 90)
-    with mpmath.workdps(90):
-        assert abs(got.mid - truth) <= got.rad + truth * mpmath.mpf(10) ** -70, (got, truth)
-    assert got.rad <= truth * mpmath.mpf(10) ** (-digits)
+    v = traj.at(depth)
+    for got, truth in zip((v.one_minus_rho, v.one_minus_ntk_normalized),
+                          _reference(alpha, 1, sw2, sb2, rho, 1, q_y, depth, 90)):
+        with mpmath.workdps(90):
+            assert abs(got.mid - truth) <= got.rad + truth * mpmath.mpf(10) ** -70, (got, truth)
+        assert got.rad <= truth * mpmath.mpf(10) ** (-digits)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,7 +149,7 @@ def test_random_chaotic_networks_contain_the_textbook_reference(chi, sb2, rho, q
 
 def test_routing_auto_backends_and_gram():
     small = kernel_at_depths(CHAOTIC, "0.5", [100], backend="arb", digits=20)
-    assert small.method == "iterate" and small.at(100).theta_xy is not None
+    assert small.method == "iterate" and "iterated" in small.method_note
     for backend in ("arb", "mpmath", "float64"):
         traj = kernel_at_depths(CHAOTIC, "0.5", ["1e12"], backend=backend, digits=20)
         assert traj.method == "jump" and traj.depth_methods[10**12].startswith("chaotic jump")
@@ -159,7 +170,7 @@ def test_routing_auto_backends_and_gram():
 
 def test_exact_fixed_point_and_parallel_inputs_of_unequal_norm():
     v = jump_kernel(CHAOTIC, "1", ["1e30"], digits=20).at(10**30)
-    assert v.one_minus_rho.mid == 0 and v.one_minus_rho.rad == 0
+    assert v.one_minus_rho.mid == 0 and v.one_minus_rho.rad == 0 and v.one_minus_ntk_normalized.mid == 0
     # rho = 1 but q_x != q_y: the unequal variances create 1 - rho > 0 (the u_l term), then it decays
     u = jump_kernel(CHAOTIC, "1", [3000], digits=30, q_y="3").at(3000)
     w = kernel_at_depths(CHAOTIC, "1", [3000], backend="arb", digits=30, q_y="3", method="iterate").at(3000)
@@ -193,4 +204,4 @@ def test_bad_input_refuses_in_one_line():
 
     (payload,) = json.loads(out.stdout)
     assert payload["method"] == "jump" and "chaotic phase with biases" in payload["method_note"]
-    assert payload["layers"][0]["one_minus_rho"]["method"] == "certified" and payload["layers"][0]["theta_xy"] is None
+    assert all(payload["layers"][0][f]["method"] == "certified" for f in ("one_minus_rho", "theta_xy", "ntk_normalized"))

@@ -16,8 +16,8 @@ Source: the parabolic fixed point c = 1 on the Edge of Chaos (seed 001 Fact 12 f
   chi_1 = 1 with biases iterates, and says why).
 
 * the ReLU family with biases in the chaotic phase chi_1 > 1 (the bias-free Fatou jump with the bias's
-  O(chi_1^-l) perturbation bounded: :mod:`~asymptotics.depth_jump.relu_chaotic_jump`; 1 - rho, the variances,
-  Sigma_xy, Sigma-dot, Theta_xx/yy; Theta_xy and N are None at jumped depths; Gram matrices iterate).
+  O(chi_1^-l) perturbation bounded, the NTK along the same orbit: :mod:`~asymptotics.depth_jump.relu_chaotic_jump`;
+  every field; float64 Gram matrices iterate).
 
 * tanh on the Edge of Chaos in delta = 1 - c (:mod:`~asymptotics.depth_jump.smooth_fatou`,
   :func:`~asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; 'agreement', like its quadrature constants).

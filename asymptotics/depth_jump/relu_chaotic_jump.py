@@ -44,7 +44,26 @@ Why the ball contains the true s_L (every inequality used), n = l - L0 >= 0
    sum_j |d_j| <= P/(1 - W) sum_n c^(-n) (W (alpha + beta n) + U (alpha + beta n)^3) (:meth:`extra_defect_sum`;
    the sums sum_n n^k r^n, k <= 3, r = 1/c, in closed form).  The rest is AbelCoordinate's steps 3-5.
 Sigma_xx, Sigma_yy, Theta_xx, Theta_yy follow in closed form, Sigma_xy = S_L (1 - s_L^2) and Sigma-dot from
-s_{L-1}.  Theta_xy and the normalised NTK are not covered by this jump (left None; the note says so).
+s_{L-1}.
+
+The NTK (:mod:`asymptotics.depth_jump.ntk_along_orbit`, steps 1-4 there, with the extra terms below)
+-----------------------------------------------------------------------------------------------------
+Theta_xy,l+1 = Sigma-dot_{l+1} Theta_xy,l + Sigma_xy,l+1 (seed 002 Theorem 1) with Sigma-dot_{l+1} = c m(s_l),
+m(s) = 1 - kappa asin(s/sqrt 2).  With D_l = Theta_xy,l / (c^(l-1) E), E = sqrt(e_x e_y):
+
+    D_{l+1} = m(s_l) D_l + b(s_l) + f_l,   b(s) = 1 - F(s)^2,
+    f_l = (sigma_{l+1} - 1)(1 - s_{l+1}^2) + (F(s_l)^2 - s_{l+1}^2),   sigma_l = S_l / (c^(l-1) E) in [1 - V c^(-n), 1]
+
+(q_x,l+1 / (e_x c^l) = 1 - |q*|/(e_x c^l), V = |q*|/(e_min c^L0)), so |f_l| <= (V + W + U) c^(-n) (steps 2-3).
+7. e_j = D_j - Psi(s_j) now obeys e_{j+1} = m_j e_j - E_Psi(s_j) + f_j - (Psi(s_{j+1}) - Psi(F(s_j))), and
+   |Psi'(x)| <= Q/x^2 on (0, s0], Q = |u_-1| + sum k |u_k| s0^(k+1) + |c~| (p h_max s0^(p+1) log(1/s0)
+   + h'_max s0^(p+2) log(1/s0) + h_max s0^(p+1)) (s^a log(1/s) increases for s < e^(-1/a)): as in 6 the sum of
+   the last term is <= Q/(1 - W) (W sum r^n (alpha + beta n) + U sum r^n (alpha + beta n)^3).
+8. m_j = [H(s_{j+1})/H(s_j)] exp(-E_H(s_j) - (log H(s_{j+1}) - log H(F(s_j)))) and |(log H)'(x)| <= K_H/x,
+   K_H = p + s0 h'_max/h_min, so the extra exponent sums to <= K_H/sqrt(1 - W) (W/(1 - r) + U sum r^n (alpha + beta n)^3)
+   (alpha >= 1, so the square is below the cube).
+9. N_L = D_L / G, G = sqrt((L + d_x)(L + d_y)), Theta_xx,L = e_x c^(L-1) (L + d_x), d_x = (q_x,1 - T*)/e_x - 1 + T* c^(1-L)/e_x;
+   N_L - 1/4 = ((D_L - L/4) - (L (d_x + d_y) + d_x d_y)/(4 (L + G)))/G keeps its absolute accuracy at any depth.
 No radius passes through a float (arb rounds outward).
 """
 from __future__ import annotations
@@ -57,6 +76,7 @@ from flint import arb
 
 from asymptotics.depth_jump import series_tools as st
 from asymptotics.depth_jump.relu_bias_jump import family_constants
+from asymptotics.depth_jump.ntk_along_orbit import OrbitNTK
 from asymptotics.depth_jump.relu_fatou import AbelCoordinate
 from asymptotics.depth_jump.relu_jump import (_frac, _int, _power, _q, approx_from_arb, choose_l0, machinery_for,
                                               terms_for, working_precision)
@@ -130,6 +150,31 @@ class ChaoticAbelCoordinate(AbelCoordinate):
         return st.upper(P / (1 - self.W) * (self.W * linear + self.U * cubic))  # step 6, all n >= 0
 
 
+class ChaoticOrbitNTK(OrbitNTK):
+    """The bias-free NTK solution along the orbit with the extra terms 7-8 and the forcing f_l."""
+
+    def __init__(self, base: OrbitNTK, fatou: ChaoticAbelCoordinate, forcing: arb):
+        self.__dict__.update(vars(base))  # share Psi, H and their defect series
+        self.fatou, self.forcing = fatou, forcing
+
+    def _bounds(self, s0, count):
+        eps_h, eps_psi = super()._bounds(s0, count)
+        f, p = self.fatou, self.p
+        if not s0 < arb("0.125"):
+            raise ComputationError("s_L0 is too far from the fixed point for the NTK bounds")
+        linear, cubic = f._sums(s0)
+        interval = arb(s0 / 2, s0 / 2)
+        h_max = st.abs_upper(self._h(interval))
+        h_min = st.lower(self._h(interval))  # > 0: checked by OrbitNTK._bounds
+        dh_max = st.abs_upper(st.horner_ball([k * hk for k, hk in enumerate(self.h)][1:], interval))
+        log_inv = (1 / s0).log()
+        Q = (abs(self.u[-1]) + sum(k * abs(uk) * s0 ** (k + 1) for k, uk in enumerate(self._u_regular))
+             + abs(self.c) * (p * h_max * s0 ** (p + 1) * log_inv + dh_max * s0 ** (p + 2) * log_inv + h_max * s0 ** (p + 1)))
+        d_psi = Q / (1 - f.W) * (f.W * linear + f.U * cubic)  # 7
+        d_log_h = (p + s0 * dh_max / h_min) / (1 - f.W).sqrt() * (f.W / (1 - f.r) + f.U * cubic)  # 8
+        return st.upper(eps_h + d_log_h), st.upper(eps_psi + d_psi + self.forcing / (1 - f.r))
+
+
 class ChaoticJump:
     """Closed forms of the variances and the perturbed Fatou jump, set up from the certified layer at L0."""
 
@@ -142,7 +187,7 @@ class ChaoticJump:
         self.q_star = self.sb2 / (1 - c)
         self.t_star = self.q_star / (1 - c)
         self.e_x, self.e_y = self.qx1 - self.q_star, self.qy1 - self.q_star
-        _, base, _ = machinery_for(network.activation, digits)
+        _, base, base_ntk = machinery_for(network.activation, digits)
         with st.arb_precision(self.prec):
             delta0 = st.arb_from_approx(at_l0.one_minus_rho)
             self.exact_one = self.qx1 == self.qy1 and at_l0.one_minus_rho.mid == 0 and at_l0.one_minus_rho.rad == 0
@@ -160,6 +205,11 @@ class ChaoticJump:
             if not W < arb("0.5"):
                 raise ComputationError("the variances at L0 are not yet large against sigma_b^2 (raise L0)")
             self.fatou = ChaoticAbelCoordinate(base, c, W, U, st.upper(1 / self.lo))
+            e_min = min(st.lower(_q(self.e_x)), st.lower(_q(self.e_y)))
+            V = st.upper(abs(_q(self.q_star)) / (e_min * _power(c, l0)))
+            self.ntk = ChaoticOrbitNTK(base_ntk, self.fatou, st.upper(V + W + U))
+            self.E = _q(self.e_x * self.e_y).sqrt()
+            self.d0 = st.arb_from_approx(at_l0.theta_xy) / (_power(c, l0 - 1) * self.E)
 
     def q_at(self, l):
         p = _power(self.c, l - 1)
@@ -189,13 +239,27 @@ class ChaoticJump:
                   "sigma_xx": qx, "sigma_yy": qy,
                   "sigma_dot": _q(self.sw2) * (_q(self.k1) - _q(self.gamma2) / arb.pi() * angle),
                   "theta_xx": t_xx, "theta_yy": t_yy}
-        values = {k: approx_from_arb(v) for k, v in fields.items()}
-        return LayerValues(L, theta_xy=None, ntk_normalized=None, one_minus_ntk_normalized=None, **values)
+        if self.exact_one:  # rho = 1, q_x = q_y: Theta_xy = Theta_xx, N = 1
+            excess = None
+            fields.update(theta_xy=t_xx, ntk_normalized=arb(1), one_minus_ntk_normalized=arb(0))
+        else:
+            steps = L - self.l0
+            orbit = self.fatou.excess(self.lo, self.hi, steps, s_L) - _int(self.l0)  # 1/(A s_L) - L
+            d_excess = self.ntk.jump(self.lo.union(self.hi), self.d0, s_L, self.hi, steps, orbit)  # D_L - L/4
+            Lb, T, inv_pow = _int(L), _q(self.t_star), _power(1 / self.c, L - 1)
+            dx = _q((self.qx1 - self.t_star) / self.e_x - 1) + T * inv_pow / _q(self.e_x)
+            dy = _q((self.qy1 - self.t_star) / self.e_y - 1) + T * inv_pow / _q(self.e_y)
+            G = ((Lb + dx) * (Lb + dy)).sqrt()
+            excess = (d_excess - (Lb * (dx + dy) + dx * dy) / (4 * (Lb + G))) / G  # 9: N_L - 1/4
+            fields.update(theta_xy=_power(self.c, L - 1) * self.E * (Lb / 4 + d_excess),
+                          ntk_normalized=arb(1) / 4 + excess, one_minus_ntk_normalized=arb(3) / 4 - excess)
+        self.last_excess = excess
+        return LayerValues(L, **{k: approx_from_arb(v) for k, v in fields.items()})
 
 
 def chaotic_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progress=None):
     """The certified chaotic-phase jump as a :class:`~asymptotics.recursion.network.KernelTrajectory` with
-    ``method``, ``depth_methods`` and ``method_note`` set; Theta_xy and N are None at jumped depths."""
+    ``method``, ``depth_methods``, ``method_note`` and ``extras[L]["ntk_minus_limit"]`` (N_L - 1/4) set."""
     from asymptotics.recursion.iterate import iterate_kernel
     from asymptotics.validation import check_correlation, check_depth, check_depths, check_digits, check_positive
 
@@ -218,10 +282,14 @@ def chaotic_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, pr
                           progress=progress)
     jump = ChaoticJump(network, base.at(l0), l0, digits, q_x, q_y)
     layers = {d: base.at(d) for d in depths if d <= l0}
+    extras = {}
     with st.arb_precision(jump.prec):
         for L in (d for d in depths if d > l0):
             layers[L] = jump.layer(L)
+            if jump.last_excess is not None:
+                extras[L] = {"ntk_minus_limit": approx_from_arb(jump.last_excess)}
     base.layers = layers
+    base.extras = extras
     base.digits = digits
     base.working_precision_bits = jump.prec
     base.seconds = time.perf_counter() - start
@@ -229,6 +297,5 @@ def chaotic_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, pr
     base.depth_methods = {d: ("iterate" if d <= l0 else f"chaotic jump(L0={l0}, K={terms_for(digits)})") for d in depths}
     base.method_note = (f"chaotic phase with biases (chi_1 = {float(family_constants(network)[4]):.6g} > 1): iterated "
                         f"to L0 = {l0} (certified), then the bias-free Fatou-coordinate jump with the bias's "
-                        "perturbation bounded; Theta_xy and the normalised NTK are not covered at jumped depths "
-                        "(None; use method='iterate')")
+                        "perturbation bounded (the NTK along the same orbit, likewise)")
     return base

@@ -111,11 +111,6 @@ def _kernel_quantity(name):
         traj = cached(key, lambda: kernel_at_depths(_network(setting), as_argument(rho), [depth], backend="arb",
                                                     digits=dps + 5, q_x=as_argument(q_x), q_y=as_argument(q_y)))
         value = getattr(traj.at(depth), KERNEL_FIELDS[name])
-        if value is None and depth > 1:  # a jump that does not cover this field (the NTK, chaotic phase with biases)
-            traj = cached(key + ("iterate",), lambda: kernel_at_depths(
-                _network(setting), as_argument(rho), [depth], backend="arb", digits=dps + 5, q_x=as_argument(q_x),
-                q_y=as_argument(q_y), method="iterate"))
-            value = getattr(traj.at(depth), KERNEL_FIELDS[name])
         if value is None:
             raise FieldError("depth", f"{name} is undefined at depth 1 (it needs the layer below)")
         how = CERTIFIED_HOW
