@@ -1,7 +1,8 @@
 """Certified 1 - rho at any depth for the ReLU family WITH biases in the chaotic phase (arb balls).
 
-Chaotic phase: chi_1 = c = sigma_w^2 K1 > 1, K1 = (a^2 + b^2)/2, sigma_b^2 > 0 (seed 001 Fact 8,
-../shared/seeds/001_018e0351582ed44f.txt:660; the layer recursion, seed 001 lines 82-95, is
+Chaotic phase: chi_1 = c = sigma_w^2 K1 > 1, K1 = (a^2 + b^2)/2, sigma_b^2 > 0 (for ReLU sigma_w > sqrt 2 and
+q^l >~ (sigma_w^2/2)^l, seed 001 Fact 10, ../shared/seeds/001_018e0351582ed44f.txt:668; the layer recursion,
+seed 001 lines 82-95, is
 :func:`asymptotics.recursion.steps._general_layer`).  The variances grow geometrically,
 
     q_{l+1} = sigma_b^2 + c q_l    (exact: q_l = q* + e c^(l-1), q* = sigma_b^2/(1 - c) < 0, e = q_1 - q* > 0),
@@ -48,7 +49,7 @@ s_{L-1}.
 
 The NTK (:mod:`asymptotics.depth_jump.ntk_along_orbit`, steps 1-4 there, with the extra terms below)
 -----------------------------------------------------------------------------------------------------
-Theta_xy,l+1 = Sigma-dot_{l+1} Theta_xy,l + Sigma_xy,l+1 (seed 002 Theorem 1) with Sigma-dot_{l+1} = c m(s_l),
+Theta_xy,l+1 = Sigma-dot_{l+1} Theta_xy,l + Sigma_xy,l+1 (seed 002 Theorem 1, ../shared/seeds/002_49fd9c726352dc08.txt:185) with Sigma-dot_{l+1} = c m(s_l),
 m(s) = 1 - kappa asin(s/sqrt 2).  With D_l = Theta_xy,l / (c^(l-1) E), E = sqrt(e_x e_y):
 
     D_{l+1} = m(s_l) D_l + b(s_l) + f_l,   b(s) = 1 - F(s)^2,
