@@ -1,4 +1,4 @@
-"""Certified 1 - rho at any depth for the ReLU family WITH biases in the chaotic phase (arb balls).
+"""Certified kernels (1 - rho, the variances and the NTK) at any depth for the ReLU family WITH biases in the chaotic phase.
 
 Chaotic phase: chi_1 = c = sigma_w^2 K1 > 1, K1 = (a^2 + b^2)/2, sigma_b^2 > 0 (for ReLU sigma_w > sqrt 2 and
 q^l >~ (sigma_w^2/2)^l, seed 001 Fact 10, ../shared/seeds/001_018e0351582ed44f.txt:668; the layer recursion,
