@@ -13,7 +13,11 @@ Source: the parabolic fixed point c = 1 on the Edge of Chaos (seed 001 Fact 12 f
 
 * the ReLU family with biases in the ordered phase chi_1 < 1 (a linearisation with a certified
   remainder: :mod:`~asymptotics.depth_jump.relu_bias_jump`, float64 Gram :mod:`~asymptotics.depth_jump.float64_ordered`;
-  chi_1 >= 1 with biases iterates, and says why).
+  chi_1 = 1 with biases iterates, and says why).
+
+* the ReLU family with biases in the chaotic phase chi_1 > 1 (the bias-free Fatou jump with the bias's
+  O(chi_1^-l) perturbation bounded, the NTK along the same orbit: :mod:`~asymptotics.depth_jump.relu_chaotic_jump`;
+  every field; float64 Gram matrices iterate).
 
 * tanh on the Edge of Chaos in delta = 1 - c (:mod:`~asymptotics.depth_jump.smooth_fatou`,
   :func:`~asymptotics.depth_jump.smooth_fatou.tanh_eoc_jump`; 'agreement', like its quadrature constants).
@@ -67,13 +71,23 @@ def jump_unavailable(network, backend) -> str | None:
         l0 = choose_l0(network.activation)
     except InputError:
         return f"{network.activation!r} is not in the ReLU family"
-    if network.bias_variance != 0:  # ordered phase: relu_bias_jump; chi_1 >= 1 with biases: iterated (its reason)
-        from asymptotics.depth_jump.relu_bias_jump import phase_reason
+    if network.bias_variance != 0:  # ordered phase: relu_bias_jump; chaotic: relu_chaotic_jump; chi_1 = 1: iterated
+        from asymptotics.depth_jump.relu_bias_jump import family_constants, phase_reason
+        from asymptotics.depth_jump.relu_chaotic_jump import chaotic_reason
+
+        if family_constants(network)[4] > 1:
+            return chaotic_reason(network)
 
         return phase_reason(network)
     if l0 is None:
         return "the activation is (nearly) linear: the orbit reaches the fixed point too slowly for the jump"
     return None
+
+
+def _chaotic_with_bias(network) -> bool:
+    from asymptotics.depth_jump.relu_chaotic_jump import chaotic_reason
+
+    return network.bias_variance != 0 and chaotic_reason(network) is None
 
 
 def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=1, q_y=None, method="auto",
@@ -97,6 +111,8 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
     from asymptotics.validation import ComputationError
 
     try:
+        if _chaotic_with_bias(network):  # chi_1 > 1 with biases (relu_chaotic_jump), arb on every backend
+            return _ordered(network, rho, depths, backend, digits, q_x, q_y, progress, chaotic=True)
         if network.bias_variance != 0:  # the ordered phase with biases (relu_bias_jump), arb on every backend
             return _ordered(network, rho, depths, backend, digits, q_x, q_y, progress)
         if backend == "float64":
@@ -114,10 +130,11 @@ def kernel_by_method(network, rho, depths, *, backend="float64", digits=50, q_x=
     return traj
 
 
-def _ordered(network, rho, depths, backend, digits, q_x, q_y, progress):
+def _ordered(network, rho, depths, backend, digits, q_x, q_y, progress, chaotic=False):
     from asymptotics.depth_jump.relu_bias_jump import ordered_kernel
+    from asymptotics.depth_jump.relu_chaotic_jump import chaotic_kernel
 
-    traj = ordered_kernel(network, rho, depths, digits=17 if backend == "float64" else digits, q_x=q_x, q_y=q_y,
+    traj = (chaotic_kernel if chaotic else ordered_kernel)(network, rho, depths, digits=17 if backend == "float64" else digits, q_x=q_x, q_y=q_y,
                           progress=progress)
     if backend != "arb":
         traj.method_note += f"; {backend} was asked for: the jump runs in arb balls (certified, stronger than agreement)"
@@ -196,6 +213,10 @@ def jump_kernel(network, rho, depths, digits=50, q_x=1, q_y=None, l0=None, progr
     reason = jump_unavailable(network, "arb")
     if reason:
         raise InputError("method", f"no certified jump here: {reason}; use method='iterate'")
+    if _chaotic_with_bias(network):
+        from asymptotics.depth_jump.relu_chaotic_jump import chaotic_kernel
+
+        return chaotic_kernel(network, rho, depths, digits=digits, q_x=q_x, q_y=q_y, l0=l0, progress=progress)
     if network.bias_variance != 0:
         from asymptotics.depth_jump.relu_bias_jump import ordered_kernel
 
@@ -263,6 +284,8 @@ def gram_by_method(network, X, depths, Y=None, xp=None, progress=None, method="a
         raise InputError("network", f"expected a Network, got {network!r}")
     depths = check_depths("depths", depths)  # strings read exactly: '1e100' is 10^100
     reason = jump_unavailable(network, "arb")  # the float64 jump covers what the arb jump covers
+    if reason is None and _chaotic_with_bias(network):
+        reason = "chaotic phase with biases: the certified jump covers one pair (kernel_at_depths), not float64 Gram matrices"
     if method == "jump" and reason:
         raise InputError("method", f"no jump here: {reason}; use method='iterate'")
     if method == "iterate" or reason or (method == "auto" and depths[-1] <= AUTO_GRAM_JUMP_ABOVE):

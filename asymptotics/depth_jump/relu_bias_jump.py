@@ -89,8 +89,7 @@ def phase_reason(network) -> str | None:
         return ("chi_1 = 1 with biases: the bias perturbation of the parabolic map decays like 1/l only, "
                 "no certified jump; iterated")
     if c > 1:
-        return ("chaotic phase (chi_1 > 1) with biases: the bias's effect on the Fatou-coordinate jump is not "
-                "bounded here; iterated")
+        return "chaotic phase (chi_1 > 1) with biases: not the ordered-phase jump (relu_chaotic_jump covers it)"
     return None
 
 
