@@ -438,9 +438,12 @@ def test_bad_input_is_refused(kwargs):
         kernel_at_depths(Network("relu"), args.pop("rho"), args.pop("depths"), **args)
 
 
-def test_jump_with_bias_is_refused():
+def test_jump_with_bias_on_the_edge_is_refused():
+    """Biases are covered in the ordered and chaotic phases; at chi_1 = 1 exactly the bias decays like 1/l and
+    no certified jump exists, so method='jump' must refuse in one line."""
     with pytest.raises(InputError):
-        kernel_at_depths(Network("relu", sigma_b2="1/4"), "0.5", [10**12], backend="arb", digits=20, method="jump")
+        kernel_at_depths(Network("relu", sigma_w2=2, sigma_b2="1/4"), "0.5", [10**12], backend="arb", digits=20,
+                         method="jump")
 
 
 # ---------------------------------------------------------------------------- more regimes
