@@ -21,6 +21,7 @@ import sympy
 
 from asymptotics.accuracy import AGREEMENT, Approx
 from asymptotics.recursion import Network, kernel_at_depths
+from asymptotics.validation import InputError
 from proofs_checks.user_claims.cache import cached
 from proofs_checks.user_claims.catalogue import Computed, integer_param, quantity
 from proofs_checks.user_claims.errors import FieldError
@@ -98,7 +99,7 @@ def _layer_one(params, setting):
 def _kernel_quantity(name):
     def compute(params, setting, dps):
         rho, q_x, q_y, note = _layer_one(params, setting)
-        depth = integer_param(params, "depth", minimum=1, maximum=10**7)
+        depth = integer_param(params, "depth", minimum=1, maximum=10**100)  # the jumps; iteration refuses on cost
         sw2 = text_of(setting.sw2) if setting.sw2 is not None else "1 (default)"
         what = f"{name} at depth {depth} of {setting.name}, sigma_w^2 = {sw2}, sigma_b^2 = {text_of(setting.sb2)}, {note}"
         if not setting.is_relu_family:
@@ -108,12 +109,20 @@ def _kernel_quantity(name):
             return _smooth_kernel(name, setting, rho, depth, q_x, dps, what, params)
         key = ("kernel", setting.activation_key, str(setting.sw2), str(setting.sb2), str(rho), str(q_x), str(q_y),
                depth, dps)
-        traj = cached(key, lambda: kernel_at_depths(_network(setting), as_argument(rho), [depth], backend="arb",
-                                                    digits=dps + 5, q_x=as_argument(q_x), q_y=as_argument(q_y)))
+        try:
+            traj = cached(key, lambda: kernel_at_depths(_network(setting), as_argument(rho), [depth], backend="arb",
+                                                        digits=dps + 5, q_x=as_argument(q_x), q_y=as_argument(q_y)))
+        except InputError as err:
+            if err.argument not in ("depth", "depths"):
+                raise
+            return Computed(what, undecided=f"beyond the recursion's reach: {err.problem}",
+                            decide="a smaller depth, or a certified jump for this network")
         value = getattr(traj.at(depth), KERNEL_FIELDS[name])
         if value is None:
             raise FieldError("depth", f"{name} is undefined at depth 1 (it needs the layer below)")
         how = CERTIFIED_HOW
+        if getattr(traj, "method", "iterate") == "jump":
+            how += f"; {traj.method_note}"
         if not isinstance(rho, Fraction) or any(as_argument(v) != as_argument(v, 200) for v in (rho, q_x, q_y)):
             # an irrational (or non-decimal) rho entered rounded to 80 digits: the ReLU-family map is
             # 1-Lipschitz in 1 - rho, so the result moves by at most that rounding times the variance scale
@@ -161,11 +170,23 @@ def _smooth_eoc_kernel(name, setting, rho, depth, dps, what, params):
             f"rho = {text_of(rho)}, both inputs at q*")
     activation, sigma_b = setting.plain_name, setting.sigma_b_arg(80)
     generic = name != "one_minus_rho" or eoc_depth_engine(activation) is generic_eoc_depths
+    how = None
     try:
         if name == "one_minus_rho":
             key = ("eoc depth", setting.activation_key, str(setting.sb2), str(rho), depth, dps)
             traj = cached(key, lambda: eoc_depths(activation, sigma_b, as_argument(rho), [depth], digits=dps))
             value = traj.at(depth).one_minus_c
+            how = traj.accuracy if traj.accuracy.startswith("certified") else None
+        elif name == "normalised_ntk" and activation in ("tanh", "erf"):
+            from asymptotics.smooth_eoc_depth import certified_eoc_ntk
+
+            key = ("eoc certified ntk", setting.activation_key, str(setting.sb2), str(rho), depth, dps)
+            ntk, why = cached(key, lambda: certified_eoc_ntk(activation, sigma_b, as_argument(rho), [depth], dps))
+            if ntk is None:
+                return Computed(what, undecided=f"no certified NTK here: {why}", decide="fewer digits, or another start")
+            value = ntk[depth]["ntk_normalized"]
+            how = (f"certified: N_L = K^L / L of the {activation} EOC NTK recursion K^(l+1) = f'(c^l) K^l + c^(l+1), "
+                   "iterated in arb balls (beyond L0 jumped along the Fatou coordinate, its defect bounded)")
         else:
             key = ("eoc kernel", setting.activation_key, str(setting.sb2), str(rho), depth, dps)
             layers = cached(key, lambda: eoc_kernel_at_depths(activation, sigma_b, as_argument(rho), [depth], digits=dps))
@@ -181,6 +202,8 @@ def _smooth_eoc_kernel(name, setting, rho, depth, dps, what, params):
                         decide="a smaller depth or fewer digits, or a faster engine")
     if value is None:
         raise FieldError("depth", f"{name} is undefined at depth 1 (it needs the layer below)")
+    if how is not None:  # tanh and erf: certified paths
+        return Computed(what, value, how=how, overturn="only a bug in the enclosure, not rounding, would overturn it")
     return Computed(what, value, how=EOC_HOW["generic" if generic else "tanh"],
                     overturn="a common error of both runs or of the EOC constants beyond their stated radius, "
                              "not a certificate")
