@@ -168,7 +168,23 @@ class NeedMoreLayers(ComputationError):
     """An a-priori condition of the bounds fails at this L0 (more iterated layers make it hold)."""
 
 
-class OrderedJump:
+class LinearVariances:
+    """The closed forms both biased jumps share (exact rationals and powers of c = sigma_w^2 K1, as balls):
+    q_l = q* + e c^(l-1) (q' = c q + sigma_b^2, e = q_1 - q*) and Theta_ll = T* + c^(l-1) (q_1 - T* + (l - 1) e),
+    T* = q*/(1 - c) (from Theta' = c Theta + q').  Needs c, q_star, t_star, e_x, e_y, qx1, qy1."""
+
+    def q_at(self, l):
+        p = _power(self.c, l - 1)
+        return _q(self.q_star) + _q(self.e_x) * p, _q(self.q_star) + _q(self.e_y) * p
+
+    def theta_diag(self, l):
+        p = _power(self.c, l - 1)
+        T = _q(self.t_star)
+        return (T + p * (_q(self.qx1 - self.t_star) + _int(l - 1) * _q(self.e_x)),
+                T + p * (_q(self.qy1 - self.t_star) + _int(l - 1) * _q(self.e_y)))
+
+
+class OrderedJump(LinearVariances):
     """The bounds 1-11 of the module docstring, set up once from the certified LayerValues at L0."""
 
     def __init__(self, network, at_l0, l0: int, digits: int, q_x, q_y):
@@ -257,16 +273,6 @@ class OrderedJump:
         self.relative_error = st.upper(max(st.upper(self.P.rad() / self.P.mid()),
                                            st.upper(self.omega.rad() / self.omega.mid())))
 
-    # --- closed forms (exact rationals and powers, as balls)
-    def q_at(self, l):
-        p = _power(self.c, l - 1)
-        return _q(self.q_star) + _q(self.e_x) * p, _q(self.q_star) + _q(self.e_y) * p
-
-    def theta_diag(self, l):
-        p = _power(self.c, l - 1)
-        T = _q(self.t_star)
-        return (T + p * (_q(self.qx1 - self.t_star) + _int(l - 1) * _q(self.e_x)),
-                T + p * (_q(self.qy1 - self.t_star) + _int(l - 1) * _q(self.e_y)))
 
     def delta_at(self, l):
         """6: the ball of delta_l for l >= L0."""

@@ -76,7 +76,7 @@ from fractions import Fraction
 from flint import arb
 
 from asymptotics.depth_jump import series_tools as st
-from asymptotics.depth_jump.relu_bias_jump import family_constants
+from asymptotics.depth_jump.relu_bias_jump import LinearVariances, family_constants
 from asymptotics.depth_jump.ntk_along_orbit import OrbitNTK
 from asymptotics.depth_jump.relu_fatou import AbelCoordinate
 from asymptotics.depth_jump.relu_jump import (_frac, _int, _power, _q, approx_from_arb, choose_l0, machinery_for,
@@ -176,7 +176,7 @@ class ChaoticOrbitNTK(OrbitNTK):
         return st.upper(eps_h + d_log_h), st.upper(eps_psi + d_psi + self.forcing / (1 - f.r))
 
 
-class ChaoticJump:
+class ChaoticJump(LinearVariances):
     """Closed forms of the variances and the perturbed Fatou jump, set up from the certified layer at L0."""
 
     def __init__(self, network, at_l0, l0: int, digits: int, q_x, q_y):
@@ -211,17 +211,6 @@ class ChaoticJump:
             self.ntk = ChaoticOrbitNTK(base_ntk, self.fatou, st.upper(V + W + U))
             self.E = _q(self.e_x * self.e_y).sqrt()
             self.d0 = st.arb_from_approx(at_l0.theta_xy) / (_power(c, l0 - 1) * self.E)
-
-    def q_at(self, l):
-        p = _power(self.c, l - 1)
-        return _q(self.q_star) + _q(self.e_x) * p, _q(self.q_star) + _q(self.e_y) * p
-
-    def theta_diag(self, l):
-        """Theta_xx,l = T* + c^(l-1) (q_x,1 - T* + (l - 1) e_x), T* = q*/(1 - c) (from Theta' = c Theta + q')."""
-        p = _power(self.c, l - 1)
-        T = _q(self.t_star)
-        return (T + p * (_q(self.qx1 - self.t_star) + _int(l - 1) * _q(self.e_x)),
-                T + p * (_q(self.qy1 - self.t_star) + _int(l - 1) * _q(self.e_y)))
 
     def s_at(self, l):
         if self.exact_one:

@@ -46,7 +46,7 @@ from flint import arb
 
 from asymptotics.depth_jump import series_tools as st
 from asymptotics.depth_jump.gauss_strip import derivative_square_moments
-from asymptotics.depth_jump.smooth_fatou import DEGREE, RADIUS, PolynomialGerm, RemainderAbelCoordinate
+from asymptotics.depth_jump.smooth_fatou import DEGREE, PolynomialGerm, RemainderAbelCoordinate
 from asymptotics.depth_jump.tanh_eoc_point import certified_tanh_eoc, check_sigma_b
 from asymptotics.depth_jump.tanh_far_field import FarField
 from asymptotics.validation import ComputationError, InputError, check_depth, check_depths, check_digits, exact_real
@@ -168,29 +168,10 @@ def tanh_eoc_certified(sigma_b="0.2", c_start="0.5", depths=(10**9,), digits: in
         q, sw2, B = certified_constants(sb, prec)
         orbit = CertifiedOrbit(c1, depths, TaylorStep(B, prec), FarField(q, sw2, prec))
         jumper = GermJump(B, digits) if depths[-1] > min(candidates) else None
-        problem = None
-        for cand in candidates:
-            if depths[-1] <= cand:
-                orbit.advance_to(depths[-1])
-                used_l0, problem = None, None
-                break
-            orbit.advance_to(cand)
-            used_l0 = cand
-            try:
-                jumped = jumper.values_at(orbit.delta, cand, [L for L in depths if L > cand])
-            except ComputationError as err:
-                problem = f"{err} (l0 = {cand}, 1 - c = {orbit.delta.mid().str(3, radius=False)} there)"
-                continue
-            short = [L for L, v in jumped.items() if min(v.one_minus_c.correct_digits,
-                                                          v.one_minus_f_prime.correct_digits) < digits]
-            if not short:
-                orbit.values.update(jumped)
-                problem = None
-                break
-            problem = (f"only {min(jumped[L].one_minus_c.correct_digits for L in short)} certified digits at depth "
-                       f"{short[0]} when jumping from l0 = {cand}")
-        if problem:
-            raise ComputationError(problem + ("" if l0 is None else "; try a larger l0 or l0=None"))
+        jumped, used_l0 = jump_from_first_good_l0(
+            orbit, candidates, depths, digits, lambda cand, deeper: jumper.values_at(orbit.delta, cand, deeper),
+            lambda v: min(v.one_minus_c.correct_digits, v.one_minus_f_prime.correct_digits), "of 1 - c and 1 - f'", l0)
+        orbit.values.update(jumped)
         values = {L: orbit.values[L] for L in depths}
         short = [L for L in depths if values[L].one_minus_c.correct_digits < digits]
         if short:
@@ -307,3 +288,27 @@ class CertifiedOrbit:
                 raise ComputationError("the certified orbit is not proved to stay below c = 1")
             self.layer += 1
             self._record()
+
+
+def jump_from_first_good_l0(orbit, candidates, depths, digits, jump_at, digits_of, what, l0_given):
+    """Advance the certified ``orbit`` to each candidate L0 in turn and jump from there with
+    ``jump_at(l0, deeper_depths)``, until every jumped value has ``digits`` digits (``digits_of(value)``).
+    Returns (jumped values, the L0 used; None when no depth lies beyond the candidates: the orbit then
+    holds them all).  ComputationError (one line) when no candidate gives the digits."""
+    problem = None
+    for cand in candidates:
+        if depths[-1] <= cand:
+            orbit.advance_to(depths[-1])
+            return {}, None
+        orbit.advance_to(cand)
+        try:
+            jumped = jump_at(cand, [L for L in depths if L > cand])
+        except ComputationError as err:
+            problem = f"{err} (l0 = {cand}, 1 - c = {orbit.delta.mid().str(3, radius=False)} there)"
+            continue
+        short = [L for L, v in jumped.items() if digits_of(v) < digits]
+        if not short:
+            return jumped, cand
+        problem = (f"only {digits_of(jumped[short[0]])} certified digits {what} at depth {short[0]} when jumping "
+                   f"from l0 = {cand}")
+    raise ComputationError(problem + ("" if l0_given is None else "; try a larger l0 or l0=None"))

@@ -58,7 +58,7 @@ from asymptotics.depth_jump import series_tools as st
 from asymptotics.depth_jump.ntk_along_orbit import OrbitNTK
 from asymptotics.depth_jump.smooth_fatou import DEGREE, PolynomialGerm
 from asymptotics.depth_jump.tanh_certified import CertifiedOrbit, GermJump, TaylorStep, certified_constants, \
-    checked_arguments, working_bits
+    checked_arguments, jump_from_first_good_l0, working_bits
 from asymptotics.depth_jump.tanh_far_field import FarField
 from asymptotics.validation import ComputationError
 
@@ -209,29 +209,10 @@ def tanh_eoc_ntk(sigma_b="0.2", c_start="0.5", depths=(10**3, 10**9, 10**12), di
         q, sw2, B = certified_constants(sb, prec)
         orbit = NTKOrbit(c1, depths, TaylorStep(B, prec), FarField(q, sw2, prec))
         jumper = NTKGermJump(B, digits) if depths[-1] > min(candidates) else None
-        values, used_l0, problem = {}, None, None
-        for cand in candidates:
-            if depths[-1] <= cand:
-                orbit.advance_to(depths[-1])
-                used_l0, problem = None, None
-                break
-            orbit.advance_to(cand)
-            used_l0 = cand
-            try:
-                jumped = jumper.ntk_values_at(orbit.delta, orbit.K, cand, [L for L in depths if L > cand])
-            except ComputationError as err:
-                problem = f"{err} (l0 = {cand})"
-                continue
-            short = [L for L, v in jumped.items()
-                     if min(v["one_minus_c"].correct_digits, v["ntk_normalized"].correct_digits) < digits]
-            if not short:
-                values.update(jumped)
-                problem = None
-                break
-            problem = (f"only {jumped[short[0]]['ntk_normalized'].correct_digits} certified digits of N_L at depth "
-                       f"{short[0]} when jumping from l0 = {cand}")
-        if problem:
-            raise ComputationError(problem + ("" if l0 is None else "; try a larger l0 or l0=None"))
+        values, used_l0 = jump_from_first_good_l0(
+            orbit, candidates, depths, digits,
+            lambda cand, deeper: jumper.ntk_values_at(orbit.delta, orbit.K, cand, deeper),
+            lambda v: min(v["one_minus_c"].correct_digits, v["ntk_normalized"].correct_digits), "of N_L", l0)
         for L in depths:
             if L not in values:
                 values[L] = ntk_entry(L, *orbit.ntk[L])
