@@ -10,26 +10,14 @@ import argparse
 import json
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.dirname(__file__))
 
 from asymptotics.accuracy import format_approx  # noqa: E402
 from asymptotics.depth_jump import jump_kernel  # noqa: E402
 from asymptotics.recursion import Network, kernel_at_depths  # noqa: E402
-
-LINES = []
-
-
-def say(text=""):
-    print(text, flush=True)
-    LINES.append(text)
-
-
-def timed(fn):
-    start = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - start
+from bench_depth import LINES, say, timed  # noqa: E402  (the same printing and timing helpers)
 
 
 def main():
