@@ -156,7 +156,9 @@ def _close(approx, ref, tol):
 
 # --- tests ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["gelu", "swish", "erf"])
+# gelu and swish cost ~15 s each on the 2-core box: slow; erf keeps the check in the quick suite
+@pytest.mark.parametrize("name", [pytest.param("gelu", marks=pytest.mark.slow), pytest.param("swish", marks=pytest.mark.slow),
+                                  "erf"])
 def test_low_depth_against_textbook_recursion_by_2d_quadrature(name):
     ref = _textbook_mp(name, "0.5", 4)
     depths = [1, 2, 3, 4]
@@ -304,6 +306,7 @@ def test_cli_bad_depth_input_is_one_line_exit_2(capsys, argv, argument):
     assert len(err.splitlines()) == 1 and argument in err, err
 
 
+@pytest.mark.slow  # ~25 s; the quick suite keeps test_user_claims_certified_paths' EOC claims
 def test_claims_file_gelu_eoc_kernel_confirmed_and_factor_two_refuted(tmp_path):
     """A user's claims on GELU's Edge of Chaos: the printed values come from the float64 textbook
     recursion above (8 significant digits), never from the engine."""

@@ -8,20 +8,24 @@ from proofs_checks.testing import check
 from proofs_checks.verdict import Status
 
 
-def _digits(value, n):
-    return mpmath.nstr(value.mid, n)
-
-
 def test_tanh_normalised_ntk_on_the_eoc_is_certified_and_matches_the_agreement_engine():
-    from asymptotics.smooth_eoc_depth import eoc_kernel_at_depths
+    """Reference: the agreement engine's c^l and f'(c^l) (fixed-point quadrature, no arithmetic shared with the
+    certified path) fed into the textbook recursion K^1 = c^1, K^(l+1) = f'(c^l) K^l + c^(l+1), N_L = K^L / L."""
+    from asymptotics.smooth_depth import eoc_correlation_depths
 
-    # the generic Hermite-series runs share no arithmetic with the certified path
-    reference = eoc_kernel_at_depths("tanh", "0.2", "0.5", [50], digits=20)[50].ntk_normalized
-    right = check("kernel.normalised_ntk", _digits(reference, 15), activation="tanh", sigma_b="0.2", rho="0.5", depth=50)
+    L = 50
+    traj = eoc_correlation_depths("tanh", "0.2", "0.5", list(range(1, L + 1)), digits=20)
+    with mpmath.workdps(30):
+        K = traj.at(1).c.mid
+        for layer in range(1, L):
+            K = traj.at(layer).f_prime.mid * K + traj.at(layer + 1).c.mid
+        reference = K / L
+    right = check("kernel.normalised_ntk", mpmath.nstr(reference, 15), activation="tanh", sigma_b="0.2", rho="0.5",
+                  depth=L)
     assert right.status is Status.CONFIRMED and right.strength == "independent"
     assert "certified" in right.evidence
-    wrong = check("kernel.normalised_ntk", mpmath.nstr(2 * reference.mid, 15),
-                  activation="tanh", sigma_b="0.2", rho="0.5", depth=50)
+    wrong = check("kernel.normalised_ntk", mpmath.nstr(2 * reference, 15), activation="tanh", sigma_b="0.2",
+                  rho="0.5", depth=L)
     assert wrong.status is Status.REFUTED and wrong.severity == "substantive"
 
 
