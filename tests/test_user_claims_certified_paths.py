@@ -49,8 +49,12 @@ def test_erf_one_minus_rho_on_the_eoc_is_certified():
 
 
 def test_relu_beyond_iteration_reach():
-    deep = check("kernel.one_minus_rho", "4.4413219800737673753729633248171e-23", convention="variance",
-                 activation="relu", sigma_w="2", rho="0.5", depth=10**12)
+    # printed: the leading depth law 1 - rho_L ~ 9 pi^2 / (2 L^2) (bias-free ReLU on its EOC), to 9 digits; its
+    # relative correction ~ 3 log L / L ~ 1e-10 at L = 10^12 does not reach the 9th digit
+    L = 10**12
+    printed = mpmath.nstr(9 * mpmath.pi**2 / (2 * mpmath.mpf(L) ** 2), 9)
+    deep = check("kernel.one_minus_rho", printed, convention="variance", activation="relu", sigma_w="2", rho="0.5",
+                 depth=L)
     assert deep.status is Status.CONFIRMED and "jump" in deep.evidence
     # chi_1 = 1 with a bias: no certified jump, iteration refuses on cost -> inconclusive with what would decide it
     edge = check("kernel.one_minus_rho", "1e-20", convention="variance", activation="relu", sigma_w="2",

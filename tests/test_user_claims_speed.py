@@ -84,10 +84,14 @@ def test_precision_follows_the_comparison_and_escalates_when_it_does_not_confirm
     claim = ('[[claim]]\nid = "{id}"\nquantity = "eoc.sigma_w"\nactivation = "tanh"\nsigma_b = "0.2"\n'
              'printed = "{printed}"\n{extra}\n')
     path = tmp_path / "prec.claims.toml"
-    path.write_text(claim.format(id="short", printed="1.30415", extra="") +
-                    claim.format(id="wrong", printed="1.30515", extra="") +
-                    claim.format(id="long", printed="1.304145840056511", extra="") +
-                    claim.format(id="asked", printed="1.30415", extra="dps = 25"))
+    from user_claims_reference import tanh_eoc  # independent (scipy) EOC solve: the printed values come from it
+
+    short = f"{tanh_eoc(0.2)[0]:.5f}"
+    wrong = short[:4] + str((int(short[4]) + 1) % 10) + short[5:]  # one digit substituted
+    path.write_text(claim.format(id="short", printed=short, extra="") +
+                    claim.format(id="wrong", printed=wrong, extra="") +
+                    claim.format(id="long", printed=f"{tanh_eoc(0.2)[0]:.15f}", extra="") +
+                    claim.format(id="asked", printed=short, extra="dps = 25"))
     cache.clear()
     v = {c.id: registry.run_check(c) for c in load_claims_file(path).claims}
     assert v["short"].status is Status.CONFIRMED and v["short"].data["dps"] == 12
