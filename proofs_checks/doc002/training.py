@@ -120,44 +120,42 @@ def _theorem2_rate(level):
                  severity=("substantive", "the rate of the proof of Theorem 2 would fail"), strength=strength)
 
 
+def _decays_with_width(level, key, printed, measured, corrected, agreement_note="", setting_note=""):
+    """The claims "this change -> 0 as the width grows": the RMS of ``key`` over the trials fitted as n^-p,
+    confirmed when p exceeds 3 standard errors; ``measured`` prefixes the per-width values."""
+    runs = _training_runs(level)
+    rms, p, p_std = _fit(runs, key)
+    return judge(printed, f"{measured}{', '.join(_fmt(r) for r in rms)} -> {_rate_text(p, p_std)}", p > 3 * p_std,
+                 f"decays like n^-{p:.2f}{agreement_note}", _training_setting(runs) + setting_note,
+                 corrected=corrected, strength=_decay_strength(p, p_std))
+
+
 @claim("jacot.remark4.activations", SEED, 219,
        r"\text{individual activations move less as the width grows}", "rate",
        title="variation of individual hidden activations shrinks with width",)
 def _remark4(level):
-    runs = _training_runs(level)
-    rms, p, p_std = _fit(runs, "act_change")
-    ok = p > 3 * p_std
-    return judge("individual activation variation -> 0", f"RMS change of last-hidden pre-activations "
-                 f"{', '.join(_fmt(r) for r in rms)} -> {_rate_text(p, p_std)}", ok,
-                 f"decays like n^-{p:.2f} (proof: n^-1/2)", _training_setting(runs),
-                 corrected="(activation variation does not shrink)", strength=_decay_strength(p, p_std))
+    return _decays_with_width(level, "act_change", "individual activation variation -> 0",
+                              "RMS change of last-hidden pre-activations ", "(activation variation does not shrink)",
+                              agreement_note=" (proof: n^-1/2)")
 
 
 @claim("jacot.lemma1.weights", SEED, (440, 442),
        r"\sup_t \|\tfrac{1}{\sqrt{n_\ell}}(W^{(\ell)}(t) - W^{(\ell)}(0))\|_{op} \to 0", "limit",
        title="weight matrices move by o(sqrt(n)) in operator norm",)
 def _lemma1(level):
-    runs = _training_runs(level)
-    rms, p, p_std = _fit(runs, "w_change")
-    ok = p > 3 * p_std
-    return judge("||W(t) - W(0)||_op / sqrt(n) -> 0", f"hidden-to-hidden weights: "
-                 f"{', '.join(_fmt(r) for r in rms)} -> {_rate_text(p, p_std)}", ok, f"decays like n^-{p:.2f}",
-                 _training_setting(runs) + " (sup over t replaced by the final time; the change grows monotonically "
-                 "for this flow)", corrected="(no decay)", strength=_decay_strength(p, p_std))
+    return _decays_with_width(level, "w_change", "||W(t) - W(0)||_op / sqrt(n) -> 0", "hidden-to-hidden weights: ",
+                              "(no decay)", setting_note=" (sup over t replaced by the final time; the change grows "
+                              "monotonically for this flow)")
 
 
 @claim("jacot.theorem2.function_dynamics", SEED, (215, 217),
        r"\partial_t f_{\theta(t)} = \Phi_{\Theta^{(L)}_\infty \otimes Id}(\langle d_t, \cdot\rangle_{p^{in}})", "limit",
        title="the trained network follows the kernel gradient flow of the limiting NTK",)
 def _function_dynamics(level):
-    runs = _training_runs(level)
-    rms, p, p_std = _fit(runs, "f_err")
-    ok = p > 3 * p_std
-    return judge("f_theta(t) follows kernel GD with Theta_inf", f"RMS |f_net(T) - f_kernel(T)| on 7 circle points "
-                 f"(off the data included): {', '.join(_fmt(r) for r in rms)} -> {_rate_text(p, p_std)}", ok,
-                 f"decays like n^-{p:.2f}", _training_setting(runs) + "; kernel prediction = discrete GD iteration "
-                 "with Theta_inf from the same f_0", corrected="(network does not follow the kernel flow)",
-                 strength=_decay_strength(p, p_std))
+    return _decays_with_width(level, "f_err", "f_theta(t) follows kernel GD with Theta_inf",
+                              "RMS |f_net(T) - f_kernel(T)| on 7 circle points (off the data included): ",
+                              "(network does not follow the kernel flow)",
+                              setting_note="; kernel prediction = discrete GD iteration with Theta_inf from the same f_0")
 
 
 @claim("jacot.footnote4.gaussian_during_training", SEED, 522,
